@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Domain.Accounts;
+
+namespace Tenantry.Application.Accounts;
+
+public static class SessionRevocations
+{
+    /// <summary>Revokes a session in one statement; a session already revoked keeps its first reason.</summary>
+    public static Task<int> RevokeAsync(
+        this DbSet<Session> sessions, string sessionId, SessionRevocation reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        sessions.Where(s => s.Id == sessionId && s.RevokedAt == null).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.RevokedAt, now.UtcDateTime)
+            .SetProperty(x => x.RevocationReason, reason)
+            .SetProperty(x => x.UpdatedAt, now.UtcDateTime), cancellationToken);
+}

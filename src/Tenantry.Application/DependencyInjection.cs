@@ -1,0 +1,34 @@
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tenantry.Application.Accounts;
+using Tenantry.Application.Accounts.Authentication;
+using Tenantry.Application.Accounts.Tokens;
+using Tenantry.Application.Workspaces.Access;
+
+namespace Tenantry.Application;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers every use case (classes named *Handler), validator and the token machinery.</summary>
+    public static IServiceCollection AddTenantryApplication(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<AccessTokens>();
+        services.AddSingleton<SessionIssuer>();
+        services.AddScoped<RequestAuthenticator>();
+        services.AddScoped<WorkspaceAccess>();
+        services.AddValidatorsFromAssemblyContaining<SessionIssuer>(ServiceLifetime.Singleton);
+
+        var handlers = typeof(DependencyInjection).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && t.Name.EndsWith("Handler", StringComparison.Ordinal));
+        foreach (var handler in handlers)
+        {
+            services.AddScoped(handler);
+        }
+        return services;
+    }
+}

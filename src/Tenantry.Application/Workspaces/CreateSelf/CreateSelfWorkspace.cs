@@ -1,0 +1,32 @@
+using FluentValidation;
+using Tenantry.Application.Common;
+using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Workspaces;
+
+namespace Tenantry.Application.Workspaces.CreateSelf;
+
+/// <summary>Self-service creation. <see cref="WorkspaceKind"/> is the wire code ("LIVE", "SANDBOX").</summary>
+public sealed record CreateSelfWorkspaceCommand(string? WorkspaceName, string? WorkspaceKind, string? WorkspaceTimezone, string? InstitutionName);
+
+public sealed class CreateSelfWorkspaceValidator : AbstractValidator<CreateSelfWorkspaceCommand>
+{
+    public CreateSelfWorkspaceValidator()
+    {
+        RuleFor(c => c.WorkspaceName).Required().MaxChars(Workspace.MaxNameLength);
+        RuleFor(c => c.WorkspaceKind).OneOf(WorkspaceCodes.Kinds);
+        RuleFor(c => c.WorkspaceTimezone).Must(tz => tz is null || Timezones.IsValid(tz)).WithErrorCode(ValidationCodes.InvalidTimezone);
+        RuleFor(c => c.InstitutionName).Must(n => n is null || n.Trim().Length > 0).WithErrorCode(ValidationCodes.Required)
+            .MaxChars(Institution.MaxNameLength);
+    }
+}
+
+/// <summary>The wire codes of workspace enums, shared by both dialects' inputs.</summary>
+public static class WorkspaceCodes
+{
+    public static readonly string[] Kinds = ["LIVE", "SANDBOX"];
+    public static readonly string[] Statuses = ["ACTIVE", "SUSPENDED"];
+
+    public static WorkspaceKind ParseKind(string? code) => code == "SANDBOX" ? WorkspaceKind.Sandbox : WorkspaceKind.Live;
+
+    public static WorkspaceStatus ParseStatus(string code) => code == "SUSPENDED" ? WorkspaceStatus.Suspended : WorkspaceStatus.Active;
+}

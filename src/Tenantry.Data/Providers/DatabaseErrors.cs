@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Tenantry.Data.Providers;
+
+/// <summary>Reads provider exceptions so that use cases and the dialects need not know the provider.</summary>
+public static class DatabaseErrors
+{
+    private const int SqliteConstraint = 19;
+    private const string PostgresUniqueViolation = "23505";
+
+    /// <summary>True when <paramref name="exception"/> (or an inner one) is a violation of <paramref name="key"/>.</summary>
+    public static bool IsUniqueViolation(Exception exception, UniqueKey key)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.SqlState == PostgresUniqueViolation:
+                    return pg.ConstraintName == key.IndexName;
+                case SqliteException sqlite when sqlite.SqliteErrorCode == SqliteConstraint:
+                    return sqlite.Message.Contains($"UNIQUE constraint failed: {key.SqliteDescription}'", StringComparison.Ordinal)
+                        || sqlite.Message.Contains($"UNIQUE constraint failed: index '{key.IndexName}'", StringComparison.Ordinal);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>True when the database could not be reached or did not answer in time: the request should answer 503.</summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    // 08: connection exception; 57P01-03: shutting down / cannot connect now; 53300: too many connections.
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300";
+                case NpgsqlException npgsql when npgsql.IsTransient:
+                case SocketException:
+                case TimeoutException:
+                    return true;
+                case SqliteException sqlite:
+                    // BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+                    return sqlite.SqliteErrorCode is 5 or 6 or 10 or 13 or 14;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Tenantry.Data.Providers;
+
+/// <summary>Which database to use and how to reach it (configuration: Tenantry:Database, ConnectionStrings:Postgres).</summary>
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>SQLite file; relative paths resolve against the data dir.</summary>
+    public string SqliteFile { get; set; } = "tenantry.db";
+
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>How long a query may run before it is abandoned and the request answers 503.</summary>
+    public int CommandTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long opening a PostgreSQL connection may take before the request answers 503.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 3;
+}

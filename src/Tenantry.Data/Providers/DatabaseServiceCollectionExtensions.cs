@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tenantry.Data.Providers.Postgres;
+using Tenantry.Data.Providers.Sqlite;
+
+namespace Tenantry.Data.Providers;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>Registers the pooled <see cref="TenantryDbContext"/> on the configured provider.</summary>
+    public static IServiceCollection AddTenantryDatabase(this IServiceCollection services, DatabaseOptions options, string dataDir)
+    {
+        services.AddSingleton(options);
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var connectionString = SqliteConnectionString(options, dataDir);
+                services.AddDbContextPool<TenantryDbContext, SqliteTenantryDbContext>(db => db
+                    .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
+                    .UseSnakeCaseNamingConvention()
+                    .AddInterceptors(SqliteConnectionPragmas.Instance));
+                break;
+            case DatabaseProvider.Postgres:
+                var dataSource = PostgresDataSource(options);
+                services.AddSingleton(dataSource);
+                services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>(db => db
+                    .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
+                    .UseSnakeCaseNamingConvention());
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
+        }
+        return services;
+    }
+
+    public static string SqliteConnectionString(DatabaseOptions options, string dataDir)
+    {
+        var path = Path.IsPathRooted(options.SqliteFile) ? options.SqliteFile : Path.Combine(dataDir, options.SqliteFile);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(path),
+            Pooling = true,
+            DefaultTimeout = options.CommandTimeoutSeconds,
+        }.ToString();
+    }
+
+    private static NpgsqlDataSource PostgresDataSource(DatabaseOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
+        {
+            throw new InvalidOperationException(
+                "Tenantry:Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+        }
+        var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
+        // Fail fast when PostgreSQL is down so requests answer 503 instead of hanging.
+        if (!builder.ConnectionStringBuilder.ContainsKey("Timeout"))
+        {
+            builder.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
+        }
+        return builder.Build();
+    }
+
+    /// <summary>Per-connection settings SQLite does not keep in the file.</summary>
+    private sealed class SqliteConnectionPragmas : DbConnectionInterceptor
+    {
+        public static readonly SqliteConnectionPragmas Instance = new();
+
+        // WAL with synchronous=NORMAL: a committed transaction survives a process crash
+        // (SIGKILL); only an OS crash or power loss may drop the last few commits.
+        private const string Pragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Data.Keys;
+using Tenantry.Data.Outbox;
+using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Invitations;
+using Tenantry.Domain.Memberships;
+using Tenantry.Domain.Workspaces;
+
+namespace Tenantry.Data;
+
+/// <summary>
+/// The one model of Tenantry. Each provider derives from it (see Providers/) to add its
+/// own column types and to own its migrations.
+/// </summary>
+public abstract class TenantryDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<Institution> Institutions => Set<Institution>();
+    public DbSet<OrganizationMembership> OrganizationMemberships => Set<OrganizationMembership>();
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<WorkspaceRole> WorkspaceRoles => Set<WorkspaceRole>();
+    public DbSet<WorkspaceMembership> WorkspaceMemberships => Set<WorkspaceMembership>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<WorkspaceSegment> WorkspaceSegments => Set<WorkspaceSegment>();
+    public DbSet<InstitutionSegment> InstitutionSegments => Set<InstitutionSegment>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    /// <summary>Which database this context talks to; use cases rarely need it, SQL in Data does.</summary>
+    public abstract DatabaseProvider Provider { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenantryDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in the database, stable when members are added.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+}
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

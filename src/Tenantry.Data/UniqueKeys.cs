@@ -1,0 +1,27 @@
+namespace Tenantry.Data;
+
+/// <summary>
+/// A unique index that backs a business invariant. Use cases catch its violation and turn
+/// it into a domain error (e.g. a second self-created workspace → AlreadyOwnsWorkspace).
+/// PostgreSQL names the violated index; SQLite names the table and columns instead.
+/// </summary>
+public sealed record UniqueKey(string IndexName, string Table, params string[] Columns)
+{
+    /// <summary>How SQLite words the violation: "UNIQUE constraint failed: table.col1, table.col2".</summary>
+    public string SqliteDescription => string.Join(", ", Columns.Select(c => $"{Table}.{c}"));
+}
+
+public static class UniqueKeys
+{
+    public static readonly UniqueKey UserEmail = new("ux_users_normalized_email", "users", "normalized_email");
+    public static readonly UniqueKey SelfCreatedWorkspace = new("ux_workspaces_self_created_by", "workspaces", "self_created_by");
+    public static readonly UniqueKey WorkspaceSlug = new("ux_workspaces_institution_slug", "workspaces", "institution_id", "slug");
+    public static readonly UniqueKey InstitutionSlug = new("ux_institutions_slug", "institutions", "slug");
+    public static readonly UniqueKey WorkspaceMember = new("ux_workspace_memberships_workspace_user", "workspace_memberships", "workspace_id", "user_id");
+    public static readonly UniqueKey DefaultWorkspace = new("ux_workspace_memberships_one_default", "workspace_memberships", "user_id");
+    public static readonly UniqueKey OrganizationMember = new("ux_organization_memberships_institution_user", "organization_memberships", "institution_id", "user_id");
+    public static readonly UniqueKey ActiveOrganization = new("ux_organization_memberships_one_active", "organization_memberships", "user_id");
+    public static readonly UniqueKey RoleName = new("ux_workspace_roles_workspace_name", "workspace_roles", "workspace_id", "normalized_name");
+    public static readonly UniqueKey PendingInvitation = new("ux_invitations_one_pending", "invitations", "workspace_id", "normalized_email");
+    public static readonly UniqueKey SegmentName = new("ux_segments_institution_type_name", "segments", "institution_id", "type", "name");
+}

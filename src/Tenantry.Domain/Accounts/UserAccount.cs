@@ -1,0 +1,50 @@
+namespace Tenantry.Domain.Accounts;
+
+public enum UserStatus
+{
+    Active,
+    Disabled,
+}
+
+/// <summary>A person who signs in. Owns sessions and workspace memberships.</summary>
+public sealed class UserAccount
+{
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 256;
+    public const int MaxDisplayNameLength = 100;
+
+    private UserAccount()
+    {
+    }
+
+    public string Id { get; private set; } = null!;
+    public string Email { get; private set; } = null!;
+    public string NormalizedEmail { get; private set; } = null!;
+    public string DisplayName { get; private set; } = null!;
+    public string PasswordHash { get; private set; } = null!;
+    public UserStatus Status { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public bool CanSignIn => Status == UserStatus.Active;
+
+    public static UserAccount Register(EmailAddress email, string displayName, string passwordHash, DateTimeOffset now) =>
+        new()
+        {
+            Id = Common.EntityId.New(Common.EntityId.User, now),
+            Email = email.Value,
+            NormalizedEmail = email.Normalized,
+            DisplayName = displayName.Trim(),
+            PasswordHash = passwordHash,
+            Status = UserStatus.Active,
+            CreatedAt = now.UtcDateTime,
+            UpdatedAt = now.UtcDateTime,
+        };
+
+    /// <summary>Called when the hasher says the stored hash uses outdated parameters.</summary>
+    public void UpgradePasswordHash(string passwordHash, DateTimeOffset now)
+    {
+        PasswordHash = passwordHash;
+        UpdatedAt = now.UtcDateTime;
+    }
+}

@@ -1,0 +1,57 @@
+using Tenantry.Domain.Common;
+
+namespace Tenantry.Domain.Institutions;
+
+public enum OrganizationRole
+{
+    Owner,
+    Admin,
+    Member,
+}
+
+/// <summary>
+/// A user's membership of an institution (Wacht organization membership). Workspace
+/// memberships sit alongside it; joining any workspace of an institution makes one.
+/// </summary>
+public sealed class OrganizationMembership
+{
+    private OrganizationMembership()
+    {
+    }
+
+    public string Id { get; private set; } = null!;
+    public string InstitutionId { get; private set; } = null!;
+    public string UserId { get; private set; } = null!;
+    public OrganizationRole Role { get; private set; }
+
+    /// <summary>The user's active organization (Wacht <c>active_organization_membership_id</c>); at most one per user.</summary>
+    public bool IsActive { get; private set; }
+
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public bool CanManage => Role is OrganizationRole.Owner or OrganizationRole.Admin;
+
+    public static OrganizationMembership Join(string institutionId, string userId, OrganizationRole role, DateTimeOffset now) =>
+        new()
+        {
+            Id = EntityId.New(EntityId.OrganizationMembership, now),
+            InstitutionId = institutionId,
+            UserId = userId,
+            Role = role,
+            CreatedAt = now.UtcDateTime,
+            UpdatedAt = now.UtcDateTime,
+        };
+
+    public void ChangeRole(OrganizationRole role, DateTimeOffset now)
+    {
+        Role = role;
+        UpdatedAt = now.UtcDateTime;
+    }
+
+    public void SetActive(bool active, DateTimeOffset now)
+    {
+        IsActive = active;
+        UpdatedAt = now.UtcDateTime;
+    }
+}

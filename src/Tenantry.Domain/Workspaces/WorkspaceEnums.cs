@@ -1,0 +1,20 @@
+namespace Tenantry.Domain.Workspaces;
+
+public enum WorkspaceKind
+{
+    Live,
+    Sandbox,
+}
+
+public enum WorkspaceStatus
+{
+    Active,
+    Suspended,
+}
+
+public enum SegmentType
+{
+    User,
+    Organization,
+    Workspace,
+}

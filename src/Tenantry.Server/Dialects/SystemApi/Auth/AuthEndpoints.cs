@@ -1,0 +1,70 @@
+using Tenantry.Application.Accounts;
+using Tenantry.Application.Accounts.Refresh;
+using Tenantry.Application.Accounts.SignIn;
+using Tenantry.Application.Accounts.SignOut;
+using Tenantry.Application.Accounts.SignUp;
+using Tenantry.Domain.Common;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Dialects.SystemApi.Auth;
+
+public sealed record SignUpRequest(string? Email, string? Password, string? DisplayName);
+
+public sealed record SignInRequest(string? Email, string? Password);
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+/// <summary>CONTRACT 4's token answer.</summary>
+public sealed record SystemAuthTokens(string UserBizId, string AccessToken, string RefreshToken, string TokenType, long ExpiresIn, string SessionId)
+{
+    public static SystemAuthTokens From(AuthTokens tokens) =>
+        new(tokens.UserId, tokens.AccessToken, tokens.RefreshToken, "Bearer", (long)tokens.AccessTokenLifetime.TotalSeconds, tokens.SessionId);
+}
+
+/// <summary>Sign-up, sign-in, refresh and sign-out (CONTRACT 4). Anonymous ones are rate-limited per client IP.</summary>
+internal static class AuthEndpoints
+{
+    public const string RateLimitPolicy = "auth-per-ip";
+
+    public static void Map(RouteGroupBuilder web)
+    {
+        var auth = web.MapGroup("/auth").WithTags("Accounts");
+
+        auth.MapPost("/sign-up", async (SignUpRequest body, SignUpHandler handler, HttpContext http, CancellationToken ct) =>
+                WithSessionCookie(http, await handler.HandleAsync(new SignUpCommand(body.Email, body.Password, body.DisplayName), http.Origin(), ct)))
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithSummary("Create an account and sign in")
+            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+
+        auth.MapPost("/sign-in", async (SignInRequest body, SignInHandler handler, HttpContext http, CancellationToken ct) =>
+                WithSessionCookie(http, await handler.HandleAsync(new SignInCommand(body.Email, body.Password), http.Origin(), ct)))
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithSummary("Sign in with email and password")
+            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+
+        auth.MapPost("/refresh", async (RefreshRequest body, RefreshHandler handler, CancellationToken ct) =>
+                SystemResults.From(await handler.HandleAsync(new RefreshCommand(body.RefreshToken), ct), SystemAuthTokens.From))
+            .RequireRateLimiting(RateLimitPolicy)
+            .WithSummary("Rotate the refresh token; reusing a spent one revokes the session")
+            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+
+        auth.MapPost("/sign-out", async (SignOutHandler handler, HttpContext http, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(http.Caller(), ct);
+                SessionCookie.Expire(http);
+                return SystemResults.From(result);
+            })
+            .RequireAuthorization(WorkspacePolicies.SystemSession)
+            .WithSummary("Revoke this session at once")
+            .Produces<SystemEnvelopeDoc<object>>();
+    }
+
+    private static IResult WithSessionCookie(HttpContext http, Result<AuthTokens> result)
+    {
+        if (result.IsSuccess)
+        {
+            SessionCookie.Set(http, result.Value);
+        }
+        return SystemResults.From(result, SystemAuthTokens.From);
+    }
+}

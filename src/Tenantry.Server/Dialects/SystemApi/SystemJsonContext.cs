@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Tenantry.Server.Dialects.SystemApi.Auth;
+using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.SystemApi.Workspaces;
+using Tenantry.Server.Json;
+using Tenantry.Server.Operator;
+
+namespace Tenantry.Server.Dialects.SystemApi;
+
+/// <summary>Source-generated serializers for everything the SYSTEM dialect writes: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    Converters = [typeof(UtcTimestampJsonConverter)],
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(List<SystemFieldProblem>))]
+[JsonSerializable(typeof(List<SystemWorkspaceItem>))]
+[JsonSerializable(typeof(SystemWorkspaceItem))]
+[JsonSerializable(typeof(SystemWorkspaceDetail))]
+[JsonSerializable(typeof(SystemAuthTokens))]
+[JsonSerializable(typeof(Dictionary<string, List<SystemEnumValue>>))]
+[JsonSerializable(typeof(AdminWorkspaceResponse))]
+[JsonSerializable(typeof(AdminMembershipResponse))]
+[JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(object))]
+internal sealed partial class SystemJsonContext : JsonSerializerContext
+{
+    public static JsonTypeInfo<T> TypeInfo<T>() =>
+        (JsonTypeInfo<T>?)Default.GetTypeInfo(typeof(T))
+        ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered in {nameof(SystemJsonContext)}.");
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Localization;
+using Tenantry.Domain.Common;
+using Tenantry.Server.Localization;
+
+namespace Tenantry.Server.Dialects.SystemApi;
+
+/// <summary>How SYSTEM endpoints answer: always the envelope, success or error.</summary>
+public static class SystemResults
+{
+    public static IResult Ok<T>(T data) => new SystemResult<T>(StatusCodes.Status200OK, "2000", null, null, data, null);
+
+    public static IResult Error(DomainError error) => SystemErrors.Describe(error).ToResult();
+
+    /// <summary>The use case's value through <paramref name="toWire"/>, or its error.</summary>
+    public static IResult From<TValue, TWire>(Result<TValue> result, Func<TValue, TWire> toWire) =>
+        result.IsSuccess ? Ok(toWire(result.Value)) : Error(result.Error);
+
+    public static IResult From(Result result) => result.IsSuccess ? Ok<object?>(null) : Error(result.Error);
+}
+
+/// <summary>An envelope answer; the message is localized and the version read from the endpoint when it executes.</summary>
+internal sealed class SystemResult<T>(
+    int status, string code, string? messageKey, IReadOnlyDictionary<string, object>? messageArguments, T? data, TimeSpan? retryAfter) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        var message = messageKey is null ? "SUCCESS" : httpContext.RequestServices.GetRequiredService<IStringLocalizer<Messages>>().Text(messageKey, messageArguments);
+        if (retryAfter is { } wait)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return SystemEnvelopeWriter.WriteAsync(httpContext, status, code, message, data, SystemJsonContext.TypeInfo<T>());
+    }
+}
+
+/// <summary>Writes <c>{version, timestamp, success, code, message, data}</c> straight to the response.</summary>
+public static class SystemEnvelopeWriter
+{
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task WriteAsync<T>(HttpContext http, int status, string code, string message, T? data, JsonTypeInfo<T> dataType)
+    {
+        var response = http.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, s_writerOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("version", ApiVersion.Of(http).Version);
+            writer.WriteNumber("timestamp", clock.GetUtcNow().ToUnixTimeMilliseconds());
+            writer.WriteBoolean("success", status < 400);
+            writer.WriteString("code", code);
+            writer.WriteString("message", message);
+            writer.WritePropertyName("data");
+            if (data is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, data, dataType);
+            }
+            writer.WriteEndObject();
+        }
+        await response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
+}

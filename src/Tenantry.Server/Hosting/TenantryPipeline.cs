@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Tenantry.Application.Accounts.Tokens;
+using Tenantry.Data.Providers;
+using Tenantry.Server.Dialects.SystemApi;
+using Tenantry.Server.Dialects.SystemApi.Auth;
+using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.SystemApi.Workspaces;
+using Tenantry.Server.Localization;
+using Tenantry.Server.Operability;
+using Tenantry.Server.Operator;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Hosting;
+
+public static class TenantryPipeline
+{
+    /// <summary>Schema up to date, signing keys ready: what must hold before the first request.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
+    {
+        if (app.Configuration.GetValue("Tenantry:Database:MigrateOnStartup", true))
+        {
+            await DatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
+        }
+        await app.Services.GetRequiredService<SigningKeyRing>().RefreshAsync(cancellationToken);
+    }
+
+    public static void UseTenantry(this WebApplication app)
+    {
+        // The client IP first: rate limits, sessions, audit and IP allow-lists all read it.
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(DialectStatusCodePages.Handle);
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(LanguageNegotiation.Default),
+            SupportedCultures = [LanguageNegotiation.SupportedCultures[0]],
+            SupportedUICultures = LanguageNegotiation.SupportedCultures,
+            RequestCultureProviders = [new LanguageNegotiation()],
+            ApplyCurrentCultureToResponseHeaders = true,
+        });
+        app.UseMiddleware<PortalGate>();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+    }
+
+    public static void MapTenantry(this WebApplication app)
+    {
+        var web = app.MapGroup(DialectRouting.SystemPrefix);
+        AuthEndpoints.Map(web);
+        EnumsEndpoint.Map(web);
+        WorkspaceEndpoints.Map(web);
+        OperatorEndpoints.Map(app);
+        JwksEndpoint.Map(app);
+        app.MapTenantryHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", scalar => scalar.WithTitle("Tenantry API"));
+    }
+
+    /// <summary>Tells whoever started the server where it listens, where the docs are and, in development, the portal code.</summary>
+    public static void PrintBannerWhenStarted(this WebApplication app) =>
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:5080";
+            var options = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value;
+            Console.WriteLine();
+            Console.WriteLine($"  Tenantry is listening on {address}");
+            Console.WriteLine($"  API reference:  {address}/docs");
+            Console.WriteLine($"  Database:       {Describe(options)}");
+            if (app.Environment.IsDevelopment() && options.PortalAccessCodes.Count > 0)
+            {
+                // Only the development default is printed; production codes never reach the console or the log.
+                Console.WriteLine($"  Dev portal access code (X-PORTAL-ACCESS-CODE): {options.PortalAccessCodes[0]}");
+            }
+            Console.WriteLine();
+        });
+
+    private static string Describe(TenantryOptions options) => options.Database.Provider == Data.DatabaseProvider.Sqlite
+        ? "SQLite, " + Path.Combine(options.ResolvedDataDir, options.Database.SqliteFile)
+        : "PostgreSQL";
+}

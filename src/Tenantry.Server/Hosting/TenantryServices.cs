@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Http.Json;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Tenantry.Application;
+using Tenantry.Application.Accounts;
+using Tenantry.Data.Providers;
+using Tenantry.Domain.Policies;
+using Tenantry.Server.Dialects.SystemApi.Auth;
+using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Json;
+using Tenantry.Server.Operability;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Hosting;
+
+public static class TenantryServices
+{
+    /// <summary>1 MiB: larger bodies answer 413 / 4130 (CONTRACT 3).</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static TenantryOptions AddTenantry(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(TenantryOptions.Section);
+        var options = section.Get<TenantryOptions>() ?? new TenantryOptions();
+        options.Database.PostgresConnectionString ??= builder.Configuration.GetConnectionString("Postgres");
+        builder.Services.Configure<TenantryOptions>(section);
+        builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
+        builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));
+        var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
+
+        var services = builder.Services;
+        services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
+        services.AddTenantryApplication();
+        services.AddSingleton<SystemEnums>();
+        services.AddLocalization();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DialectExceptionHandler>();
+        services.AddTenantryHealth();
+
+        services.AddAuthentication()
+            .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
+            .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.SessionToken, null);
+        services.AddAuthorization(o => o.AddWorkspacePolicies());
+        services.AddScoped<IAuthorizationHandler, WorkspacePermissionHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, DialectAuthorizationResultHandler>();
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(AuthEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.AuthRequestsPerIp, Window = auth.AuthRequestsPerIpWindow, QueueLimit = 0 }));
+            limiter.OnRejected = (context, _) => new ValueTask(DialectErrors.WriteAsync(context.HttpContext, DialectError.RateLimited,
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : auth.AuthRequestsPerIpWindow));
+        });
+
+        services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway));
+        services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
+            {
+                Modifiers = { PatchRequest.TrackPresence },
+            };
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Tenantry";
+            document.Info.Description =
+                "Workspace membership service. SYSTEM dialect under /web/v1 (X-PORTAL-ACCESS-CODE and Bearer access token), " +
+                "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
+            return Task.CompletedTask;
+        }));
+
+        AddTelemetry(builder);
+        return options;
+    }
+
+    /// <summary>Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3).</summary>
+    private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway)
+    {
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+        forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
+        forwarded.ForwardLimit = 1;
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        var trusted = gateway.TrustForwardedFrom.Count > 0 ? gateway.TrustForwardedFrom : ["127.0.0.0/8", "::1"];
+        foreach (var entry in trusted)
+        {
+            if (!IpAllowlist.TryParseEntry(entry, out var network))
+            {
+                throw new InvalidOperationException($"Tenantry:Gateway:TrustForwardedFrom has an entry that is not an address or CIDR block: '{entry}'.");
+            }
+            forwarded.KnownIPNetworks.Add(network);
+        }
+    }
+
+    /// <summary>Traces and metrics go out over OTLP when an endpoint is configured; otherwise nothing is collected.</summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("tenantry"))
+            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource("Npgsql"))
+            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().AddMeter("Npgsql"))
+            .UseOtlpExporter();
+    }
+
+}

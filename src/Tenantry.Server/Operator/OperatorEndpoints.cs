@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using Tenantry.Application.Operator.UpdateInstitution;
+using Tenantry.Application.Operator.UpdateMemberStatus;
+using Tenantry.Application.Operator.UpdateWorkspace;
+using Tenantry.Server.Dialects.SystemApi;
+using Tenantry.Server.Hosting;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Operator;
+
+/// <summary>
+/// The operator API (CONTRACT 7): suspension, member status, policies and metadata. Needs
+/// <c>X-Admin-Key</c>; never accepts user tokens. Not mapped at all when no key is configured.
+/// </summary>
+internal static class OperatorEndpoints
+{
+    public const string KeyHeader = "X-Admin-Key";
+
+    public static void Map(WebApplication app)
+    {
+        var key = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value.AdminApiKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            return;
+        }
+        var keys = new SecretSet([key]);
+        var admin = app.MapGroup(DialectRouting.OperatorPrefix)
+            .WithTags("Operator")
+            .AddEndpointFilter(async (context, next) =>
+                keys.Contains(context.HttpContext.Request.Headers[KeyHeader]) ? await next(context) : SystemErrors.InvalidAdminKey.ToResult());
+
+        admin.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, AdminUpdateWorkspaceRequest body, AdminUpdateWorkspaceHandler handler, CancellationToken ct) =>
+                SystemResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(
+                    body.Field(nameof(body.WorkspaceStatus), body.WorkspaceStatus),
+                    body.Field(nameof(body.PolicyConfig), body.PolicyConfig?.ToInput()),
+                    body.Field(nameof(body.PublicMetadata), RawJson.Text(body.PublicMetadata)),
+                    body.Field(nameof(body.PrivateMetadata), RawJson.Text(body.PrivateMetadata)),
+                    body.Field(nameof(body.Description), body.Description),
+                    body.Field(nameof(body.ImageUrl), body.ImageUrl),
+                    body.Field(nameof(body.Slug), body.Slug),
+                    body.Field<IReadOnlyList<string?>?>(nameof(body.Segments), body.Segments)), ct), AdminWorkspaceResponse.From))
+            .WithSummary("Suspend or reactivate a workspace; set its policy, metadata, slug and segments")
+            .Produces<SystemEnvelopeDoc<AdminWorkspaceResponse>>();
+
+        admin.MapPatch("/workspaces/{workspaceBizId}/members/{userBizId}", async (string workspaceBizId, string userBizId, AdminUpdateMemberRequest body, AdminUpdateMemberStatusHandler handler, CancellationToken ct) =>
+                SystemResults.From(await handler.HandleAsync(workspaceBizId, userBizId, new AdminUpdateMemberStatusCommand(body.Status), ct), AdminMembershipResponse.From))
+            .WithSummary("Activate or deactivate one membership")
+            .Produces<SystemEnvelopeDoc<AdminMembershipResponse>>();
+
+        admin.MapPatch("/institutions/{institutionBizId}", async (string institutionBizId, AdminUpdateInstitutionRequest body, AdminUpdateInstitutionHandler handler, CancellationToken ct) =>
+                SystemResults.From(await handler.HandleAsync(institutionBizId, new AdminUpdateInstitutionCommand(
+                    body.Field(nameof(body.Name), body.Name),
+                    body.Field(nameof(body.Slug), body.Slug),
+                    body.Field(nameof(body.PublicMetadata), RawJson.Text(body.PublicMetadata)),
+                    body.Field(nameof(body.PrivateMetadata), RawJson.Text(body.PrivateMetadata)),
+                    body.Field(nameof(body.EnforceMfa), body.EnforceMfa),
+                    body.Field<IReadOnlyList<string?>?>(nameof(body.IpAllowlist), body.IpAllowlist),
+                    body.Field(nameof(body.AutoAssignedWorkspaceBizId), body.AutoAssignedWorkspaceBizId)), ct), AdminInstitutionResponse.From))
+            .WithSummary("Set an institution's name, slug, metadata and policies (MFA, IP allow-list, auto-assigned workspace)")
+            .Produces<SystemEnvelopeDoc<AdminInstitutionResponse>>();
+    }
+}

@@ -1,0 +1,23 @@
+using Tenantry.Application.Accounts;
+
+namespace Tenantry.Server.Security;
+
+/// <summary>The <c>__session</c> cookie the Wacht dialect authenticates with (CONTRACT 4).</summary>
+public static class SessionCookie
+{
+    public static void Set(HttpContext http, AuthTokens tokens) =>
+        http.Response.Cookies.Append(AuthenticationSchemes.SessionCookie, tokens.SessionToken, Options(new DateTimeOffset(tokens.SessionExpiresAt, TimeSpan.Zero)));
+
+    public static void Expire(HttpContext http) =>
+        http.Response.Cookies.Delete(AuthenticationSchemes.SessionCookie, Options(expires: null));
+
+    private static CookieOptions Options(DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        Secure = true,
+        SameSite = SameSiteMode.Lax,
+        Path = "/",
+        Expires = expires,
+        IsEssential = true,
+    };
+}

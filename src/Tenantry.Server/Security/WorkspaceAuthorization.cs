@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Tenantry.Application.Workspaces.Access;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Memberships;
+using Tenantry.Server.Hosting;
+
+namespace Tenantry.Server.Security;
+
+/// <summary>The caller must hold <see cref="Permission"/> in the workspace named by the route.</summary>
+public sealed record WorkspacePermissionRequirement(string Permission) : IAuthorizationRequirement;
+
+/// <summary>
+/// The single authorization mechanism of workspace endpoints: a policy per permission
+/// (<c>workspace:members.invite</c>, ...) whose requirement is checked against the
+/// caller's role in the workspace of the route (<c>{workspaceBizId}</c> or <c>{workspaceId}</c>).
+/// </summary>
+public static class WorkspacePolicies
+{
+    public const string SystemSession = "system-session";
+    public const string WachtSession = "wacht-session";
+
+    public static string Permission(string permission) => "workspace:" + permission;
+
+    public static void AddWorkspacePolicies(this AuthorizationOptions options)
+    {
+        options.AddPolicy(SystemSession, p => p.AddAuthenticationSchemes(AuthenticationSchemes.AccessToken).RequireAuthenticatedUser());
+        options.AddPolicy(WachtSession, p => p.AddAuthenticationSchemes(AuthenticationSchemes.SessionToken).RequireAuthenticatedUser());
+        foreach (var permission in Permissions.All)
+        {
+            options.AddPolicy(Permission(permission), p => p
+                .AddAuthenticationSchemes(AuthenticationSchemes.AccessToken)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new WorkspacePermissionRequirement(permission)));
+        }
+    }
+
+    public static TBuilder RequireWorkspacePermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(Permission(permission));
+}
+
+public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : AuthorizationHandler<WorkspacePermissionRequirement, HttpContext>
+{
+    public const string NotAMemberReason = "not-a-member";
+
+    protected override async Task HandleRequirementAsync(
+        AuthorizationHandlerContext context, WorkspacePermissionRequirement requirement, HttpContext http)
+    {
+        var workspaceId = (http.GetRouteValue("workspaceBizId") ?? http.GetRouteValue("workspaceId")) as string;
+        var userId = context.User.FindFirst(Application.Accounts.Tokens.TenantryClaims.UserId)?.Value;
+        if (workspaceId is null || userId is null)
+        {
+            context.Fail(new AuthorizationFailureReason(this, NotAMemberReason));
+            return;
+        }
+        var result = await access.CheckAsync(workspaceId, userId, requirement.Permission, http.RequestAborted);
+        switch (result.Error)
+        {
+            case null:
+                http.Features.Set(result.Value);
+                context.Succeed(requirement);
+                break;
+            case NotFound:
+                context.Fail(new AuthorizationFailureReason(this, NotAMemberReason));
+                break;
+            default:
+                context.Fail(new AuthorizationFailureReason(this, requirement.Permission));
+                break;
+        }
+    }
+}
+
+/// <summary>Turns authorization failures into dialect answers: a non-member gets 404 (never a hint), a member without the permission 403.</summary>
+public sealed class DialectAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (!authorizeResult.Forbidden)
+        {
+            return _default.HandleAsync(next, context, policy, authorizeResult);
+        }
+        var notAMember = authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Message == WorkspacePermissionHandler.NotAMemberReason) == true;
+        return DialectErrors.WriteAsync(context, notAMember ? DialectError.NotFound : DialectError.Forbidden);
+    }
+}

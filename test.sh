@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# Tenantry test runner. This is the README's test command (`./test.sh`), and CI
+# runs exactly this via .ci/run. It works from any directory.
+#
+# What it does:
+#   1. dotnet restore + dotnet build (Release; Directory.Build.props turns warnings into errors)
+#   2. unit tests                                  -> TestResults/unit.trx
+#   3. integration tests against SQLite            -> TestResults/integration-sqlite.trx
+#   4. integration tests against PostgreSQL        -> TestResults/integration-postgres.trx
+#      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set)
+#   5. prints a summary. The last line is always "N passed, N failed". The exit
+#      status is non-zero if any test failed or any run crashed.
+# A failing run does not stop the later ones. The PostgreSQL run is never skipped:
+# if no server can be found or started, the script fails.
+#
+# Optional environment variables:
+#   TENANTRY_TEST_FILTER    passed through as `dotnet test --filter "$TENANTRY_TEST_FILTER"`
+#                           to every test run, e.g.
+#                             TENANTRY_TEST_FILTER='FullyQualifiedName~Invoices' ./test.sh
+#   TENANTRY_TEST_POSTGRES  admin connection string (Npgsql format) for an existing PostgreSQL
+#                           server. The role must be allowed to CREATE/DROP DATABASE. When
+#                           this is set, no throwaway cluster is started. Example:
+#                             Host=127.0.0.1;Port=5432;Username=postgres;Password=secret;Database=postgres
+#
+# Hidden developer flag:
+#   ./test.sh --pg-smoke    only start the throwaway PostgreSQL cluster, run `select version()`
+#                           plus a CREATE/DROP DATABASE through psql, then stop the cluster.
+#                           This builds nothing and runs no tests.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+RESULTS_DIR="$ROOT/TestResults"
+export DOTNET_NOLOGO="${DOTNET_NOLOGO:-1}"
+export DOTNET_CLI_TELEMETRY_OPTOUT="${DOTNET_CLI_TELEMETRY_OPTOUT:-1}"
+
+log() { printf '\n==> %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+
+# --------------------------------------------------------------------------
+# Throwaway PostgreSQL cluster
+# --------------------------------------------------------------------------
+PG_BIN=""       # directory holding initdb, pg_ctl, postgres
+PG_TMP=""       # mktemp dir: data/, log, unix socket; removed on exit
+PG_PORT=""
+PG_CONN=""      # admin connection string (Npgsql format) for the throwaway cluster
+
+pg_bin_ok() { [[ -n $1 && -x $1/initdb && -x $1/pg_ctl && -x $1/postgres ]]; }
+
+find_pg_bin() {
+    local d
+    # Newest version first. Skip directories without the server binaries
+    # (e.g. /usr/lib/postgresql/NN/bin from a newer postgresql-client-NN only).
+    while IFS= read -r d; do
+        if pg_bin_ok "$d"; then PG_BIN="$d"; return 0; fi
+    done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r)
+    # Non-Debian layouts (Homebrew, Fedora, ...): server binaries on PATH.
+    if command -v initdb >/dev/null 2>&1; then
+        d="$(dirname "$(command -v initdb)")"
+        if pg_bin_ok "$d"; then PG_BIN="$d"; return 0; fi
+    fi
+    return 1
+}
+
+ensure_pg_bin() {
+    find_pg_bin && return 0
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        log "PostgreSQL server binaries not found, so installing the 'postgresql' package with apt-get"
+        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; then
+            log "apt-get install failed, so running apt-get update and retrying"
+            DEBIAN_FRONTEND=noninteractive apt-get update \
+                && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql \
+                || true
+        fi
+        find_pg_bin && return 0
+    fi
+    cat >&2 <<'EOF'
+
+###########################################################################
+##  ERROR: PostgreSQL server binaries not found                          ##
+###########################################################################
+The PostgreSQL integration tests cannot run: no directory with initdb,
+pg_ctl and postgres was found under /usr/lib/postgresql/*/bin or on PATH.
+These tests are NOT skipped. Do one of the following, then re-run ./test.sh:
+
+  * Install the PostgreSQL server:
+        Debian/Ubuntu:  sudo apt-get install -y postgresql
+        Fedora/RHEL:    sudo dnf install -y postgresql-server
+        macOS:          brew install postgresql
+    test.sh then starts its own throwaway cluster and removes it afterwards.
+
+  * Or point the tests at an existing server. The role must be allowed to
+    CREATE/DROP DATABASE:
+        export TENANTRY_TEST_POSTGRES='Host=127.0.0.1;Port=5432;Username=postgres;Password=...;Database=postgres'
+###########################################################################
+EOF
+    exit 1
+}
+
+# Run a command as the cluster owner. initdb refuses to run as root, so under
+# root the cluster is owned by the `postgres` system user.
+pg_as() {
+    if [[ $EUID -eq 0 ]]; then
+        (cd "$PG_TMP" && runuser -u postgres -- "$@")
+    else
+        (cd "$PG_TMP" && "$@")
+    fi
+}
+
+pick_port() {
+    # Choose a random free loopback TCP port in 54320-54999.
+    if command -v python3 >/dev/null 2>&1; then
+        python3 - <<'PY'
+import random, socket, sys
+ports = list(range(54320, 55000))
+random.shuffle(ports)
+for p in ports:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    sys.exit(0)
+sys.exit("no free port in 54320-54999")
+PY
+    else
+        local p
+        for p in $(shuf -i 54320-54999); do
+            # If a connection succeeds, something is listening, so try another port.
+            if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+                echo "$p"
+                return 0
+            fi
+        done
+        echo "no free port in 54320-54999" >&2
+        return 1
+    fi
+}
+
+pg_isready_bin() {
+    if [[ -x $PG_BIN/pg_isready ]]; then echo "$PG_BIN/pg_isready"
+    elif command -v pg_isready >/dev/null 2>&1; then command -v pg_isready
+    fi
+}
+
+# Start the throwaway cluster and set PG_PORT/PG_CONN. Returns non-zero on failure.
+start_pg() {
+    ensure_pg_bin
+    if [[ $EUID -eq 0 ]]; then
+        if ! id -u postgres >/dev/null 2>&1; then
+            log "Creating system user 'postgres' (initdb refuses to run as root)"
+            useradd --system --user-group --no-create-home --home-dir /nonexistent \
+                --shell /usr/sbin/nologin postgres || return 1
+        fi
+        # Under /tmp (not $TMPDIR) so the postgres user can reach it. This also keeps
+        # the unix socket path short.
+        PG_TMP="$(mktemp -d /tmp/tenantry-pg.XXXXXX)" || return 1
+        chown postgres: "$PG_TMP" || return 1
+    else
+        PG_TMP="$(mktemp -d "${TMPDIR:-/tmp}/tenantry-pg.XXXXXX")" || return 1
+    fi
+
+    log "Initialising throwaway PostgreSQL cluster in $PG_TMP (binaries: $PG_BIN)"
+    if ! pg_as "$PG_BIN/initdb" -D "$PG_TMP/data" -U postgres --auth=trust -E UTF8 \
+            --locale=C.UTF-8 >"$PG_TMP/initdb.log" 2>&1; then
+        echo "initdb with --locale=C.UTF-8 failed, so retrying with --locale=C"
+        pg_as rm -rf "$PG_TMP/data"
+        if ! pg_as "$PG_BIN/initdb" -D "$PG_TMP/data" -U postgres --auth=trust -E UTF8 \
+                --locale=C >"$PG_TMP/initdb.log" 2>&1; then
+            echo "ERROR: initdb failed:" >&2
+            cat "$PG_TMP/initdb.log" >&2
+            return 1
+        fi
+    fi
+
+    # fsync/synchronous_commit/full_page_writes are off. That is unsafe for real data
+    # but fine for a throwaway test cluster, and makes creating and dropping the
+    # per-test databases much faster.
+    local attempt started=0
+    for attempt in 1 2 3; do
+        PG_PORT="$(pick_port)" || return 1
+        if pg_as "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/log" -w -t 60 \
+                -o "-h 127.0.0.1 -p $PG_PORT -k '$PG_TMP' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB" \
+                start >/dev/null; then
+            started=1
+            break
+        fi
+        echo "pg_ctl start failed on port $PG_PORT (attempt $attempt/3). Server log tail:" >&2
+        tail -n 30 "$PG_TMP/log" >&2 2>/dev/null || true
+        # If the server is half-started (e.g. pg_ctl timed out), stop it before retrying.
+        if [[ -f $PG_TMP/data/postmaster.pid ]]; then
+            pg_as "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate stop >/dev/null 2>&1 || true
+        fi
+    done
+    if [[ $started -ne 1 ]]; then
+        echo "ERROR: could not start the throwaway PostgreSQL cluster" >&2
+        return 1
+    fi
+
+    local isready i ready=0
+    isready="$(pg_isready_bin)"
+    if [[ -n $isready ]]; then
+        for ((i = 0; i < 60; i++)); do
+            if "$isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres; then
+                ready=1
+                break
+            fi
+            sleep 1
+        done
+    else
+        warn "pg_isready not found, so relying on 'pg_ctl -w' for readiness"
+        ready=1
+    fi
+    if [[ $ready -ne 1 ]]; then
+        echo "ERROR: PostgreSQL on 127.0.0.1:$PG_PORT not ready after 60s. Server log tail:" >&2
+        tail -n 30 "$PG_TMP/log" >&2 2>/dev/null || true
+        return 1
+    fi
+
+    # Auth is 'trust', so the password is ignored. It is included only to keep the usual format.
+    PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=postgres;Database=postgres"
+    echo "PostgreSQL $("$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) //') is ready on 127.0.0.1:$PG_PORT"
+}
+
+# Stop and remove the throwaway cluster. Idempotent and quiet. It runs from the
+# EXIT trap and also explicitly before the summary, so the summary's last line
+# stays the last line of output.
+stop_pg() {
+    [[ -n $PG_TMP && -d $PG_TMP ]] || return 0
+    local pidfile="$PG_TMP/data/postmaster.pid" pid=""
+    if [[ -f $pidfile ]]; then
+        pid="$(head -n 1 "$pidfile" 2>/dev/null || true)"
+        if ! pg_as "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w -t 30 stop >/dev/null 2>&1; then
+            warn "pg_ctl stop failed; sending SIGQUIT to postmaster $pid"
+            [[ $pid =~ ^[0-9]+$ ]] && kill -QUIT "$pid" 2>/dev/null || true
+        fi
+    fi
+    rm -rf "$PG_TMP"
+    PG_TMP=""
+}
+
+# `dotnet test` runs as a background child that we `wait` for. While bash waits
+# for a foreground command it delays traps, but `wait` can be interrupted. So on
+# Ctrl-C or SIGTERM we stop the child and exit at once, and the EXIT trap removes
+# the cluster.
+CHILD_PID=""
+on_signal() {
+    if [[ -n $CHILD_PID ]]; then kill -TERM "$CHILD_PID" 2>/dev/null || true; fi
+    exit "$1"
+}
+trap stop_pg EXIT
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+
+pg_smoke() {
+    if ! start_pg; then
+        echo "pg-smoke FAILED" >&2
+        exit 1
+    fi
+    local psql="$PG_BIN/psql"
+    [[ -x $psql ]] || psql="$(command -v psql)"
+    echo "Connection string: $PG_CONN"
+    "$psql" -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+        -c 'select version()' \
+        -c "select current_setting('max_connections') as max_connections, current_setting('fsync') as fsync, pg_encoding_to_char(encoding) as encoding, datcollate from pg_database where datname = 'postgres'" \
+        -c 'create database tenantry_pg_smoke' \
+        -c 'drop database tenantry_pg_smoke'
+    stop_pg
+    echo "pg-smoke OK"
+}
+
+# --------------------------------------------------------------------------
+# Arguments
+# --------------------------------------------------------------------------
+case "${1:-}" in
+    "") ;;
+    --pg-smoke) pg_smoke; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: $0 [--pg-smoke]   (see the comment at the top of $0)" >&2; exit 2 ;;
+esac
+
+# --------------------------------------------------------------------------
+# Test runs
+# --------------------------------------------------------------------------
+RUN_LABELS=()   # label shown in the summary
+RUN_TRX=()      # expected trx path
+RUN_RC=()       # dotnet test exit code
+RUN_NOTE=()     # non-empty: the run did not happen (reason)
+
+record_run() { RUN_LABELS+=("$1"); RUN_TRX+=("$2"); RUN_RC+=("$3"); RUN_NOTE+=("${4:-}"); }
+
+# run_tests LABEL TRX_FILE PROJECT [VAR=value ...]
+run_tests() {
+    local label=$1 trx=$2 project=$3
+    shift 3
+    local -a cmd=(dotnet test "$project" -c Release --no-build
+        --logger "trx;LogFileName=$trx"
+        --logger "console;verbosity=normal"
+        --results-directory "$RESULTS_DIR"
+        --blame-hang-timeout 10m --blame-hang-dump-type none)
+    if [[ -n ${TENANTRY_TEST_FILTER:-} ]]; then
+        cmd+=(--filter "$TENANTRY_TEST_FILTER")
+    fi
+    log "Running $label tests${TENANTRY_TEST_FILTER:+ (filter: $TENANTRY_TEST_FILTER)}"
+    local rc=0
+    env "$@" "${cmd[@]}" &
+    CHILD_PID=$!
+    wait "$CHILD_PID" || rc=$?
+    CHILD_PID=""
+    record_run "$label" "$RESULTS_DIR/$trx" "$rc"
+}
+
+# Prints "passed failed total executed" from a trx file's ResultSummary/Counters.
+# "failed" includes the error, timeout and aborted counters.
+trx_counts() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+c = next(e for e in root.iter() if e.tag.rsplit('}', 1)[-1] == 'Counters')
+g = lambda k: int(c.get(k) or 0)
+print(g('passed'), g('failed') + g('error') + g('timeout') + g('aborted'), g('total'), g('executed'))
+PY
+    else
+        local counters attr v out=()
+        counters="$(grep -o '<Counters [^>]*>' "$1" | head -n 1)"
+        [[ -n $counters ]] || return 1
+        for attr in passed failed error timeout aborted total executed; do
+            v="$(sed -n "s/.* $attr=\"\([0-9]*\)\".*/\1/p" <<<"$counters")"
+            out+=("${v:-0}")
+        done
+        echo "${out[0]} $((out[1] + out[2] + out[3] + out[4])) ${out[5]} ${out[6]}"
+    fi
+}
+
+summarize() {
+    local i label trx rc note counts passed failed total line
+    local total_passed=0 total_failed=0
+    echo
+    echo "============================== Test summary =============================="
+    for i in "${!RUN_LABELS[@]}"; do
+        label=${RUN_LABELS[$i]} trx=${RUN_TRX[$i]} rc=${RUN_RC[$i]} note=${RUN_NOTE[$i]}
+        if [[ -n $note ]]; then
+            echo "$label: 0 passed, 1 failed ($note; counted as 1 failure)"
+            total_failed=$((total_failed + 1))
+            continue
+        fi
+        if [[ ! -f $trx ]] || ! counts="$(trx_counts "$trx" 2>/dev/null)" || [[ -z $counts ]]; then
+            echo "$label: 0 passed, 1 failed (no readable $(basename "$trx"); dotnet test exited with code $rc. The run crashed or did not start, so it counts as 1 failure)"
+            total_failed=$((total_failed + 1))
+            continue
+        fi
+        read -r passed failed total _ <<<"$counts"
+        line="$label: $passed passed, $failed failed"
+        if ((total > passed + failed)); then
+            line+=" ($((total - passed - failed)) skipped/not run)"
+        fi
+        if ((rc != 0 && failed == 0)); then
+            failed=1
+            line="$label: $passed passed, 1 failed (trx reports no failures but dotnet test exited with code $rc, e.g. a test host crash, so it counts as 1 failure)"
+        fi
+        echo "$line"
+        total_passed=$((total_passed + passed))
+        total_failed=$((total_failed + failed))
+    done
+    echo "Results: $RESULTS_DIR"
+    echo "$total_passed passed, $total_failed failed"
+    if ((total_failed > 0)); then return 1; fi
+    return 0
+}
+
+# Check for the PostgreSQL binaries before anything else, so a missing server fails fast.
+if [[ -z ${TENANTRY_TEST_POSTGRES:-} ]]; then
+    ensure_pg_bin
+fi
+
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+
+log "dotnet restore"
+if ! dotnet restore Tenantry.slnx; then
+    record_run "restore" "" 1 "dotnet restore failed, so no tests were run"
+    summarize || true
+    exit 1
+fi
+log "dotnet build (Release)"
+if ! dotnet build Tenantry.slnx -c Release --no-restore; then
+    record_run "build" "" 1 "dotnet build failed, so no tests were run"
+    summarize || true
+    exit 1
+fi
+
+run_tests "unit" unit.trx tests/Tenantry.UnitTests
+
+run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests \
+    TENANTRY_TEST_DATABASE=sqlite
+
+if [[ -n ${TENANTRY_TEST_POSTGRES:-} ]]; then
+    log "Using PostgreSQL from TENANTRY_TEST_POSTGRES (no throwaway cluster)"
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests \
+        TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$TENANTRY_TEST_POSTGRES"
+elif start_pg; then
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests \
+        TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$PG_CONN"
+    stop_pg
+else
+    stop_pg
+    record_run "integration (postgres)" "" 1 "the throwaway PostgreSQL cluster failed to start, so these tests did not run"
+fi
+
+summarize

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tenantry.Data;
+
+namespace Tenantry.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real Tenantry server (the same Program, middleware, database and migrations) on a
+/// Kestrel port on loopback, with its own fresh database. Tests talk to it over real HTTP.
+/// Subclass and override <see cref="Configure"/> for a differently configured server.
+/// </summary>
+public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string PortalCode = "test-portal-code";
+    public const string AdminKey = "test-admin-key-3f9d2c";
+
+    private TestDatabase? _database;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("The app has not started.");
+
+    public SystemApi System => new(CreateHttpClient());
+
+    /// <summary>Settings on top of the defaults below (Tenantry:..., ConnectionStrings:...).</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings)
+    {
+    }
+
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First());
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>(Database.Settings)
+        {
+            ["Tenantry:PortalAccessCodes:0"] = PortalCode,
+            ["Tenantry:AdminApiKey"] = AdminKey,
+            // Tests sign up many users from one address; the limits have their own tests.
+            ["Tenantry:Auth:AuthRequestsPerIp"] = "100000",
+            ["Tenantry:Auth:SignInAttemptsPerAccount"] = "100000",
+        };
+        Configure(settings);
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureTestServices(ConfigureServices);
+    }
+
+    /// <summary>A client for the real HTTP endpoint. Cookies are not kept automatically; tests send them explicitly.</summary>
+    public HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Reads or seeds the app's database directly, for setting up cases and checking what was stored.</summary>
+    public async Task<T> WithDbAsync<T>(Func<TenantryDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TenantryDbContext>());
+    }
+
+    public Task WithDbAsync(Func<TenantryDbContext, Task> work) => WithDbAsync(async db =>
+    {
+        await work(db);
+        return true;
+    });
+
+    public Task<int> CountAsync<TEntity>(Func<IQueryable<TEntity>, IQueryable<TEntity>> filter) where TEntity : class =>
+        WithDbAsync(db => filter(db.Set<TEntity>()).CountAsync());
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}

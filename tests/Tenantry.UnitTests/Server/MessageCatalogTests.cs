@@ -1,0 +1,110 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Resources;
+using Tenantry.Application.Common;
+using Tenantry.Domain.Common;
+using Tenantry.Server.Dialects.SystemApi;
+using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Localization;
+
+namespace Tenantry.UnitTests.Server;
+
+/// <summary>The compiled catalogue: every language has every message, and every message the code asks for exists.</summary>
+public sealed class MessageCatalogTests
+{
+    private static readonly ResourceManager s_resources = new("Tenantry.Server.Localization.Messages", typeof(Messages).Assembly);
+
+    private static Dictionary<string, string> Entries(string culture) =>
+        s_resources.GetResourceSet(culture == "en" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(culture), createIfNotExists: true, tryParents: false)!
+            .Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string)e.Value!);
+
+    [Theory]
+    [InlineData("zh")]
+    [InlineData("zh-Hant")]
+    [InlineData("ja")]
+    [InlineData("vi")]
+    public void Every_language_has_every_key_and_its_placeholders(string culture)
+    {
+        var english = Entries("en");
+        var translated = Entries(culture);
+        Assert.Equal(english.Keys.Order(), translated.Keys.Order());
+        foreach (var (key, text) in english)
+        {
+            foreach (var placeholder in System.Text.RegularExpressions.Regex.Matches(text, @"\{\w+\}").Select(m => m.Value))
+            {
+                Assert.Contains(placeholder, translated[key], StringComparison.Ordinal);
+            }
+        }
+        // Translations, not copies: most messages differ from English.
+        var same = english.Count(e => e.Value.Length > 0 && translated[e.Key] == e.Value);
+        Assert.True(same < english.Count / 5, $"{same} of {english.Count} {culture} messages are identical to English");
+    }
+
+    [Fact]
+    public void Every_validation_code_has_a_message()
+    {
+        var english = Entries("en");
+        var codes = typeof(ValidationCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)
+            .Concat(["InvalidBody", "BodyRequired", "InvalidQuery"]);
+        Assert.All(codes, code => Assert.True(english.ContainsKey("Validation." + code), $"Validation.{code} is missing"));
+    }
+
+    [Fact]
+    public void Every_enum_member_has_a_label_and_a_description()
+    {
+        var english = Entries("en");
+        foreach (var definition in SystemEnums.Catalog)
+        {
+            foreach (var (code, _) in definition.Members)
+            {
+                Assert.True(english.ContainsKey($"Enum.{definition.ResourceName}.{code}.Label"), $"{definition.WireName}.{code} label");
+                Assert.True(english.ContainsKey($"Enum.{definition.ResourceName}.{code}.Description"), $"{definition.WireName}.{code} description");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_domain_error_maps_to_a_documented_system_answer_with_a_message()
+    {
+        var english = Entries("en");
+        var errorTypes = typeof(DomainError).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(DomainError)) && !t.IsAbstract);
+        foreach (var type in errorTypes)
+        {
+            var instance = Instantiate(type);
+            var answer = SystemErrors.Describe(instance);
+            Assert.True(answer.Status < 500, $"{type.Name} falls through to a 500");
+            Assert.True(english.ContainsKey(answer.MessageKey), $"{answer.MessageKey} has no message");
+        }
+    }
+
+    [Theory]
+    [InlineData("$", "$")]
+    [InlineData("$.WorkspaceName", "$.workspaceName")]
+    [InlineData("$.PolicyConfig.IpAllowlist[1]", "$.policyConfig.ipAllowlist[1]")]
+    public void Field_paths_use_the_wire_casing(string path, string wire) => Assert.Equal(wire, SystemErrors.WireField(path));
+
+    [Theory]
+    [InlineData("", "$")]
+    [InlineData("WorkspaceName", "$.WorkspaceName")]
+    [InlineData("PolicyConfig.Value.IpAllowlist[0]", "$.PolicyConfig.IpAllowlist[0]")]
+    [InlineData("Segments.Value[2]", "$.Segments[2]")]
+    [InlineData("ValueAdded", "$.ValueAdded")]
+    public void Validation_paths_drop_the_partial_update_wrapper(string property, string path) =>
+        Assert.Equal(path, ValidationRules.FieldPath(property));
+
+    private static DomainError Instantiate(Type type)
+    {
+        var constructor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
+        var arguments = constructor.GetParameters().Select(p => p.ParameterType switch
+        {
+            var t when t == typeof(string) => (object)"x",
+            var t when t == typeof(int) => 1,
+            var t when t == typeof(TimeSpan) => TimeSpan.FromSeconds(1),
+            var t when t == typeof(FieldError) => new FieldError("$", "Required"),
+            var t when t == typeof(IReadOnlyList<FieldError>) => new List<FieldError> { new("$", "Required") },
+            var t => throw new InvalidOperationException($"No sample for {t}"),
+        }).ToArray();
+        return (DomainError)constructor.Invoke(arguments);
+    }
+}
