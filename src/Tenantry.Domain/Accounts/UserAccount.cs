@@ -23,6 +23,13 @@ public sealed class UserAccount
     public string DisplayName { get; private set; } = null!;
     public string PasswordHash { get; private set; } = null!;
     public UserStatus Status { get; private set; }
+
+    /// <summary>
+    /// Bumped by every change to the user's memberships or default workspace. Taking it (see
+    /// WorkspaceLocks.LockUserMembershipsAsync) serializes those changes per user; readers can
+    /// use it to tell whether what they cached is still current.
+    /// </summary>
+    public long MembershipsVersion { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 

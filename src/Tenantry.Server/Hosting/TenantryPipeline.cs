@@ -52,6 +52,7 @@ public static class TenantryPipeline
         AuthEndpoints.Map(web);
         EnumsEndpoint.Map(web);
         WorkspaceEndpoints.Map(web);
+        MembershipEndpoints.Map(web);
         OperatorEndpoints.Map(app);
         JwksEndpoint.Map(app);
         app.MapTenantryHealth();

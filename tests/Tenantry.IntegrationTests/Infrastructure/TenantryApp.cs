@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Tenantry.Data;
 
 namespace Tenantry.IntegrationTests.Infrastructure;
@@ -26,6 +27,9 @@ public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
     public TestDatabase Database => _database ?? throw new InvalidOperationException("The app has not started.");
 
     public SystemApi System => new(CreateHttpClient());
+
+    /// <summary>The server's warnings and errors so far, for failure messages.</summary>
+    public ServerLog ServerLog { get; } = new();
 
     /// <summary>Settings on top of the defaults below (Tenantry:..., ConnectionStrings:...).</summary>
     protected virtual void Configure(IDictionary<string, string?> settings)
@@ -61,6 +65,7 @@ public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(ServerLog));
         builder.ConfigureTestServices(ConfigureServices);
     }
 

@@ -50,6 +50,8 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
 
     private async Task<Result<WorkspaceDetail>> CreateAsync(CreateSelfWorkspaceCommand command, Caller caller, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
         if (await db.Workspaces.AnyAsync(w => w.SelfCreatedBy == caller.UserId, cancellationToken))
         {
             return new AlreadyOwnsWorkspace();
@@ -88,6 +90,7 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
         db.AuditEvents.Add(AuditEvent.Record(institution.Id, workspace.Id, caller.UserId, AuditActions.WorkspaceCreated,
             AuditTargets.Workspace, workspace.Id, caller.ClientIpText, "{}", now));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return WorkspaceDetail.From(workspace);
     }
 }

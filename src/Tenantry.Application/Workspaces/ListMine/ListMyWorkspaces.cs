@@ -31,31 +31,42 @@ public sealed record MyWorkspace(
 /// </summary>
 public sealed class ListMyWorkspacesHandler(TenantryDbContext db)
 {
-    private static readonly Func<TenantryDbContext, string, IAsyncEnumerable<Row>> s_query =
-        EF.CompileAsyncQuery((TenantryDbContext ctx, string userId) =>
-            from m in ctx.WorkspaceMemberships
-            where m.UserId == userId
-            join w in ctx.Workspaces on m.WorkspaceId equals w.Id
-            join r in ctx.WorkspaceRoles on m.RoleId equals r.Id
-            join i in ctx.Institutions on w.InstitutionId equals i.Id
-            orderby m.CreatedAt, m.Id
-            select new Row(
-                w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
-                r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt));
-
     public async Task<IReadOnlyList<MyWorkspace>> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
         var items = new List<MyWorkspace>();
-        await foreach (var row in s_query(db, caller.UserId).WithCancellation(cancellationToken))
+        await foreach (var row in Rows(db, caller.UserId, workspaceId: null).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            var eligibility = Eligibility.Decide(new EligibilityFacts(
-                row.WorkspaceStatus, row.MembershipStatus, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
-                caller.ClientIp, caller.MfaVerified));
-            items.Add(new MyWorkspace(
-                caller.UserId, row.WorkspaceId, row.WorkspaceName, row.Kind, row.InstitutionId, row.RoleId, row.RoleName,
-                row.JoinSource, row.RoleBuiltIn == BuiltInRole.Owner, row.IsDefault, eligibility, row.Policy, row.CreatedAt, row.UpdatedAt));
+            items.Add(ToItem(row, caller));
         }
         return items;
+    }
+
+    /// <summary>One item of the caller's list (after a change to it), or null when they are not a member.</summary>
+    public async Task<MyWorkspace?> GetAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var row = await Rows(db, caller.UserId, workspaceId).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : ToItem(row, caller);
+    }
+
+    private static IQueryable<Row> Rows(TenantryDbContext ctx, string userId, string? workspaceId) =>
+        from m in ctx.WorkspaceMemberships
+        where m.UserId == userId && (workspaceId == null || m.WorkspaceId == workspaceId)
+        join w in ctx.Workspaces on m.WorkspaceId equals w.Id
+        join r in ctx.WorkspaceRoles on m.RoleId equals r.Id
+        join i in ctx.Institutions on w.InstitutionId equals i.Id
+        orderby m.CreatedAt, m.Id
+        select new Row(
+            w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
+            r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt);
+
+    private static MyWorkspace ToItem(Row row, Caller caller)
+    {
+        var eligibility = Eligibility.Decide(new EligibilityFacts(
+            row.WorkspaceStatus, row.MembershipStatus, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
+            caller.ClientIp, caller.MfaVerified));
+        return new MyWorkspace(
+            caller.UserId, row.WorkspaceId, row.WorkspaceName, row.Kind, row.InstitutionId, row.RoleId, row.RoleName,
+            row.JoinSource, row.RoleBuiltIn == BuiltInRole.Owner, row.IsDefault, eligibility, row.Policy, row.CreatedAt, row.UpdatedAt);
     }
 
     private sealed record Row(

@@ -227,6 +227,10 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<long>("MembershipsVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("memberships_version");
+
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
                         .HasMaxLength(254)

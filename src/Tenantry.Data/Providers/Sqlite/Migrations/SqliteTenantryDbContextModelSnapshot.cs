@@ -221,6 +221,10 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<long>("MembershipsVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("memberships_version");
+
                     b.Property<string>("NormalizedEmail")
                         .IsRequired()
                         .HasMaxLength(254)

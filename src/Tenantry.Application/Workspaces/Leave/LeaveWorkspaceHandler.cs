@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Common;
+using Tenantry.Application.Workspaces.Memberships;
+using Tenantry.Data;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Memberships;
+
+namespace Tenantry.Application.Workspaces.Leave;
+
+/// <summary>
+/// The caller leaves a workspace (SYSTEM <c>.../leave</c>, Wacht <c>POST /workspaces/{id}/leave</c>).
+/// The last owner cannot leave (<see cref="LastOwner"/>), also when two owners try at once:
+/// the workspace lock makes the second wait and then see that it would be the last.
+/// Leaving the default workspace hands the default to the next eligible one.
+/// </summary>
+public sealed class LeaveWorkspaceHandler(TenantryDbContext db, TimeProvider clock)
+{
+    public async Task<Result> HandleAsync(string workspaceId, Caller caller, CancellationToken cancellationToken)
+    {
+        if (!EntityId.LooksValid(workspaceId, EntityId.Workspace))
+        {
+            return new NotAMember();
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await db.LockWorkspaceAsync(workspaceId, cancellationToken))
+        {
+            return new NotAMember();
+        }
+        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+        var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == caller.UserId, cancellationToken);
+        if (membership is null)
+        {
+            return new NotAMember();
+        }
+        if (await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
+        {
+            return new LastOwner();
+        }
+
+        var now = clock.GetUtcNow();
+        var workspace = await db.Workspaces.FirstAsync(w => w.Id == workspaceId, cancellationToken);
+        db.WorkspaceMemberships.Remove(membership);
+        workspace.MemberRemoved();
+        db.AuditEvents.Add(AuditEvent.Record(membership.InstitutionId, workspaceId, caller.UserId, AuditActions.MemberLeft,
+            AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
+        await db.SaveChangesAsync(cancellationToken);
+        if (membership.IsDefault)
+        {
+            await DefaultWorkspaces.PromoteSuccessorAsync(db, caller.UserId, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return Result.Success;
+    }
+}

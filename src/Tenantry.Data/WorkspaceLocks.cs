@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Tenantry.Data;
+
+/// <summary>
+/// Row locks that serialize the changes whose rules read before they write. Both work the
+/// same way on every provider: a version bump inside the caller's transaction takes the
+/// row's write lock (PostgreSQL) or the database write lock (SQLite), so a concurrent
+/// transaction that wants the same lock waits for the first to commit and then reads its
+/// result. Take them at the start of the transaction, workspace before user, so that two
+/// transactions never wait on each other in opposite orders.
+/// </summary>
+public static class WorkspaceLocks
+{
+    /// <summary>For changes to one workspace's ownership ("at least one owner").</summary>
+    public static async Task<bool> LockWorkspaceAsync(this TenantryDbContext db, string workspaceId, CancellationToken cancellationToken) =>
+        await db.Workspaces.Where(w => w.Id == workspaceId)
+            .ExecuteUpdateAsync(w => w.SetProperty(x => x.Version, x => x.Version + 1), cancellationToken) == 1;
+
+    /// <summary>For changes to one user's memberships and default workspace ("one default").</summary>
+    public static Task<int> LockUserMembershipsAsync(this TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.MembershipsVersion, x => x.MembershipsVersion + 1), cancellationToken);
+}
