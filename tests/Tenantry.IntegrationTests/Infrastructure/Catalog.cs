@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Tenantry.IntegrationTests.Infrastructure;
 
-/// <summary>The translators' source files (src/Tenantry.Server/Localization/catalog/*.json), to check answers against.</summary>
+/// <summary>The translators' source files (src/Tenantry.Server/Localization/catalog/&lt;language&gt;/*.json), to check answers against.</summary>
 public static class Catalog
 {
     private static readonly Dictionary<string, Dictionary<string, string>> s_languages = new();
@@ -13,8 +13,10 @@ public static class Catalog
         {
             if (!s_languages.TryGetValue(language, out var entries))
             {
-                var path = Path.Combine(RepositoryRoot(), "src", "Tenantry.Server", "Localization", "catalog", language + ".json");
-                entries = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path))!;
+                var folder = Path.Combine(RepositoryRoot(), "src", "Tenantry.Server", "Localization", "catalog", language);
+                entries = Directory.GetFiles(folder, "*.json")
+                    .SelectMany(file => JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!)
+                    .ToDictionary();
                 s_languages[language] = entries;
             }
             return entries[key];

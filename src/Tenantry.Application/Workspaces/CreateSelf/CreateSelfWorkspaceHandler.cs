@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
+using Tenantry.Application.Organizations;
 using Tenantry.Data;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Audit;
@@ -63,13 +64,7 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
             institution = Institution.CreateSelfService(command.InstitutionName ?? command.WorkspaceName!, caller.UserId, now);
             db.Institutions.Add(institution);
         }
-        var isOrganizationMember = await db.OrganizationMemberships
-            .AnyAsync(m => m.InstitutionId == institution.Id && m.UserId == caller.UserId, cancellationToken);
-        if (!isOrganizationMember)
-        {
-            db.OrganizationMemberships.Add(OrganizationMembership.Join(institution.Id, caller.UserId, OrganizationRole.Owner, now));
-            institution.MemberAdded();
-        }
+        await OrganizationJoining.EnsureMemberAsync(db, institution, caller.UserId, OrganizationRole.Owner, now, cancellationToken);
 
         var workspace = Workspace.CreateSelfService(
             institution.Id, command.WorkspaceName!, WorkspaceCodes.ParseKind(command.WorkspaceKind),
