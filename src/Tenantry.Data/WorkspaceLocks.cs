@@ -17,6 +17,15 @@ public static class WorkspaceLocks
         await db.Workspaces.Where(w => w.Id == workspaceId)
             .ExecuteUpdateAsync(w => w.SetProperty(x => x.Version, x => x.Version + 1), cancellationToken) == 1;
 
+    /// <summary>
+    /// For changes to who runs an organization ("it keeps an owner"). Institutions carry no
+    /// version column, so the write is a no-op assignment: it still takes the row's write lock.
+    /// Take it before the workspace and user locks.
+    /// </summary>
+    public static async Task<bool> LockInstitutionAsync(this TenantryDbContext db, string institutionId, CancellationToken cancellationToken) =>
+        await db.Institutions.Where(i => i.Id == institutionId)
+            .ExecuteUpdateAsync(i => i.SetProperty(x => x.MemberCount, x => x.MemberCount), cancellationToken) == 1;
+
     /// <summary>For changes to one user's memberships and default workspace ("one default").</summary>
     public static Task<int> LockUserMembershipsAsync(this TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId)

@@ -43,4 +43,13 @@ public sealed class WachtOptions
 
     /// <summary>The deployment id reported on segments (Wacht <c>deployment_id</c>).</summary>
     public string DeploymentId { get; set; } = "tenantry";
+
+    /// <summary>
+    /// Browser origins allowed to call the Wacht endpoints cross-site (with credentials). Empty:
+    /// no CORS headers at all, so only same-origin front ends (or a proxy) can use the dialect.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Requests per minute and client IP on the Wacht endpoints; beyond it they answer 429.</summary>
+    public int RequestsPerMinutePerIp { get; set; } = 600;
 }

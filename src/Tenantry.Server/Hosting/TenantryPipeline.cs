@@ -7,6 +7,7 @@ using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.SystemApi.Auth;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
+using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Operator;
@@ -40,6 +41,7 @@ public static class TenantryPipeline
             RequestCultureProviders = [new LanguageNegotiation()],
             ApplyCurrentCultureToResponseHeaders = true,
         });
+        app.UseCors();
         app.UseMiddleware<PortalGate>();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -53,6 +55,7 @@ public static class TenantryPipeline
         EnumsEndpoint.Map(web);
         WorkspaceEndpoints.Map(web);
         MembershipEndpoints.Map(web);
+        WachtEndpoints.Map(app);
         OperatorEndpoints.Map(app);
         JwksEndpoint.Map(app);
         app.MapTenantryHealth();

@@ -13,6 +13,7 @@ using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.SystemApi.Auth;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Json;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
@@ -55,10 +56,14 @@ public static class TenantryServices
             limiter.AddPolicy(AuthEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.AuthRequestsPerIp, Window = auth.AuthRequestsPerIpWindow, QueueLimit = 0 }));
+            limiter.AddPolicy(WachtEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Wacht.RequestsPerMinutePerIp, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.OnRejected = (context, _) => new ValueTask(DialectErrors.WriteAsync(context.HttpContext, DialectError.RateLimited,
                 context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : auth.AuthRequestsPerIpWindow));
         });
 
+        services.AddCors(cors => cors.AddPolicy(WachtEndpoints.CorsPolicy, policy => ConfigureWachtCors(policy, options.Wacht)));
         services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway));
         services.Configure<JsonOptions>(json =>
         {
@@ -76,14 +81,16 @@ public static class TenantryServices
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
 
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Tenantry";
-            document.Info.Description =
-                "Workspace membership service. SYSTEM dialect under /web/v1 (X-PORTAL-ACCESS-CODE and Bearer access token), " +
-                "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi(openApi => openApi
+            .AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Tenantry";
+                document.Info.Description =
+                    "Workspace membership service. SYSTEM dialect under /web/v1 (X-PORTAL-ACCESS-CODE and Bearer access token), " +
+                    "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
+                return Task.CompletedTask;
+            })
+            .AddSchemaTransformer(WachtEndpoints.DocumentSnakeCase));
 
         AddTelemetry(builder);
         return options;
@@ -105,6 +112,24 @@ public static class TenantryServices
                 throw new InvalidOperationException($"Tenantry:Gateway:TrustForwardedFrom has an entry that is not an address or CIDR block: '{entry}'.");
             }
             forwarded.KnownIPNetworks.Add(network);
+        }
+    }
+
+    /// <summary>
+    /// Cross-site browsers (Wacht's SDK on another origin) only for the configured origins, with
+    /// the session cookie; in development mode the response header carrying the session token
+    /// is exposed to them as well.
+    /// </summary>
+    private static void ConfigureWachtCors(Microsoft.AspNetCore.Cors.Infrastructure.CorsPolicyBuilder policy, WachtOptions wacht)
+    {
+        if (wacht.AllowedOrigins.Count == 0)
+        {
+            return;
+        }
+        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST");
+        if (wacht.DevelopmentSessions)
+        {
+            policy.WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
         }
     }
 

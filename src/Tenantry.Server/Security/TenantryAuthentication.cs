@@ -36,12 +36,18 @@ public sealed class TenantryAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var authenticator = Context.RequestServices.GetRequiredService<RequestAuthenticator>();
+        var (sessionToken, fromDevelopmentQuery) = Scheme.Name == AuthenticationSchemes.AccessToken ? (null, false) : SessionToken();
         var result = Scheme.Name == AuthenticationSchemes.AccessToken
             ? await authenticator.AuthenticateAccessTokenAsync(BearerToken(), Context.RequestAborted)
-            : await authenticator.AuthenticateSessionTokenAsync(SessionToken(), Context.RequestAborted);
+            : await authenticator.AuthenticateSessionTokenAsync(sessionToken, Context.RequestAborted);
         if (!result.IsSuccess)
         {
             return AuthenticateResult.Fail("invalid credential");
+        }
+        if (fromDevelopmentQuery)
+        {
+            // Cross-site development: the client keeps the token it is handed back (CONTRACT 6).
+            Response.Headers[AuthenticationSchemes.DevSessionHeader] = sessionToken;
         }
         var session = result.Value;
         Context.Features.Set(session);
@@ -61,21 +67,21 @@ public sealed class TenantryAuthenticationHandler(
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    private string? SessionToken()
+    private (string? Token, bool FromDevelopmentQuery) SessionToken()
     {
         if (BearerToken() is { Length: > 0 } bearer)
         {
-            return bearer;
+            return (bearer, false);
         }
         if (Request.Cookies.TryGetValue(AuthenticationSchemes.SessionCookie, out var cookie) && cookie.Length > 0)
         {
-            return cookie;
+            return (cookie, false);
         }
         if (tenantry.Value.Wacht.DevelopmentSessions && Request.Query.TryGetValue(AuthenticationSchemes.DevSessionQuery, out var query))
         {
-            return query.ToString();
+            return (query.ToString(), true);
         }
-        return null;
+        return (null, false);
     }
 }
 

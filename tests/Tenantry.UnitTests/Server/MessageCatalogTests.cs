@@ -6,6 +6,7 @@ using Tenantry.Application.Common;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Localization;
 
 namespace Tenantry.UnitTests.Server;
@@ -76,6 +77,33 @@ public sealed class MessageCatalogTests
             Assert.True(answer.Status < 500, $"{type.Name} falls through to a 500");
             Assert.True(english.ContainsKey(answer.MessageKey), $"{answer.MessageKey} has no message");
         }
+    }
+
+    [Fact]
+    public void Every_domain_error_maps_to_a_wacht_answer_with_a_message()
+    {
+        var english = Entries("en");
+        var errorTypes = typeof(DomainError).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(DomainError)) && !t.IsAbstract);
+        foreach (var type in errorTypes)
+        {
+            var answer = WachtErrors.Describe(Instantiate(type));
+            Assert.True(answer.Status is >= 400 and < 500, $"{type.Name} falls through to a {answer.Status}");
+            Assert.True(english.ContainsKey(answer.MessageKey), $"{answer.MessageKey} has no message");
+        }
+    }
+
+    [Theory]
+    [InlineData("NotAMember", 400)]
+    [InlineData("NotAnOrganizationMember", 400)]
+    [InlineData("NotDefaultEligible", 400)]
+    [InlineData("LastOwner", 403)]
+    [InlineData("SoleOrganizationOwner", 403)]
+    [InlineData("InvalidToken", 401)]
+    [InlineData("NotFound", 404)]
+    public void Wacht_answers_the_session_and_leave_failures_as_its_clients_expect(string error, int status)
+    {
+        var type = typeof(DomainError).Assembly.GetTypes().Single(t => t.Name == error && t.IsSubclassOf(typeof(DomainError)));
+        Assert.Equal(status, WachtErrors.Describe(Instantiate(type)).Status);
     }
 
     [Theory]

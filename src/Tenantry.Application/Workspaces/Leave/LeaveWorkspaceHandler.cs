@@ -2,9 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
 using Tenantry.Application.Workspaces.Memberships;
 using Tenantry.Data;
-using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
-using Tenantry.Domain.Memberships;
 
 namespace Tenantry.Application.Workspaces.Leave;
 
@@ -38,18 +36,7 @@ public sealed class LeaveWorkspaceHandler(TenantryDbContext db, TimeProvider clo
             return new LastOwner();
         }
 
-        var now = clock.GetUtcNow();
-        var workspace = await db.Workspaces.FirstAsync(w => w.Id == workspaceId, cancellationToken);
-        db.WorkspaceMemberships.Remove(membership);
-        workspace.MemberRemoved();
-        db.AuditEvents.Add(AuditEvent.Record(membership.InstitutionId, workspaceId, caller.UserId, AuditActions.MemberLeft,
-            AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
-        await db.SaveChangesAsync(cancellationToken);
-        if (membership.IsDefault)
-        {
-            await DefaultWorkspaces.PromoteSuccessorAsync(db, caller.UserId, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await WorkspaceDepartures.LeaveAsync(db, [membership], caller, clock.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Domain.Common;
+using Tenantry.Domain.Institutions;
 using Tenantry.Server.Localization;
 
 namespace Tenantry.Server.Dialects.SystemApi;
@@ -54,7 +55,7 @@ public static class SystemErrors
         InvalidToken => TokenRejected,
         InvalidCredentials => new(401, "AUTH.INVALID_CREDENTIALS", "Error.InvalidCredentials"),
         PermissionDenied => Forbidden,
-        NotFound or NotAMember => ResourceNotFound,
+        NotFound or NotAMember or NotAnOrganizationMember => ResourceNotFound,
         EmailTaken => new(409, "AUTH.EMAIL_TAKEN", "Error.EmailTaken"),
         AlreadyOwnsWorkspace => new(409, "WORKSPACE.ALREADY_OWNS_WORKSPACE", "Error.AlreadyOwnsWorkspace"),
         RoleNameExists => new(409, "WORKSPACE.ROLE_NAME_EXISTS", "Error.RoleNameExists"),
@@ -66,6 +67,7 @@ public static class SystemErrors
         AlreadyMember => new(409, "WORKSPACE.ALREADY_MEMBER", "Error.AlreadyMember"),
         LastOwner => new(409, "WORKSPACE.LAST_OWNER", "Error.LastOwner"),
         NotDefaultEligible => new(409, "WORKSPACE.NOT_DEFAULT_ELIGIBLE", "Error.NotDefaultEligible"),
+        SoleOrganizationOwner => new(409, "ORGANIZATION.LAST_OWNER", "Error.SoleOrganizationOwner"),
         RateLimited r => new(429, "4290", "Error.RateLimited", RetryAfter: r.RetryAfter),
         _ => InternalError,
     };

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Domain.Common;
+using Tenantry.Domain.Institutions;
+using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Hosting;
 using Tenantry.Server.Localization;
 
@@ -62,10 +64,16 @@ public static class WachtErrors
         ValidationFailed => new(400, "Error.ValidationFailed"),
         InvalidToken => new(401, "Error.InvalidToken"),
         NotAMember => new(400, "Error.NotAMember"),
+        NotAnOrganizationMember => new(400, "Error.NotAnOrganizationMember"),
+        NotDefaultEligible => new(400, "Error.NotDefaultEligible"),
         PermissionDenied => new(403, "Error.PermissionDenied"),
         NotFound => new(404, "Error.NotFound"),
         LastOwner => new(403, "Error.LastOwner"),
+        SoleOrganizationOwner => new(403, "Error.SoleOrganizationOwner"),
         RateLimited r => new(429, "Error.RateLimited", RetryAfter: r.RetryAfter),
-        _ => new(500, "Error.Internal"),
+        // Wacht has no codes of its own for the rest: the SYSTEM table's status and message say what happened.
+        _ => FromSystem(SystemErrors.Describe(error)),
     };
+
+    private static WachtError FromSystem(SystemError error) => new(error.Status, error.MessageKey, error.Arguments, error.RetryAfter);
 }

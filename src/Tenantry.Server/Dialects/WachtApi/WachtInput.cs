@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Tenantry.Server.Hosting;
+
+namespace Tenantry.Server.Dialects.WachtApi;
+
+/// <summary>
+/// The named values of a Wacht mutation. Wacht's SDK puts ids in the query string, but its
+/// forms travel as <c>multipart/form-data</c> or urlencoded and other clients send JSON, so
+/// the body is read in all three forms; the query string wins when both name a value.
+/// </summary>
+public sealed class WachtInput
+{
+    private readonly IQueryCollection _query;
+    private readonly Dictionary<string, string?> _body;
+
+    private WachtInput(IQueryCollection query, Dictionary<string, string?> body)
+    {
+        _query = query;
+        _body = body;
+    }
+
+    /// <summary>The value, or null when neither the query nor the body names it. An empty value stays empty.</summary>
+    public string? this[string name] => _query.TryGetValue(name, out var value) ? value.ToString() : _body.GetValueOrDefault(name);
+
+    /// <summary>Reads the body; a body it cannot read is a 400 (malformed) or 415 (not JSON or a form) in Wacht's shape.</summary>
+    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var body = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (request.HasFormContentType)
+        {
+            try
+            {
+                foreach (var (name, value) in await request.ReadFormAsync(http.RequestAborted))
+                {
+                    body[name] = value.ToString();
+                }
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                // Malformed or truncated multipart.
+                return (null, WachtErrors.For(DialectError.BadRequest, null));
+            }
+        }
+        else if (request.ContentLength is not 0 && HasBody(request))
+        {
+            if (!request.HasJsonContentType())
+            {
+                return (null, WachtErrors.For(DialectError.UnsupportedMediaType, null));
+            }
+            if (!await TryReadJsonAsync(http, body))
+            {
+                return (null, WachtErrors.For(DialectError.BadRequest, null));
+            }
+        }
+        return (new WachtInput(request.Query, body), null);
+    }
+
+    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    // A JSON object (or null); ids may come as strings or numbers.
+    private static async Task<bool> TryReadJsonAsync(HttpContext http, Dictionary<string, string?> body)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (document.RootElement.ValueKind == JsonValueKind.Null)
+            {
+                return true;
+            }
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                body[property.Name] = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null => null,
+                    _ => property.Value.GetRawText(),
+                };
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Tenantry.Server.Json;
+
+namespace Tenantry.Server.Dialects.WachtApi;
+
+/// <summary>Source-generated serializers for everything the Wacht dialect writes, in snake_case.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    Converters = [typeof(UtcTimestampJsonConverter)],
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(List<WachtWorkspaceMembership>))]
+[JsonSerializable(typeof(List<WachtOrganizationMembership>))]
+[JsonSerializable(typeof(WachtSession))]
+[JsonSerializable(typeof(object))]
+internal sealed partial class WachtJsonContext : JsonSerializerContext
+{
+    public static JsonTypeInfo<T> TypeInfo<T>() =>
+        (JsonTypeInfo<T>?)Default.GetTypeInfo(typeof(T))
+        ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered in {nameof(WachtJsonContext)}.");
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Tenantry.Application.Accounts.CurrentSession;
+using Tenantry.Domain.Common;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Dialects.WachtApi;
+
+/// <summary>
+/// How Wacht endpoints answer. Success: <c>{"status":200,"message":"","data":...,"session":{...},"errors":[]}</c>
+/// with the caller's session as it is after the request; failure: <see cref="WachtErrors"/>.
+/// </summary>
+public static class WachtResults
+{
+    public static IResult Ok<T>(T data) => new WachtOkResult<T>(data, session: null);
+
+    /// <summary>An answer whose session block is already known (the session endpoints answer with it).</summary>
+    public static IResult Ok<T>(T data, WachtSession session) => new WachtOkResult<T>(data, session);
+
+    public static IResult Error(DomainError error) => WachtErrors.Describe(error);
+
+    /// <summary>
+    /// A Wacht mutation: reads the body (JSON, urlencoded or multipart), runs the use case, and
+    /// answers its error, or the session after it (<paramref name="answerWithSession"/>, as the
+    /// switches do) or no data.
+    /// </summary>
+    public static async Task<IResult> MutationAsync(HttpContext http, Func<WachtInput, Task<Result>> handle, bool answerWithSession)
+    {
+        var (input, unreadable) = await WachtInput.ReadAsync(http);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+        var result = await handle(input!);
+        if (!result.IsSuccess)
+        {
+            return Error(result.Error);
+        }
+        if (!answerWithSession)
+        {
+            return Ok<object?>(null);
+        }
+        var session = await WachtSessions.CurrentAsync(http);
+        return Ok(session, session);
+    }
+}
+
+internal sealed class WachtOkResult<T>(T? data, WachtSession? session) : IResult
+{
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var block = session ?? await WachtSessions.CurrentAsync(httpContext);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, s_writerOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("status", StatusCodes.Status200OK);
+            writer.WriteString("message", string.Empty);
+            writer.WritePropertyName("data");
+            Write(writer, data, WachtJsonContext.TypeInfo<T>());
+            writer.WritePropertyName("session");
+            JsonSerializer.Serialize(writer, block, WachtJsonContext.Default.WachtSession);
+            writer.WriteStartArray("errors");
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+    }
+
+    private static void Write(Utf8JsonWriter writer, T? value, JsonTypeInfo<T> type)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+        JsonSerializer.Serialize(writer, value, type);
+    }
+}
+
+public static class WachtSessions
+{
+    /// <summary>The caller's session block, read after the use case ran so that it shows its effect.</summary>
+    public static async Task<WachtSession> CurrentAsync(HttpContext http) =>
+        WachtSession.From(await http.RequestServices.GetRequiredService<GetCurrentSessionHandler>().HandleAsync(http.Caller(), http.RequestAborted));
+}
