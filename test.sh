@@ -6,10 +6,16 @@
 #   1. dotnet restore + dotnet build (Release; Directory.Build.props turns warnings into errors)
 #   2. unit tests                                  -> TestResults/unit.trx
 #   3. integration tests against SQLite            -> TestResults/integration-sqlite.trx
+#      Tests marked [Trait("Requires", "PostgreSQL")] (several server processes on one
+#      database, PostgreSQL stopped under load) are excluded here with an explicit
+#      --filter, and the script says so; they run in step 4.
 #   4. integration tests against PostgreSQL        -> TestResults/integration-postgres.trx
-#      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set)
-#   5. prints a summary. The last line is always "N passed, N failed". The exit
-#      status is non-zero if any test failed or any run crashed.
+#      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set). The
+#      database fault tests always start, stop and freeze a cluster of their own, so the
+#      PostgreSQL server binaries are needed even when TENANTRY_TEST_POSTGRES is set.
+#   5. prints a summary, with a line per run for the replica/fault/crash tests
+#      (namespace Tenantry.IntegrationTests.Replicas). The last line is always
+#      "N passed, N failed". The exit status is non-zero if any test failed or any run crashed.
 # A failing run does not stop the later ones. The PostgreSQL run is never skipped:
 # if no server can be found or started, the script fails.
 #
@@ -293,19 +299,29 @@ RUN_NOTE=()     # non-empty: the run did not happen (reason)
 
 record_run() { RUN_LABELS+=("$1"); RUN_TRX+=("$2"); RUN_RC+=("$3"); RUN_NOTE+=("${4:-}"); }
 
-# run_tests LABEL TRX_FILE PROJECT [VAR=value ...]
+# The trait of tests that need PostgreSQL; the SQLite run excludes them (see the top of this file).
+POSTGRES_ONLY_FILTER='Requires!=PostgreSQL'
+
+# run_tests LABEL TRX_FILE PROJECT RUN_FILTER [VAR=value ...]
+# RUN_FILTER (may be empty) is combined with TENANTRY_TEST_FILTER.
 run_tests() {
-    local label=$1 trx=$2 project=$3
-    shift 3
+    local label=$1 trx=$2 project=$3 run_filter=$4
+    shift 4
     local -a cmd=(dotnet test "$project" -c Release --no-build
         --logger "trx;LogFileName=$trx"
         --logger "console;verbosity=normal"
         --results-directory "$RESULTS_DIR"
         --blame-hang-timeout 10m --blame-hang-dump-type none)
-    if [[ -n ${TENANTRY_TEST_FILTER:-} ]]; then
-        cmd+=(--filter "$TENANTRY_TEST_FILTER")
+    local filter=${TENANTRY_TEST_FILTER:-}
+    if [[ -n $filter && -n $run_filter ]]; then
+        filter="($filter)&($run_filter)"
+    elif [[ -n $run_filter ]]; then
+        filter=$run_filter
     fi
-    log "Running $label tests${TENANTRY_TEST_FILTER:+ (filter: $TENANTRY_TEST_FILTER)}"
+    if [[ -n $filter ]]; then
+        cmd+=(--filter "$filter")
+    fi
+    log "Running $label tests${filter:+ (filter: $filter)}"
     local rc=0
     env "$@" "${cmd[@]}" &
     CHILD_PID=$!
@@ -337,8 +353,26 @@ PY
     fi
 }
 
+# Prints "passed failed total" of the tests in the Replicas namespace (replicas, faults, crash)
+# on the first line, then what those tests measured (their output), one line each.
+replica_counts() {
+    python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+name = lambda e: e.tag.rsplit('}', 1)[-1]
+results = [e for e in root.iter() if name(e) == 'UnitTestResult' and '.Replicas.' in (e.get('testName') or '')]
+passed = sum(1 for e in results if e.get('outcome') == 'Passed')
+failed = sum(1 for e in results if e.get('outcome') in ('Failed', 'Error', 'Timeout', 'Aborted'))
+print(passed, failed, len(results))
+for e in results:
+    for out in (x for x in e.iter() if name(x) == 'StdOut' and x.text):
+        for line in out.text.strip().splitlines():
+            print(line.strip())
+PY
+}
+
 summarize() {
-    local i label trx rc note counts passed failed total line
+    local i label trx rc note counts passed failed total line passed_r failed_r total_r
     local total_passed=0 total_failed=0
     echo
     echo "============================== Test summary =============================="
@@ -364,6 +398,11 @@ summarize() {
             line="$label: $passed passed, 1 failed (trx reports no failures but dotnet test exited with code $rc, e.g. a test host crash, so it counts as 1 failure)"
         fi
         echo "$line"
+        if [[ $label == integration* ]] && command -v python3 >/dev/null 2>&1 && counts="$(replica_counts "$trx" 2>/dev/null)"; then
+            read -r passed_r failed_r total_r <<<"$(head -n 1 <<<"$counts")"
+            echo "    of which replica/fault/crash tests (Tenantry.IntegrationTests.Replicas): $passed_r passed, $failed_r failed"
+            tail -n +2 <<<"$counts" | sed 's/^/      measured: /'
+        fi
         total_passed=$((total_passed + passed))
         total_failed=$((total_failed + failed))
     done
@@ -374,9 +413,9 @@ summarize() {
 }
 
 # Check for the PostgreSQL binaries before anything else, so a missing server fails fast.
-if [[ -z ${TENANTRY_TEST_POSTGRES:-} ]]; then
-    ensure_pg_bin
-fi
+# Needed even with TENANTRY_TEST_POSTGRES: the fault tests stop and start a cluster of their own.
+ensure_pg_bin
+export TENANTRY_TEST_PG_BIN="$PG_BIN"
 
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
@@ -394,17 +433,20 @@ if ! dotnet build Tenantry.slnx -c Release --no-restore; then
     exit 1
 fi
 
-run_tests "unit" unit.trx tests/Tenantry.UnitTests
+run_tests "unit" unit.trx tests/Tenantry.UnitTests ""
 
-run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests \
+log "NOTE: the SQLite run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (--filter \"$POSTGRES_ONLY_FILTER\"):
+    two server processes on one database, PostgreSQL stopped and frozen under load. They run in the PostgreSQL run below.
+    The crash test (SIGKILL mid-write) runs in both runs, on each run's database."
+run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER" \
     TENANTRY_TEST_DATABASE=sqlite
 
 if [[ -n ${TENANTRY_TEST_POSTGRES:-} ]]; then
     log "Using PostgreSQL from TENANTRY_TEST_POSTGRES (no throwaway cluster)"
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$TENANTRY_TEST_POSTGRES"
 elif start_pg; then
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$PG_CONN"
     stop_pg
 else

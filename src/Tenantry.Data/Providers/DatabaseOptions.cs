@@ -15,4 +15,7 @@ public sealed class DatabaseOptions
 
     /// <summary>How long opening a PostgreSQL connection may take before the request answers 503.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>How long one migration statement may run (start-up and the <c>migrate</c> command).</summary>
+    public int MigrationTimeoutSeconds { get; set; } = 600;
 }

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tenantry.Data;
+using Tenantry.Data.Providers;
 
 namespace Tenantry.Server.Operability;
 
@@ -9,7 +12,8 @@ public static class Health
 
     public static IServiceCollection AddTenantryHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddDbContextCheck<TenantryDbContext>("database", tags: [ReadyTag]);
+        services.AddSingleton<DatabaseReadyCheck>();
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
         return services;
     }
 
@@ -18,5 +22,53 @@ public static class Health
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).ExcludeFromDescription();
+    }
+}
+
+/// <summary>
+/// Ready when the database answers <c>SELECT 1</c> over the application's own connection pool
+/// within the connect timeout. A database host that accepts connections but never answers
+/// holds a PostgreSQL command far longer than that (the command timeout, then Npgsql's
+/// cancel request to the same silent host), so the check stops waiting at its deadline and
+/// reports not ready; while an abandoned probe is still waiting, the next check does not
+/// start another one.
+/// </summary>
+public sealed class DatabaseReadyCheck(IServiceScopeFactory scopes, DatabaseOptions options) : IHealthCheck
+{
+    private readonly Lock _gate = new();
+    private Task? _probe;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        Task probe;
+        lock (_gate)
+        {
+            if (_probe is { IsCompleted: false })
+            {
+                return HealthCheckResult.Unhealthy("The previous check is still waiting for the database.");
+            }
+            probe = _probe = ProbeAsync();
+        }
+        var deadline = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
+        if (await Task.WhenAny(probe, Task.Delay(deadline, cancellationToken)) != probe)
+        {
+            return HealthCheckResult.Unhealthy($"The database did not answer within {deadline.TotalSeconds:0} s.");
+        }
+        try
+        {
+            await probe;
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (DatabaseErrors.IsUnavailable(e))
+        {
+            return HealthCheckResult.Unhealthy("The database is unavailable.", e);
+        }
+    }
+
+    private async Task ProbeAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TenantryDbContext>();
+        await db.Database.ExecuteSqlRawAsync("SELECT 1");
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tenantry.Data;
 using Tenantry.Domain.Memberships;
 
 namespace Tenantry.IntegrationTests.Infrastructure;
@@ -8,12 +9,15 @@ public static class Seed
 {
     /// <summary>Makes <paramref name="userId"/> a member of the workspace in the named role, as an operator assignment would.</summary>
     public static Task AddMemberAsync(this TenantryApp app, string workspaceId, string userId, string roleName = WorkspaceRole.MemberName) =>
-        app.WithDbAsync(async db =>
-        {
-            var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId);
-            var role = await db.WorkspaceRoles.SingleAsync(r => r.WorkspaceId == workspaceId && r.Name == roleName);
-            db.WorkspaceMemberships.Add(WorkspaceMembership.Join(workspace.InstitutionId, workspaceId, userId, role.Id, JoinSource.Assigned, DateTimeOffset.UtcNow));
-            workspace.MemberAdded();
-            await db.SaveChangesAsync();
-        });
+        app.WithDbAsync(db => db.AddMemberAsync(workspaceId, userId, roleName));
+
+    /// <inheritdoc cref="AddMemberAsync(TenantryApp, string, string, string)"/>
+    public static async Task AddMemberAsync(this TenantryDbContext db, string workspaceId, string userId, string roleName = WorkspaceRole.MemberName)
+    {
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceId);
+        var role = await db.WorkspaceRoles.SingleAsync(r => r.WorkspaceId == workspaceId && r.Name == roleName);
+        db.WorkspaceMemberships.Add(WorkspaceMembership.Join(workspace.InstitutionId, workspaceId, userId, role.Id, JoinSource.Assigned, DateTimeOffset.UtcNow));
+        workspace.MemberAdded();
+        await db.SaveChangesAsync();
+    }
 }

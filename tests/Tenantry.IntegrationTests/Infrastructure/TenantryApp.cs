@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tenantry.Data;
@@ -51,14 +50,7 @@ public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var settings = new Dictionary<string, string?>(Database.Settings)
-        {
-            ["Tenantry:PortalAccessCodes:0"] = PortalCode,
-            ["Tenantry:AdminApiKey"] = AdminKey,
-            // Tests sign up many users from one address; the limits have their own tests.
-            ["Tenantry:Auth:AuthRequestsPerIp"] = "100000",
-            ["Tenantry:Auth:SignInAttemptsPerAccount"] = "100000",
-        };
+        var settings = ServerSettings.For(Database);
         Configure(settings);
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in settings)
@@ -74,20 +66,11 @@ public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
         new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Reads or seeds the app's database directly, for setting up cases and checking what was stored.</summary>
-    public async Task<T> WithDbAsync<T>(Func<TenantryDbContext, Task<T>> work)
-    {
-        await using var scope = Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider.GetRequiredService<TenantryDbContext>());
-    }
+    public Task<T> WithDbAsync<T>(Func<TenantryDbContext, Task<T>> work) => Services.WithDbAsync(work);
 
-    public Task WithDbAsync(Func<TenantryDbContext, Task> work) => WithDbAsync(async db =>
-    {
-        await work(db);
-        return true;
-    });
+    public Task WithDbAsync(Func<TenantryDbContext, Task> work) => Services.WithDbAsync(work);
 
-    public Task<int> CountAsync<TEntity>(Func<IQueryable<TEntity>, IQueryable<TEntity>> filter) where TEntity : class =>
-        WithDbAsync(db => filter(db.Set<TEntity>()).CountAsync());
+    public Task<int> CountAsync<TEntity>(Func<IQueryable<TEntity>, IQueryable<TEntity>> filter) where TEntity : class => Services.CountAsync(filter);
 
     async Task IAsyncLifetime.DisposeAsync()
     {

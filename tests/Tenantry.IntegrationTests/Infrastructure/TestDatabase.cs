@@ -49,29 +49,53 @@ public sealed class TestDatabase : IAsyncDisposable
                     ["Tenantry:Database:Provider"] = "Sqlite",
                 }, null, null, dataDir);
             case "postgres":
-                var admin = Environment.GetEnvironmentVariable("TENANTRY_TEST_POSTGRES");
-                if (string.IsNullOrWhiteSpace(admin))
-                {
-                    throw new InvalidOperationException(
-                        "TENANTRY_TEST_DATABASE=postgres needs TENANTRY_TEST_POSTGRES (an admin connection string). Run ./test.sh, which starts a throwaway cluster.");
-                }
-                var name = "tenantry_test_" + Guid.NewGuid().ToString("N")[..16];
-                await using (var connection = new NpgsqlConnection(admin))
-                {
-                    await connection.OpenAsync();
-                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-                    await create.ExecuteNonQueryAsync();
-                }
-                var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
-                return new TestDatabase("Postgres", new Dictionary<string, string?>
-                {
-                    ["Tenantry:DataDir"] = dataDir,
-                    ["Tenantry:Database:Provider"] = "Postgres",
-                    ["ConnectionStrings:Postgres"] = connectionString,
-                }, admin, name, dataDir);
+                return await CreatePostgresAsync(dataDir);
             default:
                 throw new InvalidOperationException($"Unknown TENANTRY_TEST_DATABASE '{ProviderUnderTest}': use sqlite or postgres.");
         }
+    }
+
+    /// <summary>
+    /// A fresh PostgreSQL database whatever the run's provider, for tests that only make sense
+    /// on PostgreSQL (replicas sharing one database). They carry <see cref="PostgresOnly"/>;
+    /// outside the postgres run this fails loudly rather than skipping.
+    /// </summary>
+    public static Task<TestDatabase> CreatePostgresAsync()
+    {
+        if (!IsPostgres)
+        {
+            throw new InvalidOperationException(
+                $"This test needs PostgreSQL, but TENANTRY_TEST_DATABASE is '{ProviderUnderTest}'. It is marked " +
+                $"[Trait(\"{PostgresOnly.Trait}\", \"{PostgresOnly.Value}\")]: ./test.sh runs it in the PostgreSQL pass and excludes it " +
+                $"from the SQLite pass with --filter \"{PostgresOnly.Trait}!={PostgresOnly.Value}\". To run it by hand set " +
+                "TENANTRY_TEST_DATABASE=postgres and TENANTRY_TEST_POSTGRES (an admin connection string).");
+        }
+        return CreatePostgresAsync(Directory.CreateTempSubdirectory("tenantry-test-").FullName);
+    }
+
+    /// <summary>A new database on the server of an admin connection string (<c>TENANTRY_TEST_POSTGRES</c> unless given).</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync(string dataDir, string? adminConnectionString = null)
+    {
+        var admin = adminConnectionString ?? Environment.GetEnvironmentVariable("TENANTRY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            throw new InvalidOperationException(
+                "TENANTRY_TEST_DATABASE=postgres needs TENANTRY_TEST_POSTGRES (an admin connection string). Run ./test.sh, which starts a throwaway cluster.");
+        }
+        var name = "tenantry_test_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ConnectionString;
+        return new TestDatabase("Postgres", new Dictionary<string, string?>
+        {
+            ["Tenantry:DataDir"] = dataDir,
+            ["Tenantry:Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Postgres"] = connectionString,
+        }, admin, name, dataDir);
     }
 
     public async ValueTask DisposeAsync()

@@ -53,18 +53,19 @@ public sealed class GatewayTests(TenantryApp app) : IClassFixture<TenantryApp>
         response.AssertEnvelope(HttpStatusCode.UnsupportedMediaType, "4150");
     }
 
+    // Sent the way HTTP clients send large bodies: the request waits for "100 Continue", so the
+    // 413 arrives before the body does. (A client that streams an oversized body blindly gets the
+    // 413 and a closed connection, possibly while it is still writing: that part is a race by nature.)
     [Theory]
-    [InlineData(1024 * 1024 + 1, false)]
-    [InlineData(2 * 1024 * 1024, false)]
-    // A 10 MB upload is sent the way HTTP clients send large bodies: it waits for "100 Continue",
-    // so the 413 arrives before the body (a client that streams it blindly gets the 413 and a closed connection).
-    [InlineData(10 * 1024 * 1024, true)]
-    public async Task Bodies_over_one_MiB_are_413(int size, bool expectContinue)
+    [InlineData(1024 * 1024 + 1)]
+    [InlineData(2 * 1024 * 1024)]
+    [InlineData(10 * 1024 * 1024)]
+    public async Task Bodies_over_one_MiB_are_413(int size)
     {
         var user = await _api.SignUpAsync();
         var name = new string('x', size - """{"workspaceName":""}""".Length);
         var response = await _api.SendAsync(HttpMethod.Post, "/web/v1/workspaces/self", $$"""{"workspaceName":"{{name}}"}""", user.AccessToken,
-            configure: r => r.Headers.ExpectContinue = expectContinue);
+            configure: r => r.Headers.ExpectContinue = true);
         response.AssertEnvelope(HttpStatusCode.RequestEntityTooLarge, "4130", "1.3.0");
         Assert.Empty(await app.WithDbAsync(db => Task.FromResult(db.Workspaces.Where(w => w.SelfCreatedBy == user.UserId).ToList())));
     }

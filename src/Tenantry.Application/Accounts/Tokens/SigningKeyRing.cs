@@ -55,14 +55,22 @@ public sealed partial class SigningKeyRing(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TenantryDbContext>();
             var now = clock.GetUtcNow();
-            var keys = await db.SigningKeys.AsNoTracking().Where(k => k.ExpiresAt > now.UtcDateTime).ToListAsync(cancellationToken);
-
-            if (PlanNewKey(keys, now) is { } planned)
+            var keys = await LoadAsync(db, now, cancellationToken);
+            if (PlanNewKey(keys, now) is not null)
             {
-                db.SigningKeys.Add(planned);
-                await db.SaveChangesAsync(cancellationToken);
-                keys.Add(planned);
-                LogKeyCreated(logger, planned.Kid, planned.ActivatesAt);
+                // Every replica plans the same key at about the same time; under a lock they all
+                // see, the first adds it and the others read it instead of adding their own.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await db.LockForTransactionAsync(DatabaseLocks.SigningKeys, cancellationToken);
+                keys = await LoadAsync(db, now, cancellationToken);
+                if (PlanNewKey(keys, now) is { } planned)
+                {
+                    db.SigningKeys.Add(planned);
+                    await db.SaveChangesAsync(cancellationToken);
+                    keys.Add(planned);
+                    LogKeyCreated(logger, planned.Kid, planned.ActivatesAt);
+                }
+                await transaction.CommitAsync(cancellationToken);
             }
 
             var snapshot = BuildSnapshot(keys, now);
@@ -74,6 +82,9 @@ public sealed partial class SigningKeyRing(
             _refreshGate.Release();
         }
     }
+
+    private static Task<List<SigningKey>> LoadAsync(TenantryDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.SigningKeys.AsNoTracking().Where(k => k.ExpiresAt > now.UtcDateTime).ToListAsync(cancellationToken);
 
     /// <summary>The key to add now, if any: one that signs at once when nothing can, or the next one when the current nears retirement.</summary>
     private SigningKey? PlanNewKey(List<SigningKey> keys, DateTimeOffset now)

@@ -1,0 +1,22 @@
+namespace Tenantry.IntegrationTests.Infrastructure;
+
+/// <summary>The configuration every server under test gets (in-process or its own process), on top of its database's.</summary>
+public static class ServerSettings
+{
+    public static Dictionary<string, string?> For(TestDatabase database, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(database.Settings)
+        {
+            ["Tenantry:PortalAccessCodes:0"] = TenantryApp.PortalCode,
+            ["Tenantry:AdminApiKey"] = TenantryApp.AdminKey,
+            // The tests sign up many users from one address; the limits have their own tests.
+            ["Tenantry:Auth:AuthRequestsPerIp"] = "100000",
+            ["Tenantry:Auth:SignInAttemptsPerAccount"] = "100000",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return settings;
+    }
+}
