@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tenantry.Application.Accounts;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Accounts.Tokens;
+using Tenantry.Application.Invitations;
+using Tenantry.Application.Outbox;
 using Tenantry.Application.Workspaces.Access;
 
 namespace Tenantry.Application;
@@ -21,6 +23,9 @@ public static class DependencyInjection
         services.AddSingleton<SessionIssuer>();
         services.AddScoped<RequestAuthenticator>();
         services.AddScoped<WorkspaceAccess>();
+        services.AddScoped<InvitationEmails>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<OutboxDispatcher>();
         services.AddValidatorsFromAssemblyContaining<SessionIssuer>(ServiceLifetime.Singleton);
 
         var handlers = typeof(DependencyInjection).Assembly.GetTypes()

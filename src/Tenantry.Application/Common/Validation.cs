@@ -27,6 +27,8 @@ public static class ValidationCodes
     public const string NothingToUpdate = "NothingToUpdate";
     public const string InvalidId = "InvalidId";
     public const string SlugTaken = "SlugTaken";
+    public const string OutOfRange = "OutOfRange";
+    public const string NotAnActiveMember = "NotAnActiveMember";
 }
 
 public static partial class ValidationRules

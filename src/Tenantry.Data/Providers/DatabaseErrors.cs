@@ -9,6 +9,7 @@ public static class DatabaseErrors
 {
     private const int SqliteConstraint = 19;
     private const string PostgresUniqueViolation = "23505";
+    private const string PostgresForeignKeyViolation = "23503";
 
     /// <summary>True when <paramref name="exception"/> (or an inner one) is a violation of <paramref name="key"/>.</summary>
     public static bool IsUniqueViolation(Exception exception, UniqueKey key)
@@ -22,6 +23,22 @@ public static class DatabaseErrors
                 case SqliteException sqlite when sqlite.SqliteErrorCode == SqliteConstraint:
                     return sqlite.Message.Contains($"UNIQUE constraint failed: {key.SqliteDescription}'", StringComparison.Ordinal)
                         || sqlite.Message.Contains($"UNIQUE constraint failed: index '{key.IndexName}'", StringComparison.Ordinal);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>True when <paramref name="exception"/> (or an inner one) says a referenced row does not exist (any foreign key).</summary>
+    public static bool IsForeignKeyViolation(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    return pg.SqlState == PostgresForeignKeyViolation;
+                case SqliteException sqlite when sqlite.SqliteErrorCode == SqliteConstraint:
+                    return sqlite.Message.Contains("FOREIGN KEY constraint failed", StringComparison.Ordinal);
             }
         }
         return false;

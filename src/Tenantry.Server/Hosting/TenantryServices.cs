@@ -9,11 +9,14 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
+using Tenantry.Application.Invitations;
+using Tenantry.Application.Outbox;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.SystemApi.Auth;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.WachtApi;
+using Tenantry.Server.Email;
 using Tenantry.Server.Json;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
@@ -43,6 +46,7 @@ public static class TenantryServices
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
+        AddOutbox(services, section);
 
         services.AddAuthentication()
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
@@ -94,6 +98,29 @@ public static class TenantryServices
 
         AddTelemetry(builder);
         return options;
+    }
+
+    /// <summary>
+    /// Invitations and the outbox that emails them: SMTP (MailKit) when Tenantry:Email:Smtp:Host
+    /// is set, otherwise a sender that only logs (development).
+    /// </summary>
+    private static void AddOutbox(IServiceCollection services, IConfigurationSection section)
+    {
+        services.AddOptions<InvitationOptions>().Bind(section.GetSection("Invitations"))
+            .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:Invitations:ValidFor must be positive.").ValidateOnStart();
+        services.AddOptions<OutboxOptions>().Bind(section.GetSection("Outbox"))
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.MaxAttempts > 0, "Tenantry:Outbox has a non-positive setting.").ValidateOnStart();
+        services.Configure<EmailOptions>(section.GetSection("Email"));
+        if (string.IsNullOrWhiteSpace(section["Email:Smtp:Host"]))
+        {
+            services.AddSingleton<IEmailSender, LoggingEmailSender>();
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        }
+        services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
+        services.AddHostedService<OutboxWorker>();
     }
 
     /// <summary>Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3).</summary>

@@ -7,7 +7,10 @@ using Tenantry.Server.Hosting;
 
 namespace Tenantry.Server.Security;
 
-/// <summary>The caller must hold <see cref="Permission"/> in the workspace named by the route.</summary>
+/// <summary>
+/// The caller must hold <see cref="Permission"/> in the workspace named by the route;
+/// <see cref="WorkspaceAccess.OwnerOnly"/> means the caller must be an owner.
+/// </summary>
 public sealed record WorkspacePermissionRequirement(string Permission) : IAuthorizationRequirement;
 
 /// <summary>
@@ -26,7 +29,7 @@ public static class WorkspacePolicies
     {
         options.AddPolicy(SystemSession, p => p.AddAuthenticationSchemes(AuthenticationSchemes.AccessToken).RequireAuthenticatedUser());
         options.AddPolicy(WachtSession, p => p.AddAuthenticationSchemes(AuthenticationSchemes.SessionToken).RequireAuthenticatedUser());
-        foreach (var permission in Permissions.All)
+        foreach (var permission in Permissions.All.Append(WorkspaceAccess.OwnerOnly))
         {
             options.AddPolicy(Permission(permission), p => p
                 .AddAuthenticationSchemes(AuthenticationSchemes.AccessToken)
@@ -37,6 +40,15 @@ public static class WorkspacePolicies
 
     public static TBuilder RequireWorkspacePermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Permission(permission));
+
+    /// <summary>For what only an owner of the workspace may do (ownership transfer).</summary>
+    public static TBuilder RequireWorkspaceOwner<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(Permission(WorkspaceAccess.OwnerOnly));
+
+    /// <summary>The caller's standing in the route's workspace, established by the endpoint's workspace policy.</summary>
+    public static WorkspaceStanding Standing(this HttpContext http) =>
+        http.Features.Get<WorkspaceStanding>()
+        ?? throw new InvalidOperationException("The endpoint must require a workspace permission before it asks for the caller's standing.");
 }
 
 public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : AuthorizationHandler<WorkspacePermissionRequirement, HttpContext>
@@ -53,7 +65,9 @@ public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : Authori
             context.Fail(new AuthorizationFailureReason(this, NotAMemberReason));
             return;
         }
-        var result = await access.CheckAsync(workspaceId, userId, requirement.Permission, http.RequestAborted);
+        var result = requirement.Permission == WorkspaceAccess.OwnerOnly
+            ? await access.CheckOwnerAsync(workspaceId, userId, http.RequestAborted)
+            : await access.CheckAsync(workspaceId, userId, requirement.Permission, http.RequestAborted);
         switch (result.Error)
         {
             case null:

@@ -20,4 +20,8 @@ public static class Seed
         workspace.MemberAdded();
         await db.SaveChangesAsync();
     }
+
+    /// <summary>The outbox messages whose payload mentions <paramref name="text"/> (an invitation id, an email: case-insensitively).</summary>
+    public static Task<List<Data.Outbox.OutboxMessage>> OutboxAsync(this TenantryApp app, string text) =>
+        app.WithDbAsync(async db => (await db.OutboxMessages.AsNoTracking().ToListAsync()).Where(m => m.Payload.Contains(text, StringComparison.OrdinalIgnoreCase)).ToList());
 }

@@ -10,6 +10,11 @@ public sealed record WorkspaceStanding(
     string WorkspaceId, string InstitutionId, string MembershipId, string RoleId, bool IsOwner, MembershipStatus Status, IReadOnlyList<string> Permissions)
 {
     public bool Grants(string permission) => Status == MembershipStatus.Active && Permissions.Contains(permission, StringComparer.Ordinal);
+
+    /// <summary>Whether this member may hand out or take away <paramref name="role"/> (see <see cref="RoleGrants"/>).</summary>
+    public bool MayGrant(WorkspaceRole role) => RoleGrants.MayGrant(IsOwner, Permissions, role);
+
+    public bool MayGrant(IEnumerable<string> permissions) => RoleGrants.MayGrant(IsOwner, Permissions, permissions);
 }
 
 /// <summary>
@@ -30,15 +35,39 @@ public sealed class WorkspaceAccess(TenantryDbContext db)
 
     public async Task<Result<WorkspaceStanding>> CheckAsync(string workspaceId, string userId, string permission, CancellationToken cancellationToken)
     {
-        if (!EntityId.LooksValid(workspaceId, EntityId.Workspace))
-        {
-            return new NotFound();
-        }
-        var standing = await s_standing(db, workspaceId, userId);
+        var standing = await StandingAsync(workspaceId, userId);
         if (standing is null)
         {
             return new NotFound();
         }
         return standing.Grants(permission) ? standing : new PermissionDenied(permission);
     }
+
+    /// <summary>For what only an owner may do (ownership transfer): an active membership in the Owner role.</summary>
+    public async Task<Result<WorkspaceStanding>> CheckOwnerAsync(string workspaceId, string userId, CancellationToken cancellationToken)
+    {
+        var standing = await StandingAsync(workspaceId, userId);
+        if (standing is null)
+        {
+            return new NotFound();
+        }
+        return standing is { IsOwner: true, Status: MembershipStatus.Active } ? standing : new PermissionDenied(OwnerOnly);
+    }
+
+    /// <summary>
+    /// Takes the workspace lock in the caller's transaction (same scoped context), then decides
+    /// the caller's standing again: a concurrent change (say, the caller being demoted) has
+    /// committed by then, and the decision must not rest on what the authorization policy read before it.
+    /// </summary>
+    public async Task<Result<WorkspaceStanding>> LockAndRecheckAsync(WorkspaceStanding standing, string userId, string permission, CancellationToken cancellationToken)
+    {
+        await db.LockWorkspaceAsync(standing.WorkspaceId, cancellationToken);
+        return await CheckAsync(standing.WorkspaceId, userId, permission, cancellationToken);
+    }
+
+    /// <summary>The pseudo-permission of owner-only operations.</summary>
+    public const string OwnerOnly = "owner";
+
+    private async Task<WorkspaceStanding?> StandingAsync(string workspaceId, string userId) =>
+        EntityId.LooksValid(workspaceId, EntityId.Workspace) ? await s_standing(db, workspaceId, userId) : null;
 }

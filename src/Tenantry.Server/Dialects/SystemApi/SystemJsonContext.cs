@@ -1,7 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Tenantry.Server.Dialects.SystemApi.Audit;
 using Tenantry.Server.Dialects.SystemApi.Auth;
+using Tenantry.Server.Dialects.SystemApi.Invitations;
+using Tenantry.Server.Dialects.SystemApi.Members;
+using Tenantry.Server.Dialects.SystemApi.Roles;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Json;
@@ -23,6 +27,15 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]
 [JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(List<SystemRole>))]
+[JsonSerializable(typeof(SystemRole))]
+[JsonSerializable(typeof(List<SystemPermission>))]
+[JsonSerializable(typeof(SystemInvitation))]
+[JsonSerializable(typeof(List<SystemInvitation>))]
+[JsonSerializable(typeof(List<SystemMyInvitation>))]
+[JsonSerializable(typeof(SystemMember))]
+[JsonSerializable(typeof(List<SystemMember>))]
+[JsonSerializable(typeof(List<SystemAuditEvent>))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class SystemJsonContext : JsonSerializerContext
 {

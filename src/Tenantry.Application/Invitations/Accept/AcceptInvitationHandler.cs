@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Common;
+using Tenantry.Application.Organizations;
+using Tenantry.Application.Workspaces.ListMine;
+using Tenantry.Data;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Invitations;
+using Tenantry.Domain.Memberships;
+using Tenantry.Domain.Workspaces;
+
+namespace Tenantry.Application.Invitations.Accept;
+
+/// <summary>
+/// The invitee joins: a membership with joinSource INVITED in the invited role, membership of
+/// the institution (through <see cref="OrganizationJoining"/>), and the workspace as default
+/// when the user has none and it is eligible. Only the account whose email matches sees the
+/// invitation at all. Accepting again is a no-op that answers the same item; concurrent
+/// accepts are serialized by the workspace and user locks and make one membership.
+/// </summary>
+public sealed class AcceptInvitationHandler(TenantryDbContext db, ListMyWorkspacesHandler list, TimeProvider clock)
+{
+    public async Task<Result<MyWorkspace>> HandleAsync(string invitationId, Caller caller, CancellationToken cancellationToken)
+    {
+        var found = await InvitationQueries.FindAddressedToAsync(db, invitationId, caller.UserId, cancellationToken);
+        if (found is null)
+        {
+            return new NotFound();
+        }
+        var result = await AcceptAsync(found, caller, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+        return (await list.GetAsync(caller, found.WorkspaceId, cancellationToken))!;
+    }
+
+    private async Task<Result> AcceptAsync(Invitation invitation, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
+        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+        // Decide on what is committed now that we hold the locks, not on what we read before.
+        await db.Entry(invitation).ReloadAsync(cancellationToken);
+        var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == invitation.WorkspaceId && m.UserId == caller.UserId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (invitation.Status == InvitationStatus.Accepted)
+        {
+            return membership is not null ? Result.Success : new InvitationNotPending();
+        }
+        if (invitation.Status == InvitationStatus.Pending && !invitation.IsPendingAt(now))
+        {
+            invitation.MarkExpired(now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new InvitationNotPending();
+        }
+        if (invitation.Status != InvitationStatus.Pending)
+        {
+            return new InvitationNotPending();
+        }
+
+        // Someone who became a member another way keeps that membership as it is.
+        if (membership is null)
+        {
+            var workspace = await db.Workspaces.FirstAsync(w => w.Id == invitation.WorkspaceId, cancellationToken);
+            membership = WorkspaceMembership.Join(invitation.InstitutionId, workspace.Id, caller.UserId, invitation.RoleId, JoinSource.Invited, now);
+            db.WorkspaceMemberships.Add(membership);
+            workspace.MemberAdded();
+            var hasDefault = await db.WorkspaceMemberships.AnyAsync(m => m.UserId == caller.UserId && m.IsDefault, cancellationToken);
+            if (!hasDefault && workspace.Status == WorkspaceStatus.Active)
+            {
+                membership.SetDefault(true, now);
+            }
+            var institution = await db.Institutions.FirstAsync(i => i.Id == invitation.InstitutionId, cancellationToken);
+            await OrganizationJoining.EnsureMemberAsync(db, institution, caller.UserId, OrganizationRole.Member, now, cancellationToken);
+        }
+        invitation.Accept(now);
+        db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationAccepted,
+            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("roleBizId", membership.RoleId)), now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result.Success;
+    }
+}

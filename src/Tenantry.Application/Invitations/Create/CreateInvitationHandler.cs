@@ -1,0 +1,94 @@
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Common;
+using Tenantry.Application.Outbox;
+using Tenantry.Application.Roles;
+using Tenantry.Application.Workspaces.Access;
+using Tenantry.Data;
+using Tenantry.Data.Providers;
+using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Invitations;
+
+namespace Tenantry.Application.Invitations.Create;
+
+/// <summary>
+/// Invites an email address into the workspace in a role (<c>members.invite</c>). The role
+/// may not exceed the inviter's own permissions; the address may not belong to a member.
+/// At most one pending invitation per address and workspace: the partial unique index
+/// decides between concurrent requests, after invitations that have run out are marked
+/// expired so that they do not block a new one. The email is queued in the outbox in the
+/// same transaction.
+/// </summary>
+public sealed class CreateInvitationHandler(
+    TenantryDbContext db, IValidator<CreateInvitationCommand> validator, InvitationEmails emails, OutboxSignal outbox, TimeProvider clock)
+{
+    public async Task<Result<InvitationView>> HandleAsync(
+        WorkspaceStanding standing, CreateInvitationCommand command, Caller caller, CancellationToken cancellationToken)
+    {
+        if (await validator.CheckAsync(command, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
+        if (role is null)
+        {
+            return UnknownRole();
+        }
+        if (!standing.MayGrant(role))
+        {
+            return new RoleExceedsGrantor();
+        }
+        EmailAddress.TryParse(command.Email, out var email);
+        var isMember = await (
+                from m in db.WorkspaceMemberships
+                where m.WorkspaceId == standing.WorkspaceId
+                join u in db.Users on m.UserId equals u.Id
+                where u.NormalizedEmail == email.Normalized
+                select m.Id)
+            .AnyAsync(cancellationToken);
+        if (isMember)
+        {
+            return new AlreadyMember();
+        }
+
+        var now = clock.GetUtcNow();
+        var invitation = Invitation.Create(standing.InstitutionId, standing.WorkspaceId, email, role.Id, caller.UserId, emails.ValidFor, now);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await ExpireLapsedAsync(standing.WorkspaceId, email.Normalized, now, cancellationToken);
+            db.Invitations.Add(invitation);
+            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationCreated,
+                AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("roleBizId", role.Id)), now));
+            await emails.QueueAsync(invitation, caller.UserId, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e, UniqueKeys.PendingInvitation))
+        {
+            return new InvitationPending();
+        }
+        catch (DbUpdateException e) when (DatabaseErrors.IsForeignKeyViolation(e))
+        {
+            // The role was deleted between the check and the insert.
+            return UnknownRole();
+        }
+        outbox.Notify();
+        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken);
+    }
+
+    private static ValidationFailed UnknownRole() => new(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));
+
+    private Task<int> ExpireLapsedAsync(string workspaceId, string normalizedEmail, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var at = now.UtcDateTime;
+        return db.Invitations
+            .Where(i => i.WorkspaceId == workspaceId && i.NormalizedEmail == normalizedEmail && i.Status == InvitationStatus.Pending && i.ExpiresAt <= at)
+            .ExecuteUpdateAsync(i => i
+                .SetProperty(x => x.Status, InvitationStatus.Expired)
+                .SetProperty(x => x.RespondedAt, at)
+                .SetProperty(x => x.UpdatedAt, at), cancellationToken);
+    }
+}

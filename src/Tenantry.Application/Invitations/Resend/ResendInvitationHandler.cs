@@ -1,0 +1,38 @@
+using Tenantry.Application.Common;
+using Tenantry.Application.Outbox;
+using Tenantry.Application.Workspaces.Access;
+using Tenantry.Data;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Invitations;
+
+namespace Tenantry.Application.Invitations.Resend;
+
+/// <summary>
+/// Sends a pending invitation again with a fresh expiry (<c>members.invite</c>); also one whose
+/// time ran out but that nobody replaced. Revoked, declined and accepted ones answer
+/// <see cref="InvitationNotPending"/>.
+/// </summary>
+public sealed class ResendInvitationHandler(TenantryDbContext db, InvitationEmails emails, OutboxSignal outbox, TimeProvider clock)
+{
+    public async Task<Result<InvitationView>> HandleAsync(WorkspaceStanding standing, string invitationId, Caller caller, CancellationToken cancellationToken)
+    {
+        var invitation = await InvitationQueries.FindAsync(db, standing.WorkspaceId, invitationId, cancellationToken);
+        if (invitation is null)
+        {
+            return new NotFound();
+        }
+        if (invitation.Status != InvitationStatus.Pending)
+        {
+            return new InvitationNotPending();
+        }
+        var now = clock.GetUtcNow();
+        invitation.Renew(emails.ValidFor, now);
+        db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationResent,
+            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("expiresAt", invitation.ExpiresAt)), now));
+        await emails.QueueAsync(invitation, caller.UserId, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Notify();
+        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken);
+    }
+}

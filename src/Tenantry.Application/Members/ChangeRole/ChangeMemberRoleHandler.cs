@@ -1,0 +1,68 @@
+using FluentValidation;
+using Tenantry.Application.Common;
+using Tenantry.Application.Roles;
+using Tenantry.Application.Workspaces.Access;
+using Tenantry.Application.Workspaces.Memberships;
+using Tenantry.Data;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Memberships;
+
+namespace Tenantry.Application.Members.ChangeRole;
+
+/// <summary>
+/// Gives a member another role (<c>members.role.change</c>). The caller may neither give
+/// nor take away a role beyond their own (<see cref="RoleExceedsGrantor"/>); demoting the
+/// last owner answers <see cref="LastOwner"/>, decided under the workspace lock so that
+/// concurrent demotions cannot leave the workspace without one.
+/// </summary>
+public sealed class ChangeMemberRoleHandler(
+    TenantryDbContext db, WorkspaceAccess access, IValidator<ChangeMemberRoleCommand> validator, TimeProvider clock)
+{
+    public async Task<Result<MemberView>> HandleAsync(
+        WorkspaceStanding standing, ChangeMemberRoleCommand command, Caller caller, CancellationToken cancellationToken)
+    {
+        if (await validator.CheckAsync(command, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var recheck = await access.LockAndRecheckAsync(standing, caller.UserId, Permissions.MembersRoleChange, cancellationToken);
+        if (!recheck.IsSuccess)
+        {
+            return recheck.Error;
+        }
+        standing = recheck.Value;
+        var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, command.UserBizId, cancellationToken);
+        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
+        if (membership is null || role is null)
+        {
+            return new ValidationFailed([
+                .. membership is null ? [new FieldError("$.UserBizId", ValidationCodes.InvalidId)] : Array.Empty<FieldError>(),
+                .. role is null ? [new FieldError("$.RoleBizId", ValidationCodes.InvalidId)] : Array.Empty<FieldError>(),
+            ]);
+        }
+        if (membership.RoleId == role.Id)
+        {
+            return await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
+        }
+        var current = await RoleLookup.FindAsync(db, standing.WorkspaceId, membership.RoleId, cancellationToken);
+        if (!standing.MayGrant(current!) || !standing.MayGrant(role))
+        {
+            return new RoleExceedsGrantor();
+        }
+        if (!role.IsOwner && await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
+        {
+            return new LastOwner();
+        }
+
+        var now = clock.GetUtcNow();
+        membership.ChangeRole(role.Id, now);
+        db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.MemberRoleChanged,
+            AuditTargets.Member, membership.UserId, caller.ClientIpText,
+            AuditDetails.Of(("fromRoleBizId", current!.Id), ("fromRoleName", current.Name), ("toRoleBizId", role.Id), ("toRoleName", role.Name)), now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Tenantry.Data;
+using Tenantry.Data.Outbox;
+using Tenantry.Domain.Common;
+
+namespace Tenantry.Application.Outbox;
+
+/// <summary>The kinds of outbox message, each delivered by an <see cref="IOutboxDeliverer"/> of that kind.</summary>
+public static class OutboxKinds
+{
+    public const string InvitationEmail = "invitation.email";
+}
+
+/// <summary>
+/// What an invitation email needs, captured when the invitation is made or resent. The
+/// language is the inviter's request language (the invitee has not chosen one yet).
+/// </summary>
+public sealed record InvitationEmailPayload(
+    string InvitationId, string Email, string WorkspaceId, string WorkspaceName, string InviterName, string RoleName, DateTime ExpiresAt, string Language);
+
+public static class OutboxWriter
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Adds a message to <paramref name="db"/>; it is stored by the caller's SaveChanges, in the caller's transaction.</summary>
+    public static OutboxMessage Enqueue<T>(TenantryDbContext db, string kind, T payload, DateTimeOffset now)
+    {
+        var message = new OutboxMessage
+        {
+            Id = EntityId.New(EntityId.OutboxMessage, now),
+            Kind = kind,
+            Payload = JsonSerializer.Serialize(payload, s_json),
+            CreatedAt = now.UtcDateTime,
+            NextAttemptAt = now.UtcDateTime,
+        };
+        db.OutboxMessages.Add(message);
+        return message;
+    }
+
+    public static T Read<T>(OutboxMessage message) =>
+        JsonSerializer.Deserialize<T>(message.Payload, s_json) ?? throw new JsonException($"Outbox message {message.Id} has an empty payload.");
+}
+
+/// <summary>Wakes the outbox worker as soon as a message was committed, instead of at its next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled; the worker will look once for all of them.
+        }
+    }
+
+    /// <summary>Waits for a signal or <paramref name="timeout"/>, whichever comes first.</summary>
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
