@@ -48,7 +48,7 @@ public sealed class RemoveMemberHandler(TenantryDbContext db, WorkspaceAccess ac
         var now = clock.GetUtcNow();
         db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.MemberRemoved,
             AuditTargets.Member, userId, caller.ClientIpText, AuditDetails.Of(("roleBizId", role!.Id), ("roleName", role.Name)), now));
-        await MembershipRemoval.RemoveAsync(db, membership, now, cancellationToken);
+        await MembershipRemoval.RemoveAsync(db, [membership], now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success;
     }

@@ -5,22 +5,33 @@ using Tenantry.Domain.Memberships;
 namespace Tenantry.Application.Workspaces.Memberships;
 
 /// <summary>
-/// Ends a membership, whoever ends it (the member leaving, or someone removing them): the
-/// workspace's member count follows, and a default membership hands the default on.
-/// Callers hold the workspace lock and the user's lock (see WorkspaceLocks) and have
-/// already checked the last-owner rule; they add their audit event and commit.
+/// Ends memberships, whoever ends them (the member leaving one workspace or a whole
+/// organization, or someone removing them): each workspace's member count follows, and a
+/// user whose default was among them gets the next eligible membership as default.
+/// Callers hold the workspace and user locks (see WorkspaceLocks), have already checked the
+/// last-owner rule, add their audit events and commit.
 /// </summary>
 public static class MembershipRemoval
 {
-    public static async Task RemoveAsync(TenantryDbContext db, WorkspaceMembership membership, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task RemoveAsync(
+        TenantryDbContext db, IReadOnlyList<WorkspaceMembership> memberships, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var workspace = await db.Workspaces.FirstAsync(w => w.Id == membership.WorkspaceId, cancellationToken);
-        db.WorkspaceMemberships.Remove(membership);
-        workspace.MemberRemoved();
-        await db.SaveChangesAsync(cancellationToken);
-        if (membership.IsDefault)
+        var workspaceIds = memberships.Select(m => m.WorkspaceId).Distinct().ToList();
+        var workspaces = await db.Workspaces.Where(w => workspaceIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, cancellationToken);
+        foreach (var membership in memberships)
         {
-            await DefaultWorkspaces.PromoteSuccessorAsync(db, membership.UserId, now, cancellationToken);
+            db.WorkspaceMemberships.Remove(membership);
+            workspaces[membership.WorkspaceId].MemberRemoved();
+        }
+        // The removal must be written before a successor is flagged: one default per user is a unique index.
+        await db.SaveChangesAsync(cancellationToken);
+        var usersWhoLostTheirDefault = memberships.Where(m => m.IsDefault).Select(m => m.UserId).Distinct().ToList();
+        foreach (var userId in usersWhoLostTheirDefault)
+        {
+            await DefaultWorkspaces.PromoteSuccessorAsync(db, userId, now, cancellationToken);
+        }
+        if (usersWhoLostTheirDefault.Count > 0)
+        {
             await db.SaveChangesAsync(cancellationToken);
         }
     }
