@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Tenantry.Data.Keys;
 using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Invitations;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Workspaces;
 using Tenantry.IntegrationTests.Infrastructure;
@@ -188,6 +189,27 @@ public sealed class ReplicaTests(ReplicaPair replicas) : IClassFixture<ReplicaPa
             Assert.Single(results, r => r.Status == HttpStatusCode.OK);
             Assert.Single(results, r => r.Status == HttpStatusCode.Conflict).AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.LAST_OWNER");
             Assert.Equal(1, await replicas.Db.CountAsync<WorkspaceMembership>(q => q.Where(m => m.WorkspaceId == workspace)));
+        }
+    }
+
+    [Fact]
+    public async Task One_pending_invitation_per_email_with_invites_split_across_replicas()
+    {
+        var owner = await _a.SignUpAsync();
+        var workspace = await _a.CreateWorkspaceAsync(owner);
+        var memberRole = await _a.RoleIdAsync(owner, workspace, WorkspaceRole.MemberName);
+        for (var round = 0; round < 4; round++)
+        {
+            var email = SystemApi.NewEmail("invitee");
+            var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+                (i % 2 == 0 ? _a : _b).PostAsync($"/web/v1/workspaces/{workspace}/invitations", new { email, roleBizId = memberRole }, owner.AccessToken)));
+
+            Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+            foreach (var conflict in results.Where(r => r.Status != HttpStatusCode.OK))
+            {
+                conflict.AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.INVITATION_PENDING");
+            }
+            Assert.Equal(1, await replicas.Db.CountAsync<Invitation>(q => q.Where(i => i.WorkspaceId == workspace && i.NormalizedEmail == email && i.Status == InvitationStatus.Pending)));
         }
     }
 
