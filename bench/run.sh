@@ -17,12 +17,16 @@
 #   --datasets LIST     small,large                                   [small]
 #   --dbs LIST          sqlite,postgres                               [sqlite,postgres]
 #   --duration S        measured seconds per wrk run                  [15]
-#   --warmup S          warm-up seconds before each measured run      [5]
+#   --warmup S          warm-up seconds before each measured run      [10]
 #   --connections N     wrk connections                               [64]
 #   --threads N         wrk threads                                   [2]
 #   --label TEXT        tag for this run in the results file          [default]
 #   --server-arg ARG    extra server setting, repeatable, e.g. --server-arg --Tenantry:Cache:MaxStaleness=00:00:00
 #   --no-build          use the existing Release build
+#   --profile S         also take an S-second dotnet-trace CPU sample of the server during the first
+#                       endpoint's measured run (installs the dotnet-trace tool when missing) and print
+#                       where the time goes (bench/profile_summary.py); that run's req/s include the
+#                       sampling overhead
 # Environment: BENCH_PG_BIN (PostgreSQL bin dir), BENCH_TOKEN_SAMPLE [1000].
 # Results: bench/results/<timestamp>-<label>.tsv (git-ignored). Datasets: bench/.data (git-ignored).
 set -euo pipefail
@@ -48,11 +52,12 @@ declare -A DATASET_ARGS=(
 DATASETS="small"
 DBS="sqlite,postgres"
 DURATION=15
-WARMUP=5
+WARMUP=10
 CONNECTIONS=64
 THREADS=2
 LABEL="default"
 BUILD=1
+PROFILE=0
 SERVER_ARGS=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
 PORTAL="bench-portal"
@@ -70,6 +75,7 @@ while [[ $# -gt 0 ]]; do
         --label) LABEL="$2"; shift 2 ;;
         --server-arg) SERVER_ARGS+=("$2"); shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --profile) PROFILE="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -100,6 +106,17 @@ if [[ $BUILD -eq 1 ]]; then
     dotnet build "$BENCH/Ceiling" -c Release -v quiet -nologo >/dev/null
 fi
 [[ -f $SERVER_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
+
+DOTNET_TRACE=""
+if [[ $PROFILE -gt 0 ]]; then
+    DOTNET_TRACE="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"
+    if [[ ! -x $DOTNET_TRACE ]]; then
+        log "Installing the dotnet-trace tool (profiling)"
+        dotnet tool install --global dotnet-trace >/dev/null
+    fi
+    [[ -x $DOTNET_TRACE ]] || die "dotnet-trace not found"
+    command -v python3 >/dev/null 2>&1 || die "python3 is needed to summarize the profile"
+fi
 
 pick_port() {
     local p
@@ -246,25 +263,47 @@ start_ceiling() {
     die "ceiling not ready"
 }
 
-# Mean body size of the endpoint over the sampled users (the ceiling answers this many bytes).
+# Mean body size of the endpoint over all sampled users (the ceiling answers this many bytes).
+# One curl process for all of them (a config file with one transfer per token).
 mean_body_bytes() {
     local url=$1 auth=$2 tokens=$3
-    head -n 200 "$tokens" | while read -r token; do
-        if [[ $auth == cookie ]]; then
-            curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -H "Cookie: __session=$token" "$url"
-        else
-            curl -s -o /dev/null -w '%{http_code} %{size_download}\n' -H "X-PORTAL-ACCESS-CODE: $PORTAL" -H "Authorization: Bearer $token" "$url"
-        fi
-    done | awk '$1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
+    awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" 'NF {
+        print "url = \"" url "\""
+        if (auth == "cookie") print "header = \"Cookie: __session=" $1 "\""
+        else { print "header = \"X-PORTAL-ACCESS-CODE: " portal "\""; print "header = \"Authorization: Bearer " $1 "\"" }
+        print "output = \"/dev/null\""
+        print "write-out = \"%{http_code} %{size_download}\\n\""
+        print "next"
+    }' "$tokens" >"$RUN_DIR/mean-body.curl"
+    curl -s -K "$RUN_DIR/mean-body.curl" | awk '$1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
 }
 
-# wrk: warm-up, then the measured run; prints the RESULT line.
+# wrk: warm-up, then the measured run; prints the RESULT line. With a 6th argument (a trace
+# name), samples the server's CPU with dotnet-trace during the measured run.
 drive() {
-    local url=$1 tokens=$2 path=$3 auth=$4 out=$5
+    local url=$1 tokens=$2 path=$3 auth=$4 out=$5 trace=${6:-}
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >/dev/null 2>&1 || true
     timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
-        -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1
+        -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
+    local wrk_pid=$!
+    if [[ -n $trace ]]; then
+        sleep 2
+        timeout $((PROFILE + 60)) "$DOTNET_TRACE" collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$PROFILE")" \
+            -o "$RUN_DIR/$trace.nettrace" >"$RUN_DIR/$trace.log" 2>&1 || echo "dotnet-trace failed (see $RUN_DIR/$trace.log)" >&2
+    fi
+    wait "$wrk_pid" || true
     grep '^RESULT' "$out" || { cat "$out" >&2; die "wrk failed"; }
+}
+
+# CPU profile summary of a trace taken by drive(): where the time goes per request.
+summarize_trace() {
+    local trace=$1 rps=$2
+    [[ -f $RUN_DIR/$trace.nettrace ]] || return 0
+    "$DOTNET_TRACE" convert --format Speedscope -o "$RUN_DIR/$trace" "$RUN_DIR/$trace.nettrace" >/dev/null 2>&1 || return 0
+    local json
+    json="$(ls "$RUN_DIR/$trace"*.speedscope.json 2>/dev/null | head -n 1)"
+    [[ -n $json ]] || return 0
+    python3 "$BENCH/profile_summary.py" "$json" "$(awk -v r="$rps" -v s="$PROFILE" 'BEGIN { printf "%d", r * s }')" | tee "$RUN_DIR/$trace.md"
 }
 
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
@@ -294,14 +333,19 @@ for db in "${DB_LIST[@]}"; do
         log "$db/$dataset: server on 127.0.0.1:$port"
         start_server "$port" "${DB_ARGS[@]}" "${SERVER_ARGS[@]}"
         rows=()
+        first=1
         for endpoint in "${ENDPOINTS[@]}"; do
             read -r name path auth <<<"$endpoint"
             tokens="$TOKENS"
             [[ $auth == cookie ]] && tokens="$SESSION_TOKENS"
             bytes="$(mean_body_bytes "http://127.0.0.1:$port$path" "$auth" "$tokens")" || die "$name answered no 200 (see $RUN_DIR)"
             log "$db/$dataset: $name (mean body $bytes bytes)"
-            result="$(drive "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$RUN_DIR/wrk-$db-$dataset-$name.txt")"
+            trace=""
+            [[ $PROFILE -gt 0 && $first -eq 1 ]] && trace="trace-$db-$dataset-$name"
+            first=0
+            result="$(drive "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$RUN_DIR/wrk-$db-$dataset-$name.txt" "$trace")"
             echo "$result" >&2
+            [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
             rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result")")
         done
         stop_pid "$SERVER_PID"; SERVER_PID=""

@@ -5,6 +5,7 @@ using Tenantry.Application.Accounts;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Workspaces.Access;
+using Tenantry.Application.Workspaces.ListMine;
 
 namespace Tenantry.Application;
 
@@ -19,6 +20,8 @@ public static class DependencyInjection
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<SessionStates>();
+        services.AddSingleton<MyWorkspacesCache>();
         services.AddScoped<RequestAuthenticator>();
         services.AddScoped<WorkspaceAccess>();
         services.AddValidatorsFromAssemblyContaining<SessionIssuer>(ServiceLifetime.Singleton);

@@ -9,6 +9,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
+using Tenantry.Application.Common.Caching;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.SystemApi.Auth;
@@ -32,6 +33,7 @@ public static class TenantryServices
         builder.Services.Configure<TenantryOptions>(section);
         builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
         builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));
+        builder.Services.Configure<CacheOptions>(section.GetSection("Cache"));
         var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
 
         var services = builder.Services;

@@ -50,6 +50,18 @@ internal sealed class PostgresBulkSink : BulkSink
         await connection.OpenAsync(cancellationToken);
         var sink = new PostgresBulkSink(connection);
         sink._transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            // The rows are consistent by construction; skipping the per-row foreign-key triggers
+            // makes COPY several times faster. Needs a superuser; without one the checks just run.
+            await using var replica = new NpgsqlCommand("SAVEPOINT fk; SET LOCAL session_replication_role = replica", connection, sink._transaction);
+            await replica.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException)
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT fk", connection, sink._transaction);
+            await rollback.ExecuteNonQueryAsync(cancellationToken);
+        }
         return sink;
     }
 
@@ -128,8 +140,9 @@ internal sealed class SqliteBulkSink : BulkSink
         await connection.OpenAsync(cancellationToken);
         await using (var pragmas = connection.CreateCommand())
         {
-            // One big transaction; durability of a half-written seed does not matter (it is redone).
-            pragmas.CommandText = "PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;";
+            // One big transaction; durability of a half-written seed does not matter (it is redone), and
+            // the rows are consistent by construction, so foreign keys are not checked row by row.
+            pragmas.CommandText = "PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;";
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
         var sink = new SqliteBulkSink(connection);

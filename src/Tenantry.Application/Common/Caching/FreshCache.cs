@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+
+namespace Tenantry.Application.Common.Caching;
+
+/// <summary>
+/// A concurrent cache whose entries are served for at most a maximum age, and that a racing
+/// fill cannot poison: a value read from the database before an invalidation is never kept
+/// after it. Protocol: take <see cref="BeginFill"/> before reading the database, then
+/// <see cref="Set"/> with it; an invalidation in between (of any key) makes the set undo itself.
+/// </summary>
+public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, TimeProvider clock) where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+    private long _generation;
+
+    public bool Enabled => maxAge > TimeSpan.Zero;
+
+    public int Count => _entries.Count;
+
+    public long BeginFill() => Volatile.Read(ref _generation);
+
+    public bool TryGet(TKey key, out TValue value)
+    {
+        if (_entries.TryGetValue(key, out var entry) && clock.GetTimestamp() < entry.ExpiresAt)
+        {
+            value = entry.Value;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
+    public void Set(TKey key, TValue value, long fillGeneration)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        if (_entries.Count >= capacity)
+        {
+            Sweep();
+        }
+        var entry = new Entry(value, clock.GetTimestamp() + (long)(maxAge.TotalSeconds * clock.TimestampFrequency));
+        _entries[key] = entry;
+        if (Volatile.Read(ref _generation) != fillGeneration)
+        {
+            // An invalidation ran while the value was being read: it may predate the change.
+            _entries.TryRemove(KeyValuePair.Create(key, entry));
+        }
+    }
+
+    public void Invalidate(TKey key)
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.TryRemove(key, out _);
+    }
+
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
+    // Expired entries go first; if the cache is still full, it starts over (a hard memory bound;
+    // entries live seconds and are cheap to rebuild).
+    private void Sweep()
+    {
+        var now = clock.GetTimestamp();
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.ExpiresAt <= now)
+            {
+                _entries.TryRemove(KeyValuePair.Create(key, entry));
+            }
+        }
+        if (_entries.Count >= capacity)
+        {
+            _entries.Clear();
+        }
+    }
+
+    // A class, so that TryRemove(key, entry) removes this very entry and not an equal newer one.
+    private sealed class Entry(TValue value, long expiresAt)
+    {
+        public TValue Value { get; } = value;
+
+        public long ExpiresAt { get; } = expiresAt;
+    }
+}
