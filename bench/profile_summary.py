@@ -6,8 +6,8 @@
 The trace (profile dotnet-sampled-thread-time: the managed stack of every thread, about 100
 times a second) is converted by `dotnet-trace convert --format Speedscope`. Every sampled
 stack is put in the first category (in the order below) whose pattern occurs anywhere on it; samples
-whose innermost frame is a wait (idle pool threads, the socket event loop, timers) are idle
-and left out. REQUESTS is the number of requests served while the trace ran, so the table
+whose innermost frames are a wait (idle pool threads, the socket event loop, timers, the
+console logger) are idle and left out. REQUESTS is the number of requests served while the trace ran, so the table
 can say sampled thread-microseconds per request as well as shares.
 """
 import json
@@ -25,9 +25,18 @@ CATEGORIES = [
     ("Kestrel, HTTP parsing, sockets", ["Kestrel", "System.Net.Sockets", "System.IO.Pipelines", "Microsoft.AspNetCore.Hosting"]),
     ("GC and runtime", ["GarbageCollect", "gc_heap", "WKS::", "SVR::", "JIT", "Tiered"]),
 ]
-IDLE_LEAVES = ["WaitForSignal", "LowLevelLifoSemaphore", "WaitOne", "WaitHandle.Wait", "Monitor.Wait", "Thread.Sleep",
-               "WaitForSocketEvents", "SocketAsyncEngine.EventLoop", "TimerQueue", "PortableThreadPool.GateThread",
-               "WaitSubsystem", "Interop+Sys.Poll", "SemaphoreSlim.Wait", "ManualResetEventSlim.Wait", "Thread.StartCallback"]
+# A thread whose innermost managed frames are one of these is waiting, not working.
+IDLE_LEAVES = ["LowLevelLifoSemaphore", "LowLevelSpinWaiter", "WaitHandle.Wait", "Monitor.Wait", "Thread.Sleep",
+               "WaitForSocketEvents", "TimerQueue.TimerThread", "GateThread", "SemaphoreSlim.Wait",
+               "ManualResetEventSlim.Wait", "SpinThenBlockingWait", "FileSystemWatcher", "ConsoleLoggerProcessor",
+               "Interop+Sys.Read", "Interop+Sys.Poll", "WaitOneNoCheck"]
+# Pseudo-frames the converter puts at the tip of a stack (running managed code / in native code).
+PSEUDO = ("CPU_TIME", "UNMANAGED_CODE_TIME")
+
+
+def is_idle(names):
+    real = [n for n in names if not n.startswith(PSEUDO)]
+    return not real or any(w in n for n in real[-3:] for w in IDLE_LEAVES)
 
 
 def categorize(names):
@@ -52,8 +61,7 @@ def main():
             at = event["at"]
             if last is not None and stack and at > last:
                 names = [frames[i] for i in stack]
-                leaf = names[-1]
-                if any(w in leaf for w in IDLE_LEAVES) or leaf.startswith("UNMANAGED_CODE_TIME") and any(w in n for n in names[-3:] for w in IDLE_LEAVES):
+                if is_idle(names):
                     idle += at - last
                 else:
                     category = categorize(names)

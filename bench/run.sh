@@ -268,12 +268,12 @@ start_ceiling() {
 mean_body_bytes() {
     local url=$1 auth=$2 tokens=$3
     awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" 'NF {
+        if (n++) print "next"
         print "url = \"" url "\""
         if (auth == "cookie") print "header = \"Cookie: __session=" $1 "\""
         else { print "header = \"X-PORTAL-ACCESS-CODE: " portal "\""; print "header = \"Authorization: Bearer " $1 "\"" }
         print "output = \"/dev/null\""
         print "write-out = \"%{http_code} %{size_download}\\n\""
-        print "next"
     }' "$tokens" >"$RUN_DIR/mean-body.curl"
     curl -s -K "$RUN_DIR/mean-body.curl" | awk '$1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
 }

@@ -137,6 +137,17 @@ public sealed class HotPathCacheTests(LongCacheApp app) : IClassFixture<LongCach
     }
 
     [Fact]
+    public async Task The_kept_rendering_follows_the_request_language()
+    {
+        var (owner, _, _) = await CachedOwnerAsync();
+        foreach (var language in new[] { "ja", "en", "ja", "vi" })
+        {
+            var item = (await _api.GetAsync(ListPath, owner.AccessToken, language: language)).AssertOk("2.0.0")[0];
+            Assert.Equal(Catalog.Text(language, "Enum.WorkspaceKind.LIVE.Label"), item.GetProperty("workspaceKind").GetProperty("label").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_reads_during_a_change_do_not_put_the_old_list_back()
     {
         var (owner, _, _) = await CachedOwnerAsync();

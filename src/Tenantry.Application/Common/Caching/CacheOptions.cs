@@ -10,7 +10,7 @@ public sealed class CacheOptions
     /// through another replica is visible here within this bound. Zero turns the caches
     /// off: every request reads the database.
     /// </summary>
-    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most sessions kept; past this the cache starts over (memory bound, not a tuning knob).</summary>
     public int MaxSessions { get; set; } = 200_000;

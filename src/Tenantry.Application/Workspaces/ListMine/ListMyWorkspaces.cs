@@ -46,15 +46,10 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
                 w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
                 r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt));
 
-    public async Task<IReadOnlyList<MyWorkspace>> HandleAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<MyWorkspaceList> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var rows = await cache.GetAsync(caller, () => LoadAsync(caller.UserId, workspaceId: null, cancellationToken));
-        var items = new List<MyWorkspace>(rows.Length);
-        foreach (var row in rows)
-        {
-            items.Add(ToItem(row, caller));
-        }
-        return items;
+        var (rows, renderings) = await cache.GetAsync(caller, () => LoadAsync(caller.UserId, workspaceId: null, cancellationToken));
+        return new MyWorkspaceList(rows, caller, renderings);
     }
 
     /// <summary>One item of the caller's list (after a change to it), or null when they are not a member. Always read fresh.</summary>
@@ -77,7 +72,7 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
     // The request's pooled context is leased only when the cache misses.
     private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 
-    private static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
+    internal static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
     {
         var eligibility = Eligibility.Decide(new EligibilityFacts(
             row.WorkspaceStatus, row.MembershipStatus, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Common;
 using Tenantry.Application.Common.Caching;
@@ -25,20 +26,22 @@ public sealed class MyWorkspacesCache
         changes.Committed += Forget;
     }
 
-    public async Task<MyWorkspaceRow[]> GetAsync(Caller caller, Func<Task<MyWorkspaceRow[]>> load)
+    /// <summary>The caller's rows, and the renderings kept with them (null when they are not cached).</summary>
+    internal async Task<(MyWorkspaceRow[] Rows, ConcurrentDictionary<RenderKey, object>? Renderings)> GetAsync(
+        Caller caller, Func<Task<MyWorkspaceRow[]>> load)
     {
         if (caller.MembershipsVersion is not { } version || !_cache.Enabled)
         {
-            return await load();
+            return (await load(), null);
         }
         if (_cache.TryGet(caller.UserId, out var entry) && entry.Version == version)
         {
-            return entry.Rows;
+            return (entry.Rows, entry.Renderings);
         }
         var fill = _cache.BeginFill();
-        var rows = await load();
-        _cache.Set(caller.UserId, new Entry(version, rows), fill);
-        return rows;
+        var fresh = new Entry(version, await load(), new ConcurrentDictionary<RenderKey, object>());
+        _cache.Set(caller.UserId, fresh, fill);
+        return (fresh.Rows, fresh.Renderings);
     }
 
     private void Forget(IReadOnlyList<DataChange> changes)
@@ -57,5 +60,5 @@ public sealed class MyWorkspacesCache
         }
     }
 
-    private sealed record Entry(long Version, MyWorkspaceRow[] Rows);
+    private sealed record Entry(long Version, MyWorkspaceRow[] Rows, ConcurrentDictionary<RenderKey, object> Renderings);
 }
