@@ -222,7 +222,8 @@ prepare_dataset() {
             fi
             ;;
     esac
-    local common=(--Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" --Logging:LogLevel:Default Warning
+    # (EF Core logs its first look for the migrations table as an error on an empty database; noise here.)
+    local common=(--Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command None
         --tokens-file "$TOKENS" --session-tokens-file "$SESSION_TOKENS" --token-sample "$TOKEN_SAMPLE")
     if [[ -f $dir/seeded ]]; then
         log "$db/$dataset: reusing the dataset in $dir; minting fresh tokens"

@@ -78,4 +78,25 @@ public sealed class FreshCacheTests
         Assert.Equal(1, cache.Count);
         Assert.True(cache.TryGet("d", out _));
     }
+
+    [Fact]
+    public void Past_half_its_age_an_entry_asks_exactly_one_caller_to_refresh_it()
+    {
+        var cache = Cache(seconds: 4);
+        cache.Set("a", 1, cache.BeginFill());
+        Assert.True(cache.TryGet("a", out _, out var early));
+        Assert.False(early);
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(cache.TryGet("a", out _, out var first));
+        Assert.True(cache.TryGet("a", out _, out var second));
+        Assert.True(first);
+        Assert.False(second);
+
+        // The refreshed entry starts over.
+        cache.Set("a", 2, cache.BeginFill());
+        Assert.True(cache.TryGet("a", out var value, out var again));
+        Assert.Equal(2, value);
+        Assert.False(again);
+    }
 }

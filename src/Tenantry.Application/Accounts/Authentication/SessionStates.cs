@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Common.Caching;
 using Tenantry.Data;
@@ -17,9 +19,11 @@ public sealed record SessionState(
 /// <see cref="CacheOptions.MaxStaleness"/>. Sign-out, refresh-token reuse and any other write
 /// to the session through this replica drop it at once (<see cref="DataChangeFeed"/>), so the
 /// next request here is refused; on other replicas a revoked session is refused within the
-/// bound. Expiry is checked on every request against the cached expiry time.
+/// bound. Expiry is checked on every request against the cached expiry time. A session in
+/// steady use is re-read in the background once its entry is half the bound old, so its
+/// requests never wait for the database.
 /// </summary>
-public sealed class SessionStates
+public sealed partial class SessionStates
 {
     private static readonly Func<TenantryDbContext, string, Task<SessionState?>> s_find =
         EF.CompileAsyncQuery((TenantryDbContext ctx, string id) => ctx.Sessions
@@ -29,18 +33,26 @@ public sealed class SessionStates
             .FirstOrDefault());
 
     private readonly FreshCache<string, SessionState> _cache;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<SessionStates> _logger;
 
-    public SessionStates(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock)
+    public SessionStates(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<SessionStates> logger)
     {
         _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock);
+        _scopes = scopes;
+        _logger = logger;
         changes.Committed += Forget;
     }
 
     /// <summary>The session, from cache or <paramref name="db"/> (resolved only on a miss), or null when it does not exist.</summary>
     public async ValueTask<SessionState?> GetAsync(string sessionId, Func<TenantryDbContext> db)
     {
-        if (_cache.TryGet(sessionId, out var cached))
+        if (_cache.TryGet(sessionId, out var cached, out var refresh))
         {
+            if (refresh)
+            {
+                _ = RefreshAsync(sessionId);
+            }
             return cached;
         }
         var fill = _cache.BeginFill();
@@ -51,6 +63,32 @@ public sealed class SessionStates
         }
         return state;
     }
+
+    private async Task RefreshAsync(string sessionId)
+    {
+        try
+        {
+            var fill = _cache.BeginFill();
+            await using var scope = _scopes.CreateAsyncScope();
+            var state = await s_find(scope.ServiceProvider.GetRequiredService<TenantryDbContext>(), sessionId);
+            if (state is null)
+            {
+                _cache.Invalidate(sessionId);
+            }
+            else
+            {
+                _cache.Set(sessionId, state, fill);
+            }
+        }
+        catch (Exception e)
+        {
+            // The entry still expires on time; the next request then reads the session itself.
+            LogRefreshFailed(_logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached session failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
     private void Forget(IReadOnlyList<DataChange> changes)
     {

@@ -7,6 +7,8 @@ namespace Tenantry.Application.Common.Caching;
 /// fill cannot poison: a value read from the database before an invalidation is never kept
 /// after it. Protocol: take <see cref="BeginFill"/> before reading the database, then
 /// <see cref="Set"/> with it; an invalidation in between (of any key) makes the set undo itself.
+/// An entry past half its age asks one caller to refresh it (<see cref="TryGet(TKey, out TValue, out bool)"/>),
+/// so a key in steady use is re-read in the background and never expires on a request.
 /// </summary>
 public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, TimeProvider clock) where TKey : notnull
 {
@@ -19,14 +21,20 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
 
     public long BeginFill() => Volatile.Read(ref _generation);
 
-    public bool TryGet(TKey key, out TValue value)
+    public bool TryGet(TKey key, out TValue value) => TryGet(key, out value, out _);
+
+    /// <summary>As <see cref="TryGet(TKey, out TValue)"/>; <paramref name="refresh"/> is true for exactly one caller once the entry is past half its age.</summary>
+    public bool TryGet(TKey key, out TValue value, out bool refresh)
     {
-        if (_entries.TryGetValue(key, out var entry) && clock.GetTimestamp() < entry.ExpiresAt)
+        var now = clock.GetTimestamp();
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresAt)
         {
             value = entry.Value;
+            refresh = now >= entry.RefreshAt && entry.ClaimRefresh();
             return true;
         }
         value = default!;
+        refresh = false;
         return false;
     }
 
@@ -40,7 +48,9 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
         {
             Sweep();
         }
-        var entry = new Entry(value, clock.GetTimestamp() + (long)(maxAge.TotalSeconds * clock.TimestampFrequency));
+        var now = clock.GetTimestamp();
+        var age = (long)(maxAge.TotalSeconds * clock.TimestampFrequency);
+        var entry = new Entry(value, now + age / 2, now + age);
         _entries[key] = entry;
         if (Volatile.Read(ref _generation) != fillGeneration)
         {
@@ -80,10 +90,16 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
     }
 
     // A class, so that TryRemove(key, entry) removes this very entry and not an equal newer one.
-    private sealed class Entry(TValue value, long expiresAt)
+    private sealed class Entry(TValue value, long refreshAt, long expiresAt)
     {
+        private int _refreshClaimed;
+
         public TValue Value { get; } = value;
 
+        public long RefreshAt { get; } = refreshAt;
+
         public long ExpiresAt { get; } = expiresAt;
+
+        public bool ClaimRefresh() => Interlocked.Exchange(ref _refreshClaimed, 1) == 0;
     }
 }

@@ -48,21 +48,22 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
 
     public async Task<MyWorkspaceList> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var (rows, renderings) = await cache.GetAsync(caller, () => LoadAsync(caller.UserId, workspaceId: null, cancellationToken));
+        var (rows, renderings) = await cache.GetAsync(caller, () => LoadRowsAsync(Database(), caller.UserId, workspaceId: null, cancellationToken));
         return new MyWorkspaceList(rows, caller, renderings);
     }
 
     /// <summary>One item of the caller's list (after a change to it), or null when they are not a member. Always read fresh.</summary>
     public async Task<MyWorkspace?> GetAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
     {
-        var rows = await LoadAsync(caller.UserId, workspaceId, cancellationToken);
+        var rows = await LoadRowsAsync(Database(), caller.UserId, workspaceId, cancellationToken);
         return rows.Length == 0 ? null : ToItem(rows[0], caller);
     }
 
-    private async Task<MyWorkspaceRow[]> LoadAsync(string userId, string? workspaceId, CancellationToken cancellationToken)
+    /// <summary>The caller's rows (all, or the one of <paramref name="workspaceId"/>), in list order, straight from the database.</summary>
+    internal static async Task<MyWorkspaceRow[]> LoadRowsAsync(TenantryDbContext db, string userId, string? workspaceId, CancellationToken cancellationToken)
     {
         var rows = new List<MyWorkspaceRow>();
-        await foreach (var row in s_rows(Database(), userId, workspaceId).WithCancellation(cancellationToken))
+        await foreach (var row in s_rows(db, userId, workspaceId).WithCancellation(cancellationToken))
         {
             rows.Add(row);
         }

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Common;
 using Tenantry.Application.Common.Caching;
+using Tenantry.Data;
 using Tenantry.Data.Changes;
 
 namespace Tenantry.Application.Workspaces.ListMine;
@@ -14,15 +17,20 @@ namespace Tenantry.Application.Workspaces.ListMine;
 /// role that lists show (name, kind, status, policies, role name) drops every entry, once
 /// committed (<see cref="DataChangeFeed"/>); so the next request here sees it. Changes made
 /// through other replicas are seen within the bound: through the version when the session is
-/// re-read, and through the entry's age for workspace-level changes.
+/// re-read, and through the entry's age for workspace-level changes. A list in steady use is
+/// re-read in the background once its entry is half the bound old.
 /// </summary>
-public sealed class MyWorkspacesCache
+public sealed partial class MyWorkspacesCache
 {
     private readonly FreshCache<string, Entry> _cache;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<MyWorkspacesCache> _logger;
 
-    public MyWorkspacesCache(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock)
+    public MyWorkspacesCache(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyWorkspacesCache> logger)
     {
         _cache = new(options.Value.MaxStaleness, options.Value.MaxLists, clock);
+        _scopes = scopes;
+        _logger = logger;
         changes.Committed += Forget;
     }
 
@@ -34,8 +42,12 @@ public sealed class MyWorkspacesCache
         {
             return (await load(), null);
         }
-        if (_cache.TryGet(caller.UserId, out var entry) && entry.Version == version)
+        if (_cache.TryGet(caller.UserId, out var entry, out var refresh) && entry.Version == version)
         {
+            if (refresh)
+            {
+                _ = RefreshAsync(caller.UserId, version);
+            }
             return (entry.Rows, entry.Renderings);
         }
         var fill = _cache.BeginFill();
@@ -43,6 +55,28 @@ public sealed class MyWorkspacesCache
         _cache.Set(caller.UserId, fresh, fill);
         return (fresh.Rows, fresh.Renderings);
     }
+
+    // Rows read now are at least as new as the version they are kept under; a newer version seen
+    // with the session makes them miss anyway.
+    private async Task RefreshAsync(string userId, long version)
+    {
+        try
+        {
+            var fill = _cache.BeginFill();
+            await using var scope = _scopes.CreateAsyncScope();
+            var rows = await ListMyWorkspacesHandler.LoadRowsAsync(
+                scope.ServiceProvider.GetRequiredService<TenantryDbContext>(), userId, workspaceId: null, CancellationToken.None);
+            _cache.Set(userId, new Entry(version, rows, new ConcurrentDictionary<RenderKey, object>()), fill);
+        }
+        catch (Exception e)
+        {
+            // The entry still expires on time; the next request then reads the list itself.
+            LogRefreshFailed(_logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached workspace list failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
     private void Forget(IReadOnlyList<DataChange> changes)
     {
