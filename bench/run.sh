@@ -17,7 +17,9 @@
 #   --datasets LIST     small,large                                   [small]
 #   --dbs LIST          sqlite,postgres                               [sqlite,postgres]
 #   --duration S        measured seconds per wrk run                  [15]
-#   --warmup S          warm-up seconds before each measured run      [10]
+#   --server-warmup S   warm-up of a freshly started server (or ceiling) before its first
+#                       measured run: JIT tiering, thread pool growth, caches     [20]
+#   --warmup S          warm-up seconds before each measured run      [5]
 #   --connections N     wrk connections                               [64]
 #   --threads N         wrk threads                                   [2]
 #   --label TEXT        tag for this run in the results file          [default]
@@ -52,7 +54,8 @@ declare -A DATASET_ARGS=(
 DATASETS="small"
 DBS="sqlite,postgres"
 DURATION=15
-WARMUP=10
+WARMUP=5
+SERVER_WARMUP=20
 CONNECTIONS=64
 THREADS=2
 LABEL="default"
@@ -70,6 +73,7 @@ while [[ $# -gt 0 ]]; do
         --dbs) DBS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --server-warmup) SERVER_WARMUP="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
         --label) LABEL="$2"; shift 2 ;;
@@ -279,11 +283,17 @@ mean_body_bytes() {
     curl -s -K "$RUN_DIR/mean-body.curl" | awk '$1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
 }
 
+# wrk without measuring: a fresh process needs its JIT tiers, thread pool and caches warm.
+warm() {
+    local seconds=$1 url=$2 tokens=$3 path=$4 auth=$5
+    timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >/dev/null 2>&1 || true
+}
+
 # wrk: warm-up, then the measured run; prints the RESULT line. With a 6th argument (a trace
 # name), samples the server's CPU with dotnet-trace during the measured run.
 drive() {
     local url=$1 tokens=$2 path=$3 auth=$4 out=$5 trace=${6:-}
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >/dev/null 2>&1 || true
+    warm "$WARMUP" "$url" "$tokens" "$path" "$auth"
     timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
         -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
     local wrk_pid=$!
@@ -318,7 +328,7 @@ mkdir -p "$RUN_DIR" "$DATA"
 TSV="$RUN_DIR/results.tsv"
 {
     echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-    echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${WARMUP}s) server-args=${SERVER_ARGS[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per run) server-args=${SERVER_ARGS[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
     printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\tceiling_rps\tceiling_p99_ms\tratio\n'
 } >"$TSV"
 
@@ -342,27 +352,37 @@ for db in "${DB_LIST[@]}"; do
             bytes="$(mean_body_bytes "http://127.0.0.1:$port$path" "$auth" "$tokens")" || die "$name answered no 200 (see $RUN_DIR)"
             log "$db/$dataset: $name (mean body $bytes bytes)"
             trace=""
-            [[ $PROFILE -gt 0 && $first -eq 1 ]] && trace="trace-$db-$dataset-$name"
-            first=0
+            if [[ $first -eq 1 ]]; then
+                warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$tokens" "$path" "$auth"
+                [[ $PROFILE -gt 0 ]] && trace="trace-$db-$dataset-$name"
+                first=0
+            fi
             result="$(drive "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$RUN_DIR/wrk-$db-$dataset-$name.txt" "$trace")"
             echo "$result" >&2
             [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
             rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result")")
         done
         stop_pid "$SERVER_PID"; SERVER_PID=""
+        # The ceiling for each distinct body size (the two list paths answer the same bytes), right after.
+        declare -A ceilings=()
         for row in "${rows[@]}"; do
             read -r name bytes rps p50 p99 non2xx <<<"$row"
-            port="$(pick_port)"
-            log "$db/$dataset: ceiling for $name ($bytes-byte body)"
-            start_ceiling "$port" "$bytes"
-            ceiling="$(drive "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-$name-ceiling.txt")"
-            echo "$ceiling" >&2
-            stop_pid "$SERVER_PID"; SERVER_PID=""
+            if [[ -z ${ceilings[$bytes]:-} ]]; then
+                port="$(pick_port)"
+                log "$db/$dataset: ceiling with a $bytes-byte body"
+                start_ceiling "$port" "$bytes"
+                warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer
+                ceilings[$bytes]="$(drive "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-ceiling-$bytes.txt")"
+                echo "${ceilings[$bytes]}" >&2
+                stop_pid "$SERVER_PID"; SERVER_PID=""
+            fi
+            ceiling="${ceilings[$bytes]}"
             crps="$(field rps "$ceiling")"
             cp99="$(field p99_us "$ceiling")"
             awk -v d="$dataset" -v db="$db" -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v e="$non2xx" -v b="$bytes" -v c="$crps" -v cp="$cp99" \
                 'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.2f\t%.0f%%\n", d, db, n, r, p50/1000, p99/1000, e, b, c, cp/1000, 100*r/c }' >>"$TSV"
         done
+        unset ceilings
     done
     [[ $db == postgres ]] && stop_pg
 done
