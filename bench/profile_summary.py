@@ -29,7 +29,7 @@ CATEGORIES = [
 IDLE_LEAVES = ["LowLevelLifoSemaphore", "LowLevelSpinWaiter", "WaitHandle.Wait", "Monitor.Wait", "Thread.Sleep",
                "WaitForSocketEvents", "TimerQueue.TimerThread", "GateThread", "SemaphoreSlim.Wait",
                "ManualResetEventSlim.Wait", "SpinThenBlockingWait", "FileSystemWatcher", "ConsoleLoggerProcessor",
-               "Interop+Sys.Read", "Interop+Sys.Poll", "WaitOneNoCheck"]
+               "Interop+Sys.Read", "Interop+Sys.Poll", "WaitOneNoCheck", "WorkerThread.WorkerThreadStart"]
 # Pseudo-frames the converter puts at the tip of a stack (running managed code / in native code).
 PSEUDO = ("CPU_TIME", "UNMANAGED_CODE_TIME")
 

@@ -51,7 +51,7 @@ public sealed partial class SessionStates
         {
             if (refresh)
             {
-                _ = RefreshAsync(sessionId);
+                _cache.RefreshInBackground(sessionId, () => _scopes.WithDbAsync(ctx => s_find(ctx, sessionId)), e => LogRefreshFailed(_logger, e));
             }
             return cached;
         }
@@ -62,29 +62,6 @@ public sealed partial class SessionStates
             _cache.Set(sessionId, state, fill);
         }
         return state;
-    }
-
-    private async Task RefreshAsync(string sessionId)
-    {
-        try
-        {
-            var fill = _cache.BeginFill();
-            await using var scope = _scopes.CreateAsyncScope();
-            var state = await s_find(scope.ServiceProvider.GetRequiredService<TenantryDbContext>(), sessionId);
-            if (state is null)
-            {
-                _cache.Invalidate(sessionId);
-            }
-            else
-            {
-                _cache.Set(sessionId, state, fill);
-            }
-        }
-        catch (Exception e)
-        {
-            // The entry still expires on time; the next request then reads the session itself.
-            LogRefreshFailed(_logger, e);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached session failed")]

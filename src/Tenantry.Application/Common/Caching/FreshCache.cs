@@ -59,6 +59,36 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
         }
     }
 
+    /// <summary>
+    /// Re-reads <paramref name="key"/> in the background (see <see cref="TryGet(TKey, out TValue, out bool)"/>) under the
+    /// same fill protocol; null from <paramref name="load"/> drops the key. A failure goes to
+    /// <paramref name="failed"/>; the entry still expires on time and a request then reads for itself.
+    /// </summary>
+    public void RefreshInBackground(TKey key, Func<Task<TValue?>> load, Action<Exception> failed)
+    {
+        _ = RefreshAsync();
+
+        async Task RefreshAsync()
+        {
+            try
+            {
+                var fill = BeginFill();
+                if (await load() is { } value)
+                {
+                    Set(key, value, fill);
+                }
+                else
+                {
+                    Invalidate(key);
+                }
+            }
+            catch (Exception e)
+            {
+                failed(e);
+            }
+        }
+    }
+
     public void Invalidate(TKey key)
     {
         Interlocked.Increment(ref _generation);

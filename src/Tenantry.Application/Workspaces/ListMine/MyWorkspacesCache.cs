@@ -46,7 +46,12 @@ public sealed partial class MyWorkspacesCache
         {
             if (refresh)
             {
-                _ = RefreshAsync(caller.UserId, version);
+                // Rows read now are at least as new as the version they are kept under; a newer
+                // version seen with the session makes them miss anyway.
+                var userId = caller.UserId;
+                _cache.RefreshInBackground(userId, () => _scopes.WithDbAsync(async ctx => (Entry?)new Entry(
+                    version, await ListMyWorkspacesHandler.LoadRowsAsync(ctx, userId, workspaceId: null, CancellationToken.None),
+                    new ConcurrentDictionary<RenderKey, object>())), e => LogRefreshFailed(_logger, e));
             }
             return (entry.Rows, entry.Renderings);
         }
@@ -54,25 +59,6 @@ public sealed partial class MyWorkspacesCache
         var fresh = new Entry(version, await load(), new ConcurrentDictionary<RenderKey, object>());
         _cache.Set(caller.UserId, fresh, fill);
         return (fresh.Rows, fresh.Renderings);
-    }
-
-    // Rows read now are at least as new as the version they are kept under; a newer version seen
-    // with the session makes them miss anyway.
-    private async Task RefreshAsync(string userId, long version)
-    {
-        try
-        {
-            var fill = _cache.BeginFill();
-            await using var scope = _scopes.CreateAsyncScope();
-            var rows = await ListMyWorkspacesHandler.LoadRowsAsync(
-                scope.ServiceProvider.GetRequiredService<TenantryDbContext>(), userId, workspaceId: null, CancellationToken.None);
-            _cache.Set(userId, new Entry(version, rows, new ConcurrentDictionary<RenderKey, object>()), fill);
-        }
-        catch (Exception e)
-        {
-            // The entry still expires on time; the next request then reads the list itself.
-            LogRefreshFailed(_logger, e);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached workspace list failed")]
