@@ -7,6 +7,7 @@ using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Workspaces.Access;
+using Tenantry.Application.Workspaces.ListMine;
 
 namespace Tenantry.Application;
 
@@ -21,6 +22,8 @@ public static class DependencyInjection
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<SessionStates>();
+        services.AddSingleton<MyWorkspacesCache>();
         services.AddScoped<RequestAuthenticator>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<InvitationEmails>();

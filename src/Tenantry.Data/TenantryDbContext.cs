@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tenantry.Data.Changes;
 using Tenantry.Data.Keys;
 using Tenantry.Data.Outbox;
 using Tenantry.Domain.Accounts;
@@ -31,6 +32,9 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    /// <summary>What this unit of work changed, published to read caches once committed (see <see cref="DataChangeInterceptor"/>).</summary>
+    public PendingDataChanges PendingChanges { get; } = new();
 
     /// <summary>Which database this context talks to; use cases rarely need it, SQL in Data does.</summary>
     public abstract DatabaseProvider Provider { get; }

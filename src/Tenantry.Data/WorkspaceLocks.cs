@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tenantry.Data.Changes;
 
 namespace Tenantry.Data;
 
@@ -26,8 +27,15 @@ public static class WorkspaceLocks
         await db.Institutions.Where(i => i.Id == institutionId)
             .ExecuteUpdateAsync(i => i.SetProperty(x => x.MemberCount, x => x.MemberCount), cancellationToken) == 1;
 
-    /// <summary>For changes to one user's memberships and default workspace ("one default").</summary>
-    public static Task<int> LockUserMembershipsAsync(this TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
-        db.Users.Where(u => u.Id == userId)
+    /// <summary>
+    /// For changes to one user's memberships and default workspace ("one default"). The bump is
+    /// also the version that caches of the user's list compare against, and this replica's
+    /// caches drop the user's entries once the transaction commits.
+    /// </summary>
+    public static Task<int> LockUserMembershipsAsync(this TenantryDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        db.PendingChanges.Record(DataChange.UserMemberships(userId));
+        return db.Users.Where(u => u.Id == userId)
             .ExecuteUpdateAsync(u => u.SetProperty(x => x.MembershipsVersion, x => x.MembershipsVersion + 1), cancellationToken);
+    }
 }

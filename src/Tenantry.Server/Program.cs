@@ -1,9 +1,21 @@
 using Tenantry.Data.Providers;
+using Tenantry.Server.Cli.Seed;
 using Tenantry.Server.Hosting;
 
-// Commands: (none) serve; "migrate" apply pending migrations and exit.
+// Commands: (none) serve; "migrate" apply pending migrations and exit; "seed" load a benchmark dataset and exit.
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 var settings = command == "serve" ? args : args[1..];
+
+SeedOptions? seed = null;
+if (command == "seed")
+{
+    if (!SeedCommand.TryParse(settings, out var parsed, out settings, out var error))
+    {
+        Console.Error.WriteLine($"{error}\nUsage: {SeedCommand.Usage}");
+        return 2;
+    }
+    seed = parsed;
+}
 
 var builder = WebApplication.CreateBuilder(settings);
 builder.AddTenantry();
@@ -15,6 +27,8 @@ switch (command)
         await DatabaseMigrator.MigrateAsync(app.Services, CancellationToken.None);
         Console.WriteLine("Database schema is up to date.");
         return 0;
+    case "seed":
+        return await SeedCommand.RunAsync(app.Services, seed!, CancellationToken.None);
     case "serve":
         await app.PrepareAsync(app.Lifetime.ApplicationStopping);
         app.UseTenantry();
@@ -23,7 +37,7 @@ switch (command)
         await app.RunAsync();
         return 0;
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate. With no command the server starts.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Commands: migrate, seed. With no command the server starts.");
         return 2;
 }
 

@@ -8,6 +8,9 @@ namespace Tenantry.Application.Common;
 /// </summary>
 public sealed record Caller(string UserId, string SessionId, bool MfaVerified, IPAddress? ClientIp)
 {
+    /// <summary>The user's <c>memberships_version</c> read with the session, when the dialect has it; lets reads of the user's list use a cache.</summary>
+    public long? MembershipsVersion { get; init; }
+
     public string? ClientIpText => ClientIp?.ToString();
 }
 

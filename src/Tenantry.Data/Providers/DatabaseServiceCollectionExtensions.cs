@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Tenantry.Data.Changes;
 using Tenantry.Data.Providers.Postgres;
 using Tenantry.Data.Providers.Sqlite;
 
@@ -15,21 +16,24 @@ public static class DatabaseServiceCollectionExtensions
     public static IServiceCollection AddTenantryDatabase(this IServiceCollection services, DatabaseOptions options, string dataDir)
     {
         services.AddSingleton(options);
+        services.AddSingleton<DataChangeFeed>();
+        services.AddSingleton<DataChangeInterceptor>();
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
                 var connectionString = SqliteConnectionString(options, dataDir);
-                services.AddDbContextPool<TenantryDbContext, SqliteTenantryDbContext>(db => db
+                services.AddDbContextPool<TenantryDbContext, SqliteTenantryDbContext>((provider, db) => db
                     .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
-                    .AddInterceptors(SqliteConnectionPragmas.Instance));
+                    .AddInterceptors(SqliteConnectionPragmas.Instance, provider.GetRequiredService<DataChangeInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 var dataSource = PostgresDataSource(options);
                 services.AddSingleton(dataSource);
-                services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>(db => db
+                services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>((provider, db) => db
                     .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
-                    .UseSnakeCaseNamingConvention());
+                    .UseSnakeCaseNamingConvention()
+                    .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

@@ -11,6 +11,7 @@ using Tenantry.Application;
 using Tenantry.Application.Accounts;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
+using Tenantry.Application.Common.Caching;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.SystemApi.Auth;
@@ -36,6 +37,7 @@ public static class TenantryServices
         builder.Services.Configure<TenantryOptions>(section);
         builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
         builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));
+        builder.Services.Configure<CacheOptions>(section.GetSection("Cache"));
         var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
 
         var services = builder.Services;

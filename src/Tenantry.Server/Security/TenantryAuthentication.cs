@@ -92,7 +92,10 @@ public static class CallerExtensions
     {
         var session = http.Features.Get<AuthenticatedSession>()
             ?? throw new InvalidOperationException("The endpoint must require authentication before it asks for the caller.");
-        return new Caller(session.UserId, session.SessionId, session.MfaVerified, http.Connection.RemoteIpAddress);
+        return new Caller(session.UserId, session.SessionId, session.MfaVerified, http.Connection.RemoteIpAddress)
+        {
+            MembershipsVersion = session.MembershipsVersion,
+        };
     }
 
     public static RequestOrigin Origin(this HttpContext http) =>

@@ -1,4 +1,4 @@
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
@@ -6,34 +6,33 @@ using Tenantry.Domain.Common;
 namespace Tenantry.Application.Accounts.Authentication;
 
 /// <summary>A request's proven identity: the user and a live session.</summary>
-public sealed record AuthenticatedSession(string UserId, string SessionId, bool MfaVerified, DateTime SessionCreatedAt, DateTime SessionUpdatedAt);
+public sealed record AuthenticatedSession(string UserId, string SessionId, bool MfaVerified, DateTime SessionCreatedAt, DateTime SessionUpdatedAt)
+{
+    /// <summary>The user's <c>memberships_version</c> as read with the session; keys caches of the user's list.</summary>
+    public long? MembershipsVersion { get; init; }
+}
 
 /// <summary>
 /// Turns a bearer credential into an <see cref="AuthenticatedSession"/>: an access token
 /// (SYSTEM dialect) or a session token (Wacht dialect). Either way the session must exist,
-/// be unexpired and not revoked, checked against the database on every request so that
-/// sign-out takes effect at once on every replica.
+/// be unexpired and not revoked, checked on every request through <see cref="SessionStates"/>:
+/// at once for a sign-out on this replica, within <c>Tenantry:Cache:MaxStaleness</c> for one
+/// on another replica (zero: the database on every request).
 /// </summary>
-public sealed class RequestAuthenticator(AccessTokens accessTokens, TenantryDbContext db, TimeProvider clock)
+public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionStates sessions, IServiceProvider services, TimeProvider clock)
 {
-    private static readonly Func<TenantryDbContext, string, Task<SessionRow?>> s_findSession =
-        EF.CompileAsyncQuery((TenantryDbContext ctx, string id) => ctx.Sessions
-            .Where(s => s.Id == id)
-            .Select(s => new SessionRow(s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt))
-            .FirstOrDefault());
-
     public async Task<Result<AuthenticatedSession>> AuthenticateAccessTokenAsync(string? token, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token) || await accessTokens.ValidateAsync(token, cancellationToken) is not { } claims)
         {
             return new InvalidToken();
         }
-        var session = await s_findSession(db, claims.SessionId);
+        var session = await sessions.GetAsync(claims.SessionId, Database);
         if (session is null || session.UserId != claims.UserId || !IsLive(session))
         {
             return new InvalidToken();
         }
-        return new AuthenticatedSession(claims.UserId, claims.SessionId, session.MfaVerifiedAt is not null, session.CreatedAt, session.UpdatedAt);
+        return Authenticated(claims.SessionId, session);
     }
 
     public async Task<Result<AuthenticatedSession>> AuthenticateSessionTokenAsync(string? token, CancellationToken cancellationToken)
@@ -42,16 +41,22 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, TenantryDbCo
         {
             return new InvalidToken();
         }
-        var session = await s_findSession(db, sessionId);
+        var session = await sessions.GetAsync(sessionId, Database);
         if (session is null || !IsLive(session) || !TokenHashing.HashEquals(session.TokenHash, secret))
         {
             return new InvalidToken();
         }
-        return new AuthenticatedSession(session.UserId, sessionId, session.MfaVerifiedAt is not null, session.CreatedAt, session.UpdatedAt);
+        return Authenticated(sessionId, session);
     }
 
-    private bool IsLive(SessionRow session) => session.RevokedAt is null && session.ExpiresAt > clock.GetUtcNow().UtcDateTime;
+    // The request's pooled context is leased only when the cache misses.
+    private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 
-    private sealed record SessionRow(
-        string UserId, string TokenHash, DateTime? RevokedAt, DateTime ExpiresAt, DateTime? MfaVerifiedAt, DateTime CreatedAt, DateTime UpdatedAt);
+    private static AuthenticatedSession Authenticated(string sessionId, SessionState session) =>
+        new(session.UserId, sessionId, session.MfaVerifiedAt is not null, session.CreatedAt, session.UpdatedAt)
+        {
+            MembershipsVersion = session.MembershipsVersion,
+        };
+
+    private bool IsLive(SessionState session) => session.RevokedAt is null && session.ExpiresAt > clock.GetUtcNow().UtcDateTime;
 }

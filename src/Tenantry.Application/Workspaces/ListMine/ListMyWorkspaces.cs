@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Common;
 using Tenantry.Data;
 using Tenantry.Domain.Memberships;
@@ -26,40 +27,53 @@ public sealed record MyWorkspace(
 
 /// <summary>
 /// "List my workspaces": the request every front end makes on every page load. One indexed
-/// query (memberships by user, joined to workspace, role and institution), then the
-/// eligibility decision per item for this request.
+/// query (memberships by user, joined to workspace, role and institution), kept in
+/// <see cref="MyWorkspacesCache"/> under the user's <c>memberships_version</c>; then the
+/// eligibility decision per item for this request (client IP, MFA), which is never cached.
 /// </summary>
-public sealed class ListMyWorkspacesHandler(TenantryDbContext db)
+public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspacesCache cache)
 {
-    public async Task<IReadOnlyList<MyWorkspace>> HandleAsync(Caller caller, CancellationToken cancellationToken)
+    // One compiled query for the whole list (workspaceId null) and for one item; EF Core plans the two cases separately.
+    private static readonly Func<TenantryDbContext, string, string?, IAsyncEnumerable<MyWorkspaceRow>> s_rows =
+        EF.CompileAsyncQuery((TenantryDbContext ctx, string userId, string? workspaceId) =>
+            from m in ctx.WorkspaceMemberships
+            where m.UserId == userId && (workspaceId == null || m.WorkspaceId == workspaceId)
+            join w in ctx.Workspaces on m.WorkspaceId equals w.Id
+            join r in ctx.WorkspaceRoles on m.RoleId equals r.Id
+            join i in ctx.Institutions on w.InstitutionId equals i.Id
+            orderby m.CreatedAt, m.Id
+            select new MyWorkspaceRow(
+                w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
+                r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt));
+
+    public async Task<MyWorkspaceList> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var items = new List<MyWorkspace>();
-        await foreach (var row in Rows(db, caller.UserId, workspaceId: null).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            items.Add(ToItem(row, caller));
-        }
-        return items;
+        var (rows, renderings) = await cache.GetAsync(caller, () => LoadRowsAsync(Database(), caller.UserId, workspaceId: null, cancellationToken));
+        return new MyWorkspaceList(rows, caller, renderings);
     }
 
-    /// <summary>One item of the caller's list (after a change to it), or null when they are not a member.</summary>
+    /// <summary>One item of the caller's list (after a change to it), or null when they are not a member. Always read fresh.</summary>
     public async Task<MyWorkspace?> GetAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
     {
-        var row = await Rows(db, caller.UserId, workspaceId).FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : ToItem(row, caller);
+        var rows = await LoadRowsAsync(Database(), caller.UserId, workspaceId, cancellationToken);
+        return rows.Length == 0 ? null : ToItem(rows[0], caller);
     }
 
-    private static IQueryable<Row> Rows(TenantryDbContext ctx, string userId, string? workspaceId) =>
-        from m in ctx.WorkspaceMemberships
-        where m.UserId == userId && (workspaceId == null || m.WorkspaceId == workspaceId)
-        join w in ctx.Workspaces on m.WorkspaceId equals w.Id
-        join r in ctx.WorkspaceRoles on m.RoleId equals r.Id
-        join i in ctx.Institutions on w.InstitutionId equals i.Id
-        orderby m.CreatedAt, m.Id
-        select new Row(
-            w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
-            r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt);
+    /// <summary>The caller's rows (all, or the one of <paramref name="workspaceId"/>), in list order, straight from the database.</summary>
+    internal static async Task<MyWorkspaceRow[]> LoadRowsAsync(TenantryDbContext db, string userId, string? workspaceId, CancellationToken cancellationToken)
+    {
+        var rows = new List<MyWorkspaceRow>();
+        await foreach (var row in s_rows(db, userId, workspaceId).WithCancellation(cancellationToken))
+        {
+            rows.Add(row);
+        }
+        return [.. rows];
+    }
 
-    private static MyWorkspace ToItem(Row row, Caller caller)
+    // The request's pooled context is leased only when the cache misses.
+    private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
+
+    internal static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
     {
         var eligibility = Eligibility.Decide(new EligibilityFacts(
             row.WorkspaceStatus, row.MembershipStatus, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
@@ -68,10 +82,11 @@ public sealed class ListMyWorkspacesHandler(TenantryDbContext db)
             caller.UserId, row.WorkspaceId, row.WorkspaceName, row.Kind, row.InstitutionId, row.RoleId, row.RoleName,
             row.JoinSource, row.RoleBuiltIn == BuiltInRole.Owner, row.IsDefault, eligibility, row.Policy, row.CreatedAt, row.UpdatedAt);
     }
-
-    private sealed record Row(
-        string WorkspaceId, string WorkspaceName, WorkspaceKind Kind, WorkspaceStatus WorkspaceStatus, WorkspacePolicy? Policy,
-        string InstitutionId, bool InstitutionEnforcesMfa, List<string> InstitutionIpAllowlist,
-        string RoleId, string RoleName, BuiltInRole? RoleBuiltIn, JoinSource JoinSource, MembershipStatus MembershipStatus,
-        bool IsDefault, DateTime CreatedAt, DateTime UpdatedAt);
 }
+
+/// <summary>What the list stores per membership: everything but the per-request eligibility.</summary>
+public sealed record MyWorkspaceRow(
+    string WorkspaceId, string WorkspaceName, WorkspaceKind Kind, WorkspaceStatus WorkspaceStatus, WorkspacePolicy? Policy,
+    string InstitutionId, bool InstitutionEnforcesMfa, List<string> InstitutionIpAllowlist,
+    string RoleId, string RoleName, BuiltInRole? RoleBuiltIn, JoinSource JoinSource, MembershipStatus MembershipStatus,
+    bool IsDefault, DateTime CreatedAt, DateTime UpdatedAt);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Data;
+using Tenantry.Data.Changes;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Workspaces;
 
@@ -41,8 +42,11 @@ public static class DefaultWorkspaces
     }
 
     /// <summary>Clears the user's default (the Wacht "switch to no workspace").</summary>
-    public static Task<int> ClearAsync(TenantryDbContext db, string userId, DateTimeOffset now, CancellationToken cancellationToken, string? except = null) =>
-        db.WorkspaceMemberships
+    public static Task<int> ClearAsync(TenantryDbContext db, string userId, DateTimeOffset now, CancellationToken cancellationToken, string? except = null)
+    {
+        db.PendingChanges.Record(DataChange.UserMemberships(userId));
+        return db.WorkspaceMemberships
             .Where(m => m.UserId == userId && m.IsDefault && m.Id != except)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.IsDefault, false).SetProperty(x => x.UpdatedAt, now.UtcDateTime), cancellationToken);
+    }
 }

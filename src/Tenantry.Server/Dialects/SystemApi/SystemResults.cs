@@ -11,6 +11,9 @@ public static class SystemResults
 {
     public static IResult Ok<T>(T data) => new SystemResult<T>(StatusCodes.Status200OK, "2000", null, null, data, null);
 
+    /// <summary>Success with <c>data</c> already serialized (JSON).</summary>
+    public static IResult OkJson(byte[] data) => new SystemJsonResult(data);
+
     public static IResult Error(DomainError error) => SystemErrors.Describe(error).ToResult();
 
     /// <summary>The use case's value through <paramref name="toWire"/>, or its error.</summary>
@@ -35,12 +38,43 @@ internal sealed class SystemResult<T>(
     }
 }
 
+/// <summary>A success whose <c>data</c> was serialized earlier (see <see cref="SystemEnvelopeWriter.Serialize{T}"/>).</summary>
+internal sealed class SystemJsonResult(byte[] data) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext) =>
+        SystemEnvelopeWriter.WriteAsync(httpContext, StatusCodes.Status200OK, "2000", "SUCCESS", writer => writer.WriteRawValue(data, skipInputValidation: true));
+}
+
 /// <summary>Writes <c>{version, timestamp, success, code, message, data}</c> straight to the response.</summary>
 public static class SystemEnvelopeWriter
 {
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task WriteAsync<T>(HttpContext http, int status, string code, string message, T? data, JsonTypeInfo<T> dataType)
+    public static Task WriteAsync<T>(HttpContext http, int status, string code, string message, T? data, JsonTypeInfo<T> dataType) =>
+        WriteAsync(http, status, code, message, writer =>
+        {
+            if (data is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, data, dataType);
+            }
+        });
+
+    /// <summary><paramref name="data"/> as the envelope's <c>data</c> would write it, for answers kept and replayed.</summary>
+    public static byte[] Serialize<T>(T data, JsonTypeInfo<T> dataType)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
+        {
+            JsonSerializer.Serialize(writer, data, dataType);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    internal static async Task WriteAsync(HttpContext http, int status, string code, string message, Action<Utf8JsonWriter> writeData)
     {
         var response = http.Response;
         response.StatusCode = status;
@@ -57,14 +91,7 @@ public static class SystemEnvelopeWriter
             writer.WriteString("code", code);
             writer.WriteString("message", message);
             writer.WritePropertyName("data");
-            if (data is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                JsonSerializer.Serialize(writer, data, dataType);
-            }
+            writeData(writer);
             writer.WriteEndObject();
         }
         await response.BodyWriter.FlushAsync(http.RequestAborted);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tenantry.Application.Workspaces.CreateSelf;
 using Tenantry.Application.Workspaces.GetDetail;
 using Tenantry.Application.Workspaces.ListMine;
@@ -67,12 +68,17 @@ internal static class WorkspaceEndpoints
     private static async Task<IResult> ListMine(ListMyWorkspacesHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct)
     {
         var workspaces = await handler.HandleAsync(http.Caller(), ct);
-        var items = new List<SystemWorkspaceItem>(workspaces.Count);
-        foreach (var workspace in workspaces)
+        // The serialized items are kept with the cached list for the next request with the same facts and language.
+        var data = workspaces.Rendered("system:" + CultureInfo.CurrentUICulture.Name, list =>
         {
-            items.Add(SystemWorkspaceItem.From(workspace, enums));
-        }
-        return SystemResults.Ok(items);
+            var items = new List<SystemWorkspaceItem>(list.Count);
+            foreach (var workspace in list)
+            {
+                items.Add(SystemWorkspaceItem.From(workspace, enums));
+            }
+            return SystemEnvelopeWriter.Serialize(items, SystemJsonContext.Default.ListSystemWorkspaceItem);
+        });
+        return SystemResults.OkJson(data);
     }
 
     private static UpdateWorkspaceCommand ToCommand(UpdateWorkspaceRequest body) => new(

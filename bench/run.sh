@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# Tenantry hot-path benchmark: "list my workspaces" against this machine's own ceiling.
+#
+#   bench/run.sh                       small dataset (~10k memberships) on SQLite and PostgreSQL
+#   bench/run.sh --datasets small,large
+#   bench/run.sh --dbs sqlite --datasets large --duration 30
+#
+# For each database x dataset it: seeds the dataset with the server's own `seed` command (or
+# reuses the one cached under bench/.data, keyed by its sizes, minting fresh tokens), starts
+# the Release server on loopback, warms up, drives every endpoint in ENDPOINTS with wrk and
+# bench/workspaces.lua (rotating through the sampled users' tokens, full gateway header set),
+# then runs the bare-Kestrel ceiling (bench/Ceiling) with a body of the endpoint's mean
+# response size and the same wrk settings, and prints req/s, p50, p99 and the ratio to the
+# ceiling. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
+#
+# Options (defaults in brackets):
+#   --datasets LIST     small,large                                   [small]
+#   --dbs LIST          sqlite,postgres                               [sqlite,postgres]
+#   --duration S        measured seconds per wrk run                  [15]
+#   --server-warmup S   warm-up of a freshly started server (or ceiling) before its first
+#                       measured run: JIT tiering, thread pool growth, caches     [20]
+#   --warmup S          warm-up seconds before each measured run      [5]
+#   --connections N     wrk connections                               [64]
+#   --threads N         wrk threads                                   [2]
+#   --label TEXT        tag for this run in the results file          [default]
+#   --server-arg ARG    extra server setting, repeatable, e.g. --server-arg --Tenantry:Cache:MaxStaleness=00:00:00
+#   --no-build          use the existing Release build
+#   --profile S         also take an S-second dotnet-trace CPU sample of the server during the first
+#                       endpoint's measured run (installs the dotnet-trace tool when missing) and print
+#                       where the time goes (bench/profile_summary.py); that run's req/s include the
+#                       sampling overhead
+# Environment: BENCH_PG_BIN (PostgreSQL bin dir), BENCH_TOKEN_SAMPLE [1000].
+# Results: bench/results/<timestamp>-<label>.tsv (git-ignored). Datasets: bench/.data (git-ignored).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+BENCH="$ROOT/bench"
+DATA="$BENCH/.data"
+RESULTS="$BENCH/results"
+
+# name  path  auth(bearer|cookie): adding an endpoint is one line here.
+ENDPOINTS=(
+    "system-mine /web/v1/system/workspaces/mine bearer"
+    "tenant-mine /web/v1/tenant/workspaces/mine bearer"
+    # "wacht-memberships /me/workspace-memberships cookie"   # once the Wacht dialect serves it
+)
+
+declare -A DATASET_ARGS=(
+    [small]="--users 2000 --workspaces 500 --memberships 10000"
+    [large]="--users 200000 --workspaces 50000 --memberships 1000000"
+)
+
+DATASETS="small"
+DBS="sqlite,postgres"
+DURATION=15
+WARMUP=5
+SERVER_WARMUP=20
+CONNECTIONS=64
+THREADS=2
+LABEL="default"
+BUILD=1
+PROFILE=0
+SERVER_ARGS=()
+TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
+PORTAL="bench-portal"
+# Tokens outlive the whole run (default access-token lifetime is 10 minutes); seeder and server both get it.
+TOKEN_LIFETIME="04:00:00"
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --datasets) DATASETS="$2"; shift 2 ;;
+        --dbs) DBS="$2"; shift 2 ;;
+        --duration) DURATION="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
+        --server-warmup) SERVER_WARMUP="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --threads) THREADS="$2"; shift 2 ;;
+        --label) LABEL="$2"; shift 2 ;;
+        --server-arg) SERVER_ARGS+=("$2"); shift 2 ;;
+        --no-build) BUILD=0; shift ;;
+        --profile) PROFILE="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+log() { printf '\n==> %s\n' "$*" >&2; }
+die() { echo "ERROR: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------
+if ! command -v wrk >/dev/null 2>&1; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        log "wrk not found, so installing Debian's wrk package"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null \
+            || { DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null; }
+    fi
+    command -v wrk >/dev/null 2>&1 || die "wrk is needed (Debian: apt-get install wrk)"
+fi
+command -v curl >/dev/null 2>&1 || die "curl is needed"
+
+SERVER_DLL="$ROOT/src/Tenantry.Server/bin/Release/net10.0/Tenantry.Server.dll"
+CEILING_DLL="$BENCH/Ceiling/bin/Release/net10.0/Ceiling.dll"
+if [[ $BUILD -eq 1 ]]; then
+    log "Building Release (server and ceiling)"
+    dotnet build "$ROOT/src/Tenantry.Server" -c Release -v quiet -nologo >/dev/null
+    dotnet build "$BENCH/Ceiling" -c Release -v quiet -nologo >/dev/null
+fi
+[[ -f $SERVER_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
+
+DOTNET_TRACE=""
+if [[ $PROFILE -gt 0 ]]; then
+    DOTNET_TRACE="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"
+    if [[ ! -x $DOTNET_TRACE ]]; then
+        log "Installing the dotnet-trace tool (profiling)"
+        dotnet tool install --global dotnet-trace >/dev/null
+    fi
+    [[ -x $DOTNET_TRACE ]] || die "dotnet-trace not found"
+    command -v python3 >/dev/null 2>&1 || die "python3 is needed to summarize the profile"
+fi
+
+pick_port() {
+    local p
+    for p in $(shuf -i 55100-55999); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+    done
+    die "no free port"
+}
+
+# ---------------------------------------------------------------------------
+# Processes this script started; stopped by PID on exit, whatever happens.
+# ---------------------------------------------------------------------------
+SERVER_PID=""
+PG_BIN="${BENCH_PG_BIN:-}"
+PG_DIR=""
+PG_PORT=""
+
+stop_pid() {
+    local pid=$1
+    [[ -n $pid ]] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+pg_as() { if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+stop_pg() {
+    [[ -n $PG_DIR && -f $PG_DIR/data/postmaster.pid ]] || return 0
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+}
+
+cleanup() { stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pg; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------
+# PostgreSQL: a cluster owned by this script under bench/.data/postgres, kept between runs
+# so that seeded datasets are reused; started on a free loopback port, stopped on exit.
+# ---------------------------------------------------------------------------
+start_pg() {
+    if [[ -z $PG_BIN ]]; then
+        PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r | head -n 1)"
+        if [[ -z $PG_BIN || ! -x $PG_BIN/initdb ]]; then
+            if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+                log "PostgreSQL not found, so installing Debian's postgresql package"
+                DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >/dev/null \
+                    || { DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >/dev/null; }
+                PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r | head -n 1)"
+            fi
+        fi
+    fi
+    [[ -x $PG_BIN/initdb ]] || die "PostgreSQL server binaries not found (set BENCH_PG_BIN)"
+    PG_DIR="$DATA/postgres"
+    mkdir -p "$PG_DIR"
+    if [[ $EUID -eq 0 ]]; then
+        id -u postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+        chown postgres: "$PG_DIR"
+        runuser -u postgres -- test -w "$PG_DIR" || die "user postgres cannot write $PG_DIR (a parent directory is not reachable)"
+    fi
+    if [[ ! -f $PG_DIR/data/PG_VERSION ]]; then
+        log "Initialising the benchmark PostgreSQL cluster in $PG_DIR"
+        pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 \
+            || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+    fi
+    PG_PORT="$(pick_port)"
+    # A read-mostly benchmark: durability settings off, enough buffers for the large dataset.
+    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 120 \
+        -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=1GB -c maintenance_work_mem=512MB -c max_wal_size=4GB" \
+        start >/dev/null || { tail -n 30 "$PG_DIR/log" >&2; die "PostgreSQL did not start"; }
+    echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT" >&2
+}
+
+psql_admin() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+
+# ---------------------------------------------------------------------------
+# One configuration: database settings (as dotnet command-line arguments) for a dataset.
+# ---------------------------------------------------------------------------
+DB_ARGS=()
+TOKENS=""
+SESSION_TOKENS=""
+
+prepare_dataset() {
+    local db=$1 dataset=$2
+    local sizes="${DATASET_ARGS[$dataset]}"
+    local key
+    key="$(echo "$sizes" | awk '{print "u" $2 "-w" $4 "-m" $6}')"
+    local dir="$DATA/$db-$key"
+    TOKENS="$dir/tokens.txt"
+    SESSION_TOKENS="$dir/session-tokens.txt"
+    case "$db" in
+        sqlite) DB_ARGS=(--Tenantry:Database:Provider Sqlite --Tenantry:DataDir "$dir") ;;
+        postgres)
+            local name="bench_${key//-/_}"
+            DB_ARGS=(--Tenantry:Database:Provider Postgres --Tenantry:DataDir "$dir"
+                --ConnectionStrings:Postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$name;Maximum Pool Size=200")
+            if [[ ! -f $dir/seeded ]]; then
+                psql_admin -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
+            fi
+            ;;
+    esac
+    # (EF Core logs its first look for the migrations table as an error on an empty database; noise here.)
+    local common=(--Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command None
+        --tokens-file "$TOKENS" --session-tokens-file "$SESSION_TOKENS" --token-sample "$TOKEN_SAMPLE")
+    if [[ -f $dir/seeded ]]; then
+        log "$db/$dataset: reusing the dataset in $dir; minting fresh tokens"
+        timeout 600 dotnet "$SERVER_DLL" seed --tokens-only "${common[@]}" "${DB_ARGS[@]}" >&2
+    else
+        log "$db/$dataset: seeding $sizes"
+        [[ $db == sqlite ]] && rm -rf "$dir"
+        mkdir -p "$dir"
+        # shellcheck disable=SC2086
+        timeout 3600 dotnet "$SERVER_DLL" seed $sizes "${common[@]}" "${DB_ARGS[@]}" >&2
+        date -u +%FT%TZ >"$dir/seeded"
+    fi
+}
+
+start_server() {
+    local port=$1
+    shift
+    ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$port" \
+        --Tenantry:PortalAccessCodes:0 "$PORTAL" --Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" \
+        --Logging:LogLevel:Default Warning "$@" >"$RUN_DIR/server-$port.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; then return 0; fi
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 30 "$RUN_DIR/server-$port.log" >&2; die "server exited"; }
+        sleep 0.2
+    done
+    die "server not ready after 60 s"
+}
+
+start_ceiling() {
+    local port=$1 bytes=$2
+    dotnet "$CEILING_DLL" --urls "http://127.0.0.1:$port" --body-bytes "$bytes" >"$RUN_DIR/ceiling-$port.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; then return 0; fi
+        sleep 0.2
+    done
+    die "ceiling not ready"
+}
+
+# Mean body size of the endpoint over all sampled users (the ceiling answers this many bytes).
+# One curl process for all of them (a config file with one transfer per token).
+mean_body_bytes() {
+    local url=$1 auth=$2 tokens=$3
+    awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" 'NF {
+        if (n++) print "next"
+        print "url = \"" url "\""
+        if (auth == "cookie") print "header = \"Cookie: __session=" $1 "\""
+        else { print "header = \"X-PORTAL-ACCESS-CODE: " portal "\""; print "header = \"Authorization: Bearer " $1 "\"" }
+        print "output = \"/dev/null\""
+        print "write-out = \"%{http_code} %{size_download}\\n\""
+    }' "$tokens" >"$RUN_DIR/mean-body.curl"
+    curl -s -K "$RUN_DIR/mean-body.curl" | awk '$1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
+}
+
+# wrk without measuring: a fresh process needs its JIT tiers, thread pool and caches warm.
+warm() {
+    local seconds=$1 url=$2 tokens=$3 path=$4 auth=$5
+    timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >/dev/null 2>&1 || true
+}
+
+# wrk: warm-up, then the measured run; prints the RESULT line. With a 6th argument (a trace
+# name), samples the server's CPU with dotnet-trace during the measured run.
+drive() {
+    local url=$1 tokens=$2 path=$3 auth=$4 out=$5 trace=${6:-}
+    warm "$WARMUP" "$url" "$tokens" "$path" "$auth"
+    timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
+        -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
+    local wrk_pid=$!
+    if [[ -n $trace ]]; then
+        sleep 2
+        timeout $((PROFILE + 60)) "$DOTNET_TRACE" collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$PROFILE")" \
+            -o "$RUN_DIR/$trace.nettrace" >"$RUN_DIR/$trace.log" 2>&1 || echo "dotnet-trace failed (see $RUN_DIR/$trace.log)" >&2
+    fi
+    wait "$wrk_pid" || true
+    grep '^RESULT' "$out" || { cat "$out" >&2; die "wrk failed"; }
+}
+
+# CPU profile summary of a trace taken by drive(): where the time goes per request.
+summarize_trace() {
+    local trace=$1 rps=$2
+    [[ -f $RUN_DIR/$trace.nettrace ]] || return 0
+    "$DOTNET_TRACE" convert --format Speedscope -o "$RUN_DIR/$trace" "$RUN_DIR/$trace.nettrace" >/dev/null 2>&1 || return 0
+    local json
+    json="$(ls "$RUN_DIR/$trace"*.speedscope.json 2>/dev/null | head -n 1)"
+    [[ -n $json ]] || return 0
+    python3 "$BENCH/profile_summary.py" "$json" "$(awk -v r="$rps" -v s="$PROFILE" 'BEGIN { printf "%d", r * s }')" | tee "$RUN_DIR/$trace.md"
+}
+
+field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+# ---------------------------------------------------------------------------
+# Run
+# ---------------------------------------------------------------------------
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+RUN_DIR="$RESULTS/$STAMP-$LABEL"
+mkdir -p "$RUN_DIR" "$DATA"
+TSV="$RUN_DIR/results.tsv"
+{
+    echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+    echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per run) server-args=${SERVER_ARGS[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\tceiling_rps\tceiling_p99_ms\tratio\n'
+} >"$TSV"
+
+IFS=',' read -r -a DB_LIST <<<"$DBS"
+IFS=',' read -r -a DATASET_LIST <<<"$DATASETS"
+for db in "${DB_LIST[@]}"; do
+    [[ $db == sqlite || $db == postgres ]] || die "unknown database $db"
+    [[ $db == postgres ]] && start_pg
+    for dataset in "${DATASET_LIST[@]}"; do
+        [[ -n ${DATASET_ARGS[$dataset]:-} ]] || die "unknown dataset $dataset"
+        prepare_dataset "$db" "$dataset"
+        port="$(pick_port)"
+        log "$db/$dataset: server on 127.0.0.1:$port"
+        start_server "$port" "${DB_ARGS[@]}" "${SERVER_ARGS[@]}"
+        rows=()
+        first=1
+        for endpoint in "${ENDPOINTS[@]}"; do
+            read -r name path auth <<<"$endpoint"
+            tokens="$TOKENS"
+            [[ $auth == cookie ]] && tokens="$SESSION_TOKENS"
+            bytes="$(mean_body_bytes "http://127.0.0.1:$port$path" "$auth" "$tokens")" || die "$name answered no 200 (see $RUN_DIR)"
+            log "$db/$dataset: $name (mean body $bytes bytes)"
+            trace=""
+            if [[ $first -eq 1 ]]; then
+                warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$tokens" "$path" "$auth"
+                [[ $PROFILE -gt 0 ]] && trace="trace-$db-$dataset-$name"
+                first=0
+            fi
+            result="$(drive "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$RUN_DIR/wrk-$db-$dataset-$name.txt" "$trace")"
+            echo "$result" >&2
+            [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
+            rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result")")
+        done
+        stop_pid "$SERVER_PID"; SERVER_PID=""
+        # The ceiling for each distinct body size (the two list paths answer the same bytes), right after.
+        declare -A ceilings=()
+        for row in "${rows[@]}"; do
+            read -r name bytes rps p50 p99 non2xx <<<"$row"
+            if [[ -z ${ceilings[$bytes]:-} ]]; then
+                port="$(pick_port)"
+                log "$db/$dataset: ceiling with a $bytes-byte body"
+                start_ceiling "$port" "$bytes"
+                warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer
+                ceilings[$bytes]="$(drive "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-ceiling-$bytes.txt")"
+                echo "${ceilings[$bytes]}" >&2
+                stop_pid "$SERVER_PID"; SERVER_PID=""
+            fi
+            ceiling="${ceilings[$bytes]}"
+            crps="$(field rps "$ceiling")"
+            cp99="$(field p99_us "$ceiling")"
+            awk -v d="$dataset" -v db="$db" -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v e="$non2xx" -v b="$bytes" -v c="$crps" -v cp="$cp99" \
+                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.2f\t%.0f%%\n", d, db, n, r, p50/1000, p99/1000, e, b, c, cp/1000, 100*r/c }' >>"$TSV"
+        done
+        unset ceilings
+    done
+    [[ $db == postgres ]] && stop_pg
+done
+
+echo
+grep '^#' "$TSV"
+grep -v '^#' "$TSV" | column -t -s $'\t'
+echo "Results: $RUN_DIR"

@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tenantry.Application.Common.Caching;
+using Tenantry.Data;
+using Tenantry.Data.Changes;
+
+namespace Tenantry.Application.Accounts.Authentication;
+
+/// <summary>What the per-request session check needs: the session row and its user's memberships version.</summary>
+public sealed record SessionState(
+    string UserId, string TokenHash, DateTime? RevokedAt, DateTime ExpiresAt, DateTime? MfaVerifiedAt,
+    DateTime CreatedAt, DateTime UpdatedAt, long MembershipsVersion);
+
+/// <summary>
+/// The session check of every authenticated request, read in one indexed query (session by
+/// id, joined to its user for <c>memberships_version</c>) and kept for at most
+/// <see cref="CacheOptions.MaxStaleness"/>. Sign-out, refresh-token reuse and any other write
+/// to the session through this replica drop it at once (<see cref="DataChangeFeed"/>), so the
+/// next request here is refused; on other replicas a revoked session is refused within the
+/// bound. Expiry is checked on every request against the cached expiry time. A session in
+/// steady use is re-read in the background once its entry is half the bound old, so its
+/// requests never wait for the database.
+/// </summary>
+public sealed partial class SessionStates
+{
+    private static readonly Func<TenantryDbContext, string, Task<SessionState?>> s_find =
+        EF.CompileAsyncQuery((TenantryDbContext ctx, string id) => ctx.Sessions
+            .Where(s => s.Id == id)
+            .Join(ctx.Users, s => s.UserId, u => u.Id, (s, u) => new SessionState(
+                s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt, u.MembershipsVersion))
+            .FirstOrDefault());
+
+    private readonly FreshCache<string, SessionState> _cache;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<SessionStates> _logger;
+
+    public SessionStates(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<SessionStates> logger)
+    {
+        _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock);
+        _scopes = scopes;
+        _logger = logger;
+        changes.Committed += Forget;
+    }
+
+    /// <summary>The session, from cache or <paramref name="db"/> (resolved only on a miss), or null when it does not exist.</summary>
+    public async ValueTask<SessionState?> GetAsync(string sessionId, Func<TenantryDbContext> db)
+    {
+        if (_cache.TryGet(sessionId, out var cached, out var refresh))
+        {
+            if (refresh)
+            {
+                _cache.RefreshInBackground(sessionId, () => _scopes.WithDbAsync(ctx => s_find(ctx, sessionId)), e => LogRefreshFailed(_logger, e));
+            }
+            return cached;
+        }
+        var fill = _cache.BeginFill();
+        var state = await s_find(db(), sessionId);
+        if (state is not null)
+        {
+            _cache.Set(sessionId, state, fill);
+        }
+        return state;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached session failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    private void Forget(IReadOnlyList<DataChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Kind == DataChangeKind.Session)
+            {
+                _cache.Invalidate(change.Id!);
+            }
+        }
+    }
+}

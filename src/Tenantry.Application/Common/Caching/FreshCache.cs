@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+
+namespace Tenantry.Application.Common.Caching;
+
+/// <summary>
+/// A concurrent cache whose entries are served for at most a maximum age, and that a racing
+/// fill cannot poison: a value read from the database before an invalidation is never kept
+/// after it. Protocol: take <see cref="BeginFill"/> before reading the database, then
+/// <see cref="Set"/> with it; an invalidation in between (of any key) makes the set undo itself.
+/// An entry past half its age asks one caller to refresh it (<see cref="TryGet(TKey, out TValue, out bool)"/>),
+/// so a key in steady use is re-read in the background and never expires on a request.
+/// </summary>
+public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, TimeProvider clock) where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
+    private long _generation;
+
+    public bool Enabled => maxAge > TimeSpan.Zero;
+
+    public int Count => _entries.Count;
+
+    public long BeginFill() => Volatile.Read(ref _generation);
+
+    public bool TryGet(TKey key, out TValue value) => TryGet(key, out value, out _);
+
+    /// <summary>As <see cref="TryGet(TKey, out TValue)"/>; <paramref name="refresh"/> is true for exactly one caller once the entry is past half its age.</summary>
+    public bool TryGet(TKey key, out TValue value, out bool refresh)
+    {
+        var now = clock.GetTimestamp();
+        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresAt)
+        {
+            value = entry.Value;
+            refresh = now >= entry.RefreshAt && entry.ClaimRefresh();
+            return true;
+        }
+        value = default!;
+        refresh = false;
+        return false;
+    }
+
+    public void Set(TKey key, TValue value, long fillGeneration)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        if (_entries.Count >= capacity)
+        {
+            Sweep();
+        }
+        var now = clock.GetTimestamp();
+        var age = (long)(maxAge.TotalSeconds * clock.TimestampFrequency);
+        var entry = new Entry(value, now + age / 2, now + age);
+        _entries[key] = entry;
+        if (Volatile.Read(ref _generation) != fillGeneration)
+        {
+            // An invalidation ran while the value was being read: it may predate the change.
+            _entries.TryRemove(KeyValuePair.Create(key, entry));
+        }
+    }
+
+    /// <summary>
+    /// Re-reads <paramref name="key"/> in the background (see <see cref="TryGet(TKey, out TValue, out bool)"/>) under the
+    /// same fill protocol; null from <paramref name="load"/> drops the key. A failure goes to
+    /// <paramref name="failed"/>; the entry still expires on time and a request then reads for itself.
+    /// </summary>
+    public void RefreshInBackground(TKey key, Func<Task<TValue?>> load, Action<Exception> failed)
+    {
+        _ = RefreshAsync();
+
+        async Task RefreshAsync()
+        {
+            try
+            {
+                var fill = BeginFill();
+                if (await load() is { } value)
+                {
+                    Set(key, value, fill);
+                }
+                else
+                {
+                    Invalidate(key);
+                }
+            }
+            catch (Exception e)
+            {
+                failed(e);
+            }
+        }
+    }
+
+    public void Invalidate(TKey key)
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.TryRemove(key, out _);
+    }
+
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
+    // Expired entries go first; if the cache is still full, it starts over (a hard memory bound;
+    // entries live seconds and are cheap to rebuild).
+    private void Sweep()
+    {
+        var now = clock.GetTimestamp();
+        foreach (var (key, entry) in _entries)
+        {
+            if (entry.ExpiresAt <= now)
+            {
+                _entries.TryRemove(KeyValuePair.Create(key, entry));
+            }
+        }
+        if (_entries.Count >= capacity)
+        {
+            _entries.Clear();
+        }
+    }
+
+    // A class, so that TryRemove(key, entry) removes this very entry and not an equal newer one.
+    private sealed class Entry(TValue value, long refreshAt, long expiresAt)
+    {
+        private int _refreshClaimed;
+
+        public TValue Value { get; } = value;
+
+        public long RefreshAt { get; } = refreshAt;
+
+        public long ExpiresAt { get; } = expiresAt;
+
+        public bool ClaimRefresh() => Interlocked.Exchange(ref _refreshClaimed, 1) == 0;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Memberships;
+using Tenantry.Domain.Workspaces;
+
+namespace Tenantry.Data.Changes;
+
+/// <summary>
+/// Publishes to <see cref="DataChangeFeed"/> what each unit of work changed, only once it is
+/// committed: at the commit of an explicit transaction, or right after a SaveChanges or a
+/// set-based statement that ran outside one. Publishing after the commit (never before) is
+/// what lets a cache drop an entry without a concurrent reader putting the old value back.
+/// </summary>
+public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInterceptor, IDbTransactionInterceptor, IDbCommandInterceptor
+{
+    // Counters and stamps that change on every join or lock; no member's list shows them.
+    private static readonly HashSet<string> s_bookkeeping = [nameof(Workspace.MemberCount), nameof(Workspace.Version), nameof(Workspace.UpdatedAt)];
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Record(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Record(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        PublishIfCommitted(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        PublishIfCommitted(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Publish(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        (eventData.Context as TenantryDbContext)?.PendingChanges.Discard();
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionRolledBack(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    // ExecuteUpdate/ExecuteDelete outside a transaction: committed when the statement returns.
+    public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        PublishIfCommitted(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        PublishIfCommitted(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    private static void Record(DbContext? context)
+    {
+        if (context is not TenantryDbContext db)
+        {
+            return;
+        }
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+            switch (entry.Entity)
+            {
+                case Session session when entry.State != EntityState.Added:
+                    db.PendingChanges.Record(DataChange.Session(session.Id));
+                    break;
+                case WorkspaceMembership membership:
+                    db.PendingChanges.Record(DataChange.UserMemberships(membership.UserId));
+                    break;
+                case OrganizationMembership membership:
+                    db.PendingChanges.Record(DataChange.UserMemberships(membership.UserId));
+                    break;
+                case Workspace or Institution or WorkspaceRole when entry.State != EntityState.Added && ShowsInLists(entry):
+                    db.PendingChanges.Record(DataChange.Directory);
+                    break;
+            }
+        }
+    }
+
+    private static bool ShowsInLists(EntityEntry entry) =>
+        entry.State == EntityState.Deleted || entry.Properties.Any(p => p.IsModified && !s_bookkeeping.Contains(p.Metadata.Name));
+
+    private void PublishIfCommitted(DbContext? context)
+    {
+        if (context is not null && context.Database.CurrentTransaction is null)
+        {
+            Publish(context);
+        }
+    }
+
+    private void Publish(DbContext? context)
+    {
+        if (context is TenantryDbContext db)
+        {
+            feed.Publish(db.PendingChanges.Drain());
+        }
+    }
+}

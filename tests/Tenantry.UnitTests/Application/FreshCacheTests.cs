@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Time.Testing;
+using Tenantry.Application.Common.Caching;
+
+namespace Tenantry.UnitTests.Application;
+
+public sealed class FreshCacheTests
+{
+    private readonly FakeTimeProvider _clock = new();
+
+    private FreshCache<string, int> Cache(int seconds = 2, int capacity = 100) => new(TimeSpan.FromSeconds(seconds), capacity, _clock);
+
+    [Fact]
+    public void An_entry_is_served_until_it_is_max_age_old()
+    {
+        var cache = Cache();
+        cache.Set("a", 1, cache.BeginFill());
+        Assert.True(cache.TryGet("a", out var value));
+        Assert.Equal(1, value);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.True(cache.TryGet("a", out _));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(cache.TryGet("a", out _));
+    }
+
+    [Fact]
+    public void Invalidate_drops_only_that_key_and_clear_drops_all()
+    {
+        var cache = Cache();
+        cache.Set("a", 1, cache.BeginFill());
+        cache.Set("b", 2, cache.BeginFill());
+
+        cache.Invalidate("a");
+        Assert.False(cache.TryGet("a", out _));
+        Assert.True(cache.TryGet("b", out _));
+
+        cache.Clear();
+        Assert.False(cache.TryGet("b", out _));
+    }
+
+    [Fact]
+    public void A_fill_that_began_before_an_invalidation_is_not_kept()
+    {
+        var cache = Cache();
+        var fill = cache.BeginFill();
+        // The value was read from the database here, then the change committed and invalidated.
+        cache.Invalidate("a");
+        cache.Set("a", 1, fill);
+
+        Assert.False(cache.TryGet("a", out _));
+        cache.Set("a", 2, cache.BeginFill());
+        Assert.True(cache.TryGet("a", out var value));
+        Assert.Equal(2, value);
+    }
+
+    [Fact]
+    public void Zero_max_age_disables_it()
+    {
+        var cache = Cache(seconds: 0);
+        cache.Set("a", 1, cache.BeginFill());
+        Assert.False(cache.Enabled);
+        Assert.False(cache.TryGet("a", out _));
+    }
+
+    [Fact]
+    public void A_full_cache_sweeps_expired_entries_first_then_starts_over()
+    {
+        var cache = Cache(capacity: 3);
+        cache.Set("old", 0, cache.BeginFill());
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        cache.Set("a", 1, cache.BeginFill());
+        cache.Set("b", 2, cache.BeginFill());
+        cache.Set("c", 3, cache.BeginFill());
+        Assert.Equal(3, cache.Count);
+        Assert.True(cache.TryGet("a", out _));
+
+        cache.Set("d", 4, cache.BeginFill());
+        Assert.Equal(1, cache.Count);
+        Assert.True(cache.TryGet("d", out _));
+    }
+
+    [Fact]
+    public void Past_half_its_age_an_entry_asks_exactly_one_caller_to_refresh_it()
+    {
+        var cache = Cache(seconds: 4);
+        cache.Set("a", 1, cache.BeginFill());
+        Assert.True(cache.TryGet("a", out _, out var early));
+        Assert.False(early);
+
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(cache.TryGet("a", out _, out var first));
+        Assert.True(cache.TryGet("a", out _, out var second));
+        Assert.True(first);
+        Assert.False(second);
+
+        // The refreshed entry starts over.
+        cache.Set("a", 2, cache.BeginFill());
+        Assert.True(cache.TryGet("a", out var value, out var again));
+        Assert.Equal(2, value);
+        Assert.False(again);
+    }
+}
