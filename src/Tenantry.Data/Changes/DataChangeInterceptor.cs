@@ -35,23 +35,21 @@ public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInt
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        PublishIfCommitted(eventData.Context);
+        PublishIfCommittedAsync(eventData.Context).GetAwaiter().GetResult();
         return result;
     }
 
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        PublishIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
+        await PublishIfCommittedAsync(eventData.Context);
+        return result;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
+        PublishAsync(eventData.Context).GetAwaiter().GetResult();
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Publish(eventData.Context);
-        return Task.CompletedTask;
-    }
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
+        PublishAsync(eventData.Context);
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
         (eventData.Context as TenantryDbContext)?.PendingChanges.Discard();
@@ -65,14 +63,14 @@ public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInt
     // ExecuteUpdate/ExecuteDelete outside a transaction: committed when the statement returns.
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        PublishIfCommitted(eventData.Context);
+        PublishIfCommittedAsync(eventData.Context).GetAwaiter().GetResult();
         return result;
     }
 
-    public ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        PublishIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
+        await PublishIfCommittedAsync(eventData.Context);
+        return result;
     }
 
     private static void Record(DbContext? context)
@@ -108,19 +106,10 @@ public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInt
     private static bool ShowsInLists(EntityEntry entry) =>
         entry.State == EntityState.Deleted || entry.Properties.Any(p => p.IsModified && !s_bookkeeping.Contains(p.Metadata.Name));
 
-    private void PublishIfCommitted(DbContext? context)
-    {
-        if (context is not null && context.Database.CurrentTransaction is null)
-        {
-            Publish(context);
-        }
-    }
+    private Task PublishIfCommittedAsync(DbContext? context) =>
+        context is not null && context.Database.CurrentTransaction is null ? PublishAsync(context) : Task.CompletedTask;
 
-    private void Publish(DbContext? context)
-    {
-        if (context is TenantryDbContext db)
-        {
-            feed.Publish(db.PendingChanges.Drain());
-        }
-    }
+    // Awaited before the request answers: once a write is acknowledged, the other replicas have heard of it.
+    private Task PublishAsync(DbContext? context) =>
+        context is TenantryDbContext db ? feed.PublishAsync(db.PendingChanges.Drain()) : Task.CompletedTask;
 }

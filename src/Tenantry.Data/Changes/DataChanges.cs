@@ -10,6 +10,9 @@ public enum DataChangeKind
 
     /// <summary>A workspace, institution or role changed in a way members' lists show (no id: it may concern many users).</summary>
     Directory,
+
+    /// <summary>Anything may have changed: this replica missed notifications (its listener was down), so caches start over.</summary>
+    Everything,
 }
 
 /// <summary>What a committed write changed, as far as this replica's read caches care.</summary>
@@ -20,25 +23,52 @@ public readonly record struct DataChange(DataChangeKind Kind, string? Id)
     public static DataChange UserMemberships(string userId) => new(DataChangeKind.UserMemberships, userId);
 
     public static readonly DataChange Directory = new(DataChangeKind.Directory, null);
+
+    public static readonly DataChange Everything = new(DataChangeKind.Everything, null);
 }
 
 /// <summary>
-/// This replica's feed of committed changes: <see cref="DataChangeInterceptor"/> publishes
-/// what each unit of work changed once it has committed; read caches subscribe and drop what
-/// went stale, so a change made through this replica is visible on its very next request.
-/// (Other replicas do not hear of it; their caches bound staleness by age.)
+/// The feed of committed changes that read caches subscribe to. <see cref="DataChangeInterceptor"/>
+/// publishes what each unit of work changed once it has committed: this replica's caches drop
+/// what went stale at once, and on PostgreSQL the changes are broadcast to every other replica
+/// (<see cref="IDataChangeBroadcast"/>), which drop them too. A replica that cannot be sure to
+/// hear every change (its listener is down) is not <see cref="IsCoherent"/>, and its caches
+/// serve nothing until it is again.
 /// </summary>
-public sealed class DataChangeFeed
+public sealed class DataChangeFeed(bool requiresBroadcast)
 {
+    private IDataChangeBroadcast? _broadcast;
+
     public event Action<IReadOnlyList<DataChange>>? Committed;
 
-    public void Publish(IReadOnlyList<DataChange> changes)
+    /// <summary>True when every committed change reaches this replica: always on SQLite (one process), on PostgreSQL while the broadcast listens.</summary>
+    public bool IsCoherent => !requiresBroadcast || _broadcast?.IsListening == true;
+
+    public void Attach(IDataChangeBroadcast broadcast) => _broadcast = broadcast;
+
+    /// <summary>Changes this replica committed: dropped here at once, then sent to the other replicas.</summary>
+    public Task PublishAsync(IReadOnlyList<DataChange> changes)
     {
-        if (changes.Count > 0)
+        if (changes.Count == 0)
         {
-            Committed?.Invoke(changes);
+            return Task.CompletedTask;
         }
+        Committed?.Invoke(changes);
+        return _broadcast?.BroadcastAsync(changes) ?? Task.CompletedTask;
     }
+
+    /// <summary>Changes another replica committed (or <see cref="DataChange.Everything"/> after this one missed some).</summary>
+    public void Receive(IReadOnlyList<DataChange> changes) => Committed?.Invoke(changes);
+}
+
+/// <summary>Carries committed changes between replicas that share one database.</summary>
+public interface IDataChangeBroadcast
+{
+    /// <summary>Whether this replica is hearing the other replicas' changes right now.</summary>
+    bool IsListening { get; }
+
+    /// <summary>Sends this replica's committed changes to the others; returns once they have been delivered by the database.</summary>
+    Task BroadcastAsync(IReadOnlyList<DataChange> changes);
 }
 
 /// <summary>

@@ -16,7 +16,8 @@ public static class DatabaseServiceCollectionExtensions
     public static IServiceCollection AddTenantryDatabase(this IServiceCollection services, DatabaseOptions options, string dataDir)
     {
         services.AddSingleton(options);
-        services.AddSingleton<DataChangeFeed>();
+        // With several replicas on one PostgreSQL database, caches are trusted only while the broadcast listens.
+        services.AddSingleton(new DataChangeFeed(requiresBroadcast: options.Provider == DatabaseProvider.Postgres));
         services.AddSingleton<DataChangeInterceptor>();
         switch (options.Provider)
         {
@@ -30,6 +31,8 @@ public static class DatabaseServiceCollectionExtensions
             case DatabaseProvider.Postgres:
                 var dataSource = PostgresDataSource(options);
                 services.AddSingleton(dataSource);
+                services.AddSingleton<PostgresChangeBroadcast>();
+                services.AddHostedService(provider => provider.GetRequiredService<PostgresChangeBroadcast>());
                 services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>((provider, db) => db
                     .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()

@@ -193,6 +193,27 @@ public sealed class ReplicaTests(ReplicaPair replicas) : IClassFixture<ReplicaPa
     }
 
     [Fact]
+    public async Task List_changes_through_one_replica_show_on_the_other_at_once()
+    {
+        // Each replica caches the list and the session check (Tenantry:Cache:MaxStaleness, 5 s by
+        // default); the LISTEN/NOTIFY broadcast is what makes B drop its copies before A answers.
+        var owner = await _a.SignUpAsync();
+        var member = await _a.SignUpAsync();
+        var workspace = await _a.CreateWorkspaceAsync(owner, "Before");
+        await replicas.Db.WithDbAsync(db => db.AddMemberAsync(workspace, member.UserId));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("Before", Assert.Single(await _b.ListMineAsync(member)).GetProperty("workspaceName").GetString());
+        }
+
+        (await _a.PatchAsync($"/web/v1/workspaces/{workspace}", new { workspaceName = "After" }, owner.AccessToken)).AssertOk();
+        Assert.Equal("After", Assert.Single(await _b.ListMineAsync(member)).GetProperty("workspaceName").GetString());
+
+        (await _a.PostAsync($"/web/v1/tenant/workspaces/{workspace}/leave", token: member.AccessToken)).AssertOk();
+        Assert.Empty(await _b.ListMineAsync(member));
+    }
+
+    [Fact]
     public async Task One_pending_invitation_per_email_with_invites_split_across_replicas()
     {
         var owner = await _a.SignUpAsync();

@@ -6,8 +6,22 @@ namespace Tenantry.UnitTests.Application;
 public sealed class FreshCacheTests
 {
     private readonly FakeTimeProvider _clock = new();
+    private bool _coherent = true;
 
-    private FreshCache<string, int> Cache(int seconds = 2, int capacity = 100) => new(TimeSpan.FromSeconds(seconds), capacity, _clock);
+    private FreshCache<string, int> Cache(int seconds = 2, int capacity = 100) => new(TimeSpan.FromSeconds(seconds), capacity, _clock, () => _coherent);
+
+    [Fact]
+    public void Nothing_is_served_or_kept_while_the_replica_may_be_missing_changes()
+    {
+        var cache = Cache();
+        cache.Set("a", 1, cache.BeginFill());
+        _coherent = false;
+        Assert.False(cache.Enabled);
+        Assert.False(cache.TryGet("a", out _));
+        cache.Set("b", 2, cache.BeginFill());
+        _coherent = true;
+        Assert.False(cache.TryGet("b", out _));
+    }
 
     [Fact]
     public void An_entry_is_served_until_it_is_max_age_old()

@@ -38,7 +38,7 @@ public sealed partial class SessionStates
 
     public SessionStates(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<SessionStates> logger)
     {
-        _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock);
+        _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock, () => changes.IsCoherent);
         _scopes = scopes;
         _logger = logger;
         changes.Committed += Forget;
@@ -71,9 +71,14 @@ public sealed partial class SessionStates
     {
         foreach (var change in changes)
         {
-            if (change.Kind == DataChangeKind.Session)
+            switch (change.Kind)
             {
-                _cache.Invalidate(change.Id!);
+                case DataChangeKind.Session:
+                    _cache.Invalidate(change.Id!);
+                    break;
+                case DataChangeKind.Everything:
+                    _cache.Clear();
+                    return;
             }
         }
     }

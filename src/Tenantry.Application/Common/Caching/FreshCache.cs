@@ -10,12 +10,13 @@ namespace Tenantry.Application.Common.Caching;
 /// An entry past half its age asks one caller to refresh it (<see cref="TryGet(TKey, out TValue, out bool)"/>),
 /// so a key in steady use is re-read in the background and never expires on a request.
 /// </summary>
-public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, TimeProvider clock) where TKey : notnull
+public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, TimeProvider clock, Func<bool> coherent) where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
     private long _generation;
 
-    public bool Enabled => maxAge > TimeSpan.Zero;
+    /// <summary>Off when configured so, and while this replica may be missing other replicas' changes.</summary>
+    public bool Enabled => maxAge > TimeSpan.Zero && coherent();
 
     public int Count => _entries.Count;
 
@@ -27,7 +28,7 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
     public bool TryGet(TKey key, out TValue value, out bool refresh)
     {
         var now = clock.GetTimestamp();
-        if (_entries.TryGetValue(key, out var entry) && now < entry.ExpiresAt)
+        if (Enabled && _entries.TryGetValue(key, out var entry) && now < entry.ExpiresAt)
         {
             value = entry.Value;
             refresh = now >= entry.RefreshAt && entry.ClaimRefresh();

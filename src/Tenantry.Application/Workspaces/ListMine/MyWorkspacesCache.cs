@@ -28,7 +28,7 @@ public sealed partial class MyWorkspacesCache
 
     public MyWorkspacesCache(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyWorkspacesCache> logger)
     {
-        _cache = new(options.Value.MaxStaleness, options.Value.MaxLists, clock);
+        _cache = new(options.Value.MaxStaleness, options.Value.MaxLists, clock, () => changes.IsCoherent);
         _scopes = scopes;
         _logger = logger;
         changes.Committed += Forget;
@@ -73,7 +73,7 @@ public sealed partial class MyWorkspacesCache
                 case DataChangeKind.UserMemberships:
                     _cache.Invalidate(change.Id!);
                     break;
-                case DataChangeKind.Directory:
+                case DataChangeKind.Directory or DataChangeKind.Everything:
                     _cache.Clear();
                     return;
             }
