@@ -43,7 +43,7 @@ RESULTS="$BENCH/results"
 ENDPOINTS=(
     "system-mine /web/v1/system/workspaces/mine bearer"
     "tenant-mine /web/v1/tenant/workspaces/mine bearer"
-    # "wacht-memberships /me/workspace-memberships cookie"   # once the Wacht dialect serves it
+    "wacht-memberships /me/workspace-memberships cookie"
 )
 
 declare -A DATASET_ARGS=(
