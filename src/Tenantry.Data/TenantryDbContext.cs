@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Data.Keys;
 using Tenantry.Data.Outbox;
+using Tenantry.Data.Security;
 using Tenantry.Domain.Accounts;
 using Tenantry.Domain.Audit;
 using Tenantry.Domain.Institutions;
@@ -14,7 +16,7 @@ namespace Tenantry.Data;
 /// The one model of Tenantry. Each provider derives from it (see Providers/) to add its
 /// own column types and to own its migrations.
 /// </summary>
-public abstract class TenantryDbContext(DbContextOptions options) : DbContext(options)
+public abstract class TenantryDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<Session> Sessions => Set<Session>();
@@ -31,6 +33,15 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<TotpAuthenticator> TotpAuthenticators => Set<TotpAuthenticator>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
+    public DbSet<AuthLockout> AuthLockouts => Set<AuthLockout>();
+    public DbSet<SecureChannel> SecureChannels => Set<SecureChannel>();
+    public DbSet<SecureChannelNonce> SecureChannelNonces => Set<SecureChannelNonce>();
+
+    /// <summary>The ASP.NET Core Data Protection key ring (secrets at rest: signing keys, TOTP secrets, channel keys).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Which database this context talks to; use cases rarely need it, SQL in Data does.</summary>
     public abstract DatabaseProvider Provider { get; }

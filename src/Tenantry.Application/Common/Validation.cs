@@ -27,6 +27,7 @@ public static class ValidationCodes
     public const string NothingToUpdate = "NothingToUpdate";
     public const string InvalidId = "InvalidId";
     public const string SlugTaken = "SlugTaken";
+    public const string InvalidPublicKey = "InvalidPublicKey";
 }
 
 public static partial class ValidationRules

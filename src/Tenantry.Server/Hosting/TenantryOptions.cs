@@ -22,6 +22,8 @@ public sealed class TenantryOptions
 
     public WachtOptions Wacht { get; set; } = new();
 
+    public DataProtectionSettings DataProtection { get; set; } = new();
+
     public string ResolvedDataDir => Path.GetFullPath(DataDir);
 }
 
@@ -30,7 +32,24 @@ public sealed class GatewayOptions
     /// <summary>Proxy addresses or CIDR blocks whose <c>CF-Connecting-IP</c> is trusted. Empty: loopback only.</summary>
     public List<string> TrustForwardedFrom { get; set; } = [];
 
+    /// <summary>Every SYSTEM mutation except the handshake must arrive over the secure channel (CONTRACT 3).</summary>
     public bool RequireSecureChannel { get; set; }
+
+    /// <summary>How long a secure channel lasts after its handshake.</summary>
+    public TimeSpan SecureChannelLifetime { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>
+/// The Data Protection key ring (it encrypts signing keys, TOTP secrets and channel keys at rest)
+/// lives in the database for every replica to share. A certificate, when configured, encrypts
+/// the key ring itself, so that a database backup alone reveals none of those secrets.
+/// </summary>
+public sealed class DataProtectionSettings
+{
+    /// <summary>PKCS#12 (.pfx) file with the certificate and private key that encrypt the key ring.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
 }
 
 public sealed class WachtOptions

@@ -6,6 +6,7 @@ using Tenantry.Data.Providers;
 using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.SystemApi.Auth;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.SystemApi.SecureChannel;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Operability;
@@ -16,20 +17,26 @@ namespace Tenantry.Server.Hosting;
 
 public static class TenantryPipeline
 {
-    /// <summary>Schema up to date, signing keys ready: what must hold before the first request.</summary>
+    /// <summary>Schema up to date, the key ring and signing keys ready: what must hold before the first request.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         if (app.Configuration.GetValue("Tenantry:Database:MigrateOnStartup", true))
         {
             await DatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
         }
+        await DataProtectionSetup.EnsureKeyAsync(app.Services, cancellationToken);
         await app.Services.GetRequiredService<SigningKeyRing>().RefreshAsync(cancellationToken);
     }
 
     public static void UseTenantry(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         // The client IP first: rate limits, sessions, audit and IP allow-lists all read it.
         app.UseForwardedHeaders();
+        if (app.Environment.IsProduction())
+        {
+            app.UseHsts();
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages(DialectStatusCodePages.Handle);
         app.UseRequestLocalization(new RequestLocalizationOptions
@@ -41,6 +48,8 @@ public static class TenantryPipeline
             ApplyCurrentCultureToResponseHeaders = true,
         });
         app.UseMiddleware<PortalGate>();
+        // Decrypts secure-channel requests before anything reads the body (and refuses plain mutations when required).
+        app.UseMiddleware<SecureChannelGate>();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -50,6 +59,8 @@ public static class TenantryPipeline
     {
         var web = app.MapGroup(DialectRouting.SystemPrefix);
         AuthEndpoints.Map(web);
+        MfaEndpoints.Map(web);
+        SecureChannelEndpoints.Map(web);
         EnumsEndpoint.Map(web);
         WorkspaceEndpoints.Map(web);
         MembershipEndpoints.Map(web);

@@ -9,6 +9,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
+using Tenantry.Application.SecureChannels;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.SystemApi.Auth;
@@ -52,11 +53,17 @@ public static class TenantryServices
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(AuthEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.AuthRequestsPerIp, Window = auth.AuthRequestsPerIpWindow, QueueLimit = 0 }));
+            limiter.AddTenantryPolicies(auth);
             limiter.OnRejected = (context, _) => new ValueTask(DialectErrors.WriteAsync(context.HttpContext, DialectError.RateLimited,
                 context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : auth.AuthRequestsPerIpWindow));
+        });
+
+        services.Configure<SecureChannelOptions>(section.GetSection("Gateway"));
+        services.AddTenantryDataProtection(options.DataProtection);
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = false;
         });
 
         services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway));
@@ -92,7 +99,8 @@ public static class TenantryServices
     /// <summary>Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3).</summary>
     private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway)
     {
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+        // The scheme too (X-Forwarded-Proto), so that HSTS is sent behind a TLS-terminating proxy.
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
         forwarded.ForwardLimit = 1;
         forwarded.KnownProxies.Clear();

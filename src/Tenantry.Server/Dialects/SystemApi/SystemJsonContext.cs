@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.SystemApi.Auth;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.SystemApi.SecureChannel;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Json;
 using Tenantry.Server.Operator;
@@ -19,6 +20,12 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(SystemWorkspaceItem))]
 [JsonSerializable(typeof(SystemWorkspaceDetail))]
 [JsonSerializable(typeof(SystemAuthTokens))]
+[JsonSerializable(typeof(SystemMfaChallenge))]
+[JsonSerializable(typeof(SystemTotpEnrolment))]
+[JsonSerializable(typeof(SystemRecoveryCodes))]
+[JsonSerializable(typeof(SystemMfaStatus))]
+[JsonSerializable(typeof(SystemStepUp))]
+[JsonSerializable(typeof(SystemSecureChannel))]
 [JsonSerializable(typeof(Dictionary<string, List<SystemEnumValue>>))]
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Localization;
+using Tenantry.Application.SecureChannels;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Localization;
+using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi;
 
@@ -10,6 +12,9 @@ namespace Tenantry.Server.Dialects.SystemApi;
 public static class SystemResults
 {
     public static IResult Ok<T>(T data) => new SystemResult<T>(StatusCodes.Status200OK, "2000", null, null, data, null);
+
+    /// <summary>A success that is not the plain <c>2000</c> (an MFA challenge instead of tokens): its own code and message.</summary>
+    public static IResult Ok<T>(T data, string code, string messageKey) => new SystemResult<T>(StatusCodes.Status200OK, code, messageKey, null, data, null);
 
     public static IResult Error(DomainError error) => SystemErrors.Describe(error).ToResult();
 
@@ -60,6 +65,16 @@ public static class SystemEnvelopeWriter
             if (data is null)
             {
                 writer.WriteNullValue();
+            }
+            else if (http.Features.Get<SecureChannelSession>() is { } channel)
+            {
+                // The request came over the secure channel: so does the answer's data.
+                var sealedData = SecureChannelCrypto.Seal(channel.Key, JsonSerializer.SerializeToUtf8Bytes(data, dataType));
+                writer.WriteStartObject();
+                writer.WriteString("iv", sealedData.Iv);
+                writer.WriteString("ciphertext", sealedData.Ciphertext);
+                writer.WriteString("tag", sealedData.Tag);
+                writer.WriteEndObject();
             }
             else
             {
