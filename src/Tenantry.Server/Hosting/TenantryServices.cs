@@ -60,6 +60,7 @@ public static class TenantryServices
 
         services.Configure<SecureChannelOptions>(section.GetSection("Gateway"));
         services.AddTenantryDataProtection(options.DataProtection);
+        services.AddHostedService<SecuritySweeper>();
         services.AddHsts(hsts =>
         {
             hsts.MaxAge = TimeSpan.FromDays(365);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Common;
 using Tenantry.Application.Security;
@@ -19,9 +18,6 @@ public sealed record HandshakeResult(string ChannelId, string ServerPublicKey, D
 /// </summary>
 public sealed class HandshakeHandler(TenantryDbContext db, SecretsAtRest secrets, IOptions<SecureChannelOptions> options, TimeProvider clock)
 {
-    // Expired channels are swept on later handshakes, a day after they expire (their IVs go with them).
-    private static readonly TimeSpan s_sweepGrace = TimeSpan.FromDays(1);
-
     public async Task<Result<HandshakeResult>> HandleAsync(HandshakeCommand command, CancellationToken cancellationToken)
     {
         using var clientKey = SecureChannelCrypto.ImportClientKey(command.ClientPublicKey);
@@ -43,9 +39,6 @@ public sealed class HandshakeHandler(TenantryDbContext db, SecretsAtRest secrets
         CryptographicOperations.ZeroMemory(key);
         db.SecureChannels.Add(channel);
         await db.SaveChangesAsync(cancellationToken);
-
-        var sweepBefore = (now - s_sweepGrace).UtcDateTime;
-        await db.SecureChannels.Where(c => c.ExpiresAt < sweepBefore).ExecuteDeleteAsync(cancellationToken);
         return new HandshakeResult(channelId, serverPublicKey, channel.ExpiresAt);
     }
 }
