@@ -27,6 +27,9 @@ public sealed class SecureChannelClient
     public string ChannelId { get; }
     public byte[] Key { get; }
 
+    /// <summary>The same channel, spoken through another server (a second replica).</summary>
+    public SecureChannelClient Via(SystemApi api) => new(api, ChannelId, Key);
+
     public static async Task<SecureChannelClient> OpenAsync(SystemApi api)
     {
         using var ecdh = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
