@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantry.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace Tenantry.IntegrationTests.Adversarial;
 
@@ -26,15 +25,8 @@ public sealed record FuzzRequest(
     }
 }
 
-/// <summary>
-/// The fuzz target: a normal server with a few signed-up users (so that authenticated requests
-/// reach model binding and the use cases). Reports through xunit's diagnostic messages, which
-/// the console logger prints for passing tests too.
-/// </summary>
-public sealed class FuzzApp(IMessageSink diagnostics) : TenantryApp
-{
-    public void Report(string message) => diagnostics.OnMessage(new DiagnosticMessage(message));
-}
+/// <summary>The fuzz target: a normal server; the test signs up a few users so that authenticated requests reach the use cases.</summary>
+public sealed class FuzzApp(IMessageSink diagnostics) : ReportingApp(diagnostics);
 
 /// <summary>
 /// Property-based fuzzing with FsCheck: at least 10,000 generated malformed requests across every
