@@ -7,15 +7,18 @@ namespace Tenantry.IntegrationTests.Adversarial;
 
 public sealed class EnumerationApp(IMessageSink diagnostics) : ReportingApp(diagnostics);
 
-/// <summary>Timing is measured while no other test class runs, so that their load is not read as a difference.</summary>
+/// <summary>
+/// Test classes that run while no other test class runs: timing measurements (other classes' load would read as a
+/// difference) and the fuzz run (its load would make other classes' races, such as a 413 before the body ends, flaky).
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TimingCollection
+public sealed class RunsAloneCollection
 {
-    public const string Name = "Timing";
+    public const string Name = "Runs alone";
 }
 
 /// <summary>Nothing in the sign-in answers, their headers or their timing tells whether an email has an account.</summary>
-[Collection(TimingCollection.Name)]
+[Collection(RunsAloneCollection.Name)]
 public sealed class EnumerationTests(EnumerationApp app, ITestOutputHelper output) : IClassFixture<EnumerationApp>
 {
     private readonly SystemApi _api = app.System;

@@ -33,6 +33,7 @@ public sealed class FuzzApp(IMessageSink diagnostics) : ReportingApp(diagnostics
 /// route of the server (read from its own endpoint table, so new endpoints are fuzzed without
 /// edits). Every answer must be below 500, and every SYSTEM answer must be the exact envelope.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class FuzzTests(FuzzApp app, ITestOutputHelper output) : IClassFixture<FuzzApp>
 {
     private const int Batches = 400;
