@@ -3,9 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tenantry.Application.Accounts;
 using Tenantry.Application.Accounts.Authentication;
+using Tenantry.Application.Accounts.Lockouts;
+using Tenantry.Application.Accounts.Mfa;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
+using Tenantry.Application.SecureChannels;
+using Tenantry.Application.Security;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.Application.Workspaces.ListMine;
 
@@ -18,7 +22,11 @@ public static class DependencyInjection
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Passwords>();
-        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AccountThrottle>();
+        services.AddSingleton<AuthLockouts>();
+        services.AddSingleton<SecretsAtRest>();
+        services.AddScoped<SecondFactor>();
+        services.AddSingleton<SecureChannelKeys>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SessionIssuer>();

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Data.Changes;
 using Tenantry.Data.Keys;
 using Tenantry.Data.Outbox;
+using Tenantry.Data.Security;
 using Tenantry.Domain.Accounts;
 using Tenantry.Domain.Audit;
 using Tenantry.Domain.Institutions;
@@ -15,7 +17,7 @@ namespace Tenantry.Data;
 /// The one model of Tenantry. Each provider derives from it (see Providers/) to add its
 /// own column types and to own its migrations.
 /// </summary>
-public abstract class TenantryDbContext(DbContextOptions options) : DbContext(options)
+public abstract class TenantryDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<Session> Sessions => Set<Session>();
@@ -32,6 +34,15 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<TotpAuthenticator> TotpAuthenticators => Set<TotpAuthenticator>();
+    public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
+    public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
+    public DbSet<AuthLockout> AuthLockouts => Set<AuthLockout>();
+    public DbSet<SecureChannel> SecureChannels => Set<SecureChannel>();
+    public DbSet<SecureChannelNonce> SecureChannelNonces => Set<SecureChannelNonce>();
+
+    /// <summary>The ASP.NET Core Data Protection key ring (secrets at rest: signing keys, TOTP secrets, channel keys).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>What this unit of work changed, published to read caches once committed (see <see cref="DataChangeInterceptor"/>).</summary>
     public PendingDataChanges PendingChanges { get; } = new();

@@ -23,5 +23,7 @@ public static class UniqueKeys
     public static readonly UniqueKey ActiveOrganization = new("ux_organization_memberships_one_active", "organization_memberships", "user_id");
     public static readonly UniqueKey RoleName = new("ux_workspace_roles_workspace_name", "workspace_roles", "workspace_id", "normalized_name");
     public static readonly UniqueKey PendingInvitation = new("ux_invitations_one_pending", "invitations", "workspace_id", "normalized_email");
+    public static readonly UniqueKey SecureChannelNonce = new("pk_secure_channel_nonces", "secure_channel_nonces", "channel_id", "iv");
+    public static readonly UniqueKey AuthLockout = new("pk_auth_lockouts", "auth_lockouts", "key");
     public static readonly UniqueKey SegmentName = new("ux_segments_institution_type_name", "segments", "institution_id", "type", "name");
 }

@@ -1,6 +1,6 @@
 namespace Tenantry.Application.Accounts;
 
-/// <summary>Token lifetimes, signing-key rotation and sign-in limits (configuration: Tenantry:Auth).</summary>
+/// <summary>Token lifetimes, signing-key rotation, MFA and abuse limits (configuration: Tenantry:Auth).</summary>
 public sealed class AuthOptions
 {
     public string Issuer { get; set; } = "tenantry";
@@ -36,4 +36,46 @@ public sealed class AuthOptions
     public int AuthRequestsPerIp { get; set; } = 30;
 
     public TimeSpan AuthRequestsPerIpWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Second-factor codes allowed per user per <see cref="MfaAccountWindow"/> (challenge, step-up, confirm, disable).</summary>
+    public int MfaAttemptsPerAccount { get; set; } = 10;
+
+    public TimeSpan MfaAccountWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>MFA requests allowed per client IP per <see cref="MfaRequestsPerIpWindow"/>.</summary>
+    public int MfaRequestsPerIp { get; set; } = 30;
+
+    public TimeSpan MfaRequestsPerIpWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Invitations one user may create per <see cref="InvitationsPerAccountWindow"/>.</summary>
+    public int InvitationsPerAccount { get; set; } = 50;
+
+    public TimeSpan InvitationsPerAccountWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Invitation requests allowed per client IP per <see cref="InvitationsPerIpWindow"/>.</summary>
+    public int InvitationsPerIp { get; set; } = 100;
+
+    public TimeSpan InvitationsPerIpWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Secure-channel handshakes allowed per client IP per <see cref="HandshakesPerIpWindow"/>.</summary>
+    public int HandshakesPerIp { get; set; } = 60;
+
+    public TimeSpan HandshakesPerIpWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Consecutive failures (of a password per email, of a second factor per user) before the first lockout.</summary>
+    public int LockoutThreshold { get; set; } = 5;
+
+    /// <summary>The first lockout; each further failure doubles it, up to <see cref="LockoutMaximum"/>.</summary>
+    public TimeSpan LockoutBase { get; set; } = TimeSpan.FromMinutes(1);
+
+    public TimeSpan LockoutMaximum { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Failures older than this are forgotten: the count starts again.</summary>
+    public TimeSpan LockoutMemory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long the second step of an MFA sign-in may wait for its code.</summary>
+    public TimeSpan MfaChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The issuer name authenticator apps show next to the account.</summary>
+    public string TotpIssuer { get; set; } = "Tenantry";
 }

@@ -24,14 +24,22 @@ public sealed record AuthTokens(
 /// </summary>
 public sealed class SessionIssuer(AccessTokens accessTokens, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    /// <summary>Adds a new session (and its first refresh token) to <paramref name="db"/>; the caller saves.</summary>
-    public async Task<AuthTokens> StartAsync(TenantryDbContext db, UserAccount user, RequestOrigin origin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a new session (and its first refresh token) to <paramref name="db"/>; the caller saves.
+    /// <paramref name="mfaVerified"/>: the sign-in proved a second factor as well.
+    /// </summary>
+    public async Task<AuthTokens> StartAsync(
+        TenantryDbContext db, UserAccount user, RequestOrigin origin, CancellationToken cancellationToken, bool mfaVerified = false)
     {
         var now = clock.GetUtcNow();
         var sessionSecret = TokenHashing.NewSecret();
         var sessionId = EntityId.New(EntityId.Session, now);
         var session = Session.Start(sessionId, user.Id, TokenHashing.Hash(sessionSecret), options.Value.SessionLifetime,
             origin.ClientIpText, origin.UserAgent, now);
+        if (mfaVerified)
+        {
+            session.MarkMfaVerified(now);
+        }
         db.Sessions.Add(session);
         return await MintAsync(db, session, SessionTokens.Compose(sessionId, sessionSecret), cancellationToken);
     }

@@ -29,6 +29,7 @@ public static class ValidationCodes
     public const string SlugTaken = "SlugTaken";
     public const string OutOfRange = "OutOfRange";
     public const string NotAnActiveMember = "NotAnActiveMember";
+    public const string InvalidPublicKey = "InvalidPublicKey";
 }
 
 public static partial class ValidationRules

@@ -10,7 +10,7 @@ public sealed class SigningKey
     public string Kid { get; set; } = null!;
     public string Algorithm { get; set; } = "ES256";
 
-    /// <summary>PKCS#8 private key, base64.</summary>
+    /// <summary>PKCS#8 private key, encrypted with Data Protection (<c>dp1:</c> prefix); older rows held it as plain base64.</summary>
     public string PrivateKey { get; set; } = null!;
 
     public DateTime CreatedAt { get; set; }

@@ -57,3 +57,15 @@ public sealed record NotDefaultEligible : DomainError;
 
 /// <summary>The invitation exists but is no longer pending (accepted elsewhere, revoked, declined or expired).</summary>
 public sealed record InvitationNotPending : DomainError;
+
+/// <summary>A TOTP or recovery code that is wrong, already used, or from outside the accepted window.</summary>
+public sealed record InvalidMfaCode : DomainError;
+
+/// <summary>The MFA challenge of a sign-in is unknown, expired, used up or already completed.</summary>
+public sealed record MfaChallengeInvalid : DomainError;
+
+/// <summary>Enrolling while a confirmed authenticator exists; disable it first.</summary>
+public sealed record MfaAlreadyEnabled : DomainError;
+
+/// <summary>The operation needs an authenticator (pending for confirm, confirmed for the rest) that the user does not have.</summary>
+public sealed record MfaNotEnabled : DomainError;

@@ -21,6 +21,7 @@ public static class EntityId
     public const string Segment = "seg";
     public const string AuditEvent = "evt";
     public const string OutboxMessage = "msg";
+    public const string SecureChannel = "sch";
 
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
     private const int BodyLength = 26;

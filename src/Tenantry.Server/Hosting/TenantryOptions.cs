@@ -12,8 +12,11 @@ public sealed class TenantryOptions
 
     public DatabaseOptions Database { get; set; } = new();
 
-    /// <summary>Accepted <c>X-PORTAL-ACCESS-CODE</c> values.</summary>
+    /// <summary>Accepted <c>X-PORTAL-ACCESS-CODE</c> values, from any origin and without CORS (CONTRACT 2).</summary>
     public List<string> PortalAccessCodes { get; set; } = [];
+
+    /// <summary>Named portals whose code is bound to the browser origins of their front end (<c>Tenantry:Portals:&lt;name&gt;</c>).</summary>
+    public Dictionary<string, PortalOptions> Portals { get; set; } = [];
 
     /// <summary>Enables the operator API when set.</summary>
     public string? AdminApiKey { get; set; }
@@ -22,7 +25,23 @@ public sealed class TenantryOptions
 
     public WachtOptions Wacht { get; set; } = new();
 
+    public DataProtectionSettings DataProtection { get; set; } = new();
+
     public string ResolvedDataDir => Path.GetFullPath(DataDir);
+}
+
+/// <summary>
+/// A front end of the SYSTEM dialect. Its code is accepted only from its own origins when a
+/// browser sends one (server-side callers send no <c>Origin</c>), and those origins get CORS
+/// answers, so a code lifted from one front end cannot be replayed from another site's pages.
+/// </summary>
+public sealed class PortalOptions
+{
+    /// <summary>The portal's <c>X-PORTAL-ACCESS-CODE</c>.</summary>
+    public string? AccessCode { get; set; }
+
+    /// <summary>Browser origins (scheme, host and port) the code is accepted from. Empty: any origin, no CORS.</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
 }
 
 public sealed class GatewayOptions
@@ -30,7 +49,24 @@ public sealed class GatewayOptions
     /// <summary>Proxy addresses or CIDR blocks whose <c>CF-Connecting-IP</c> is trusted. Empty: loopback only.</summary>
     public List<string> TrustForwardedFrom { get; set; } = [];
 
+    /// <summary>Every SYSTEM mutation except the handshake must arrive over the secure channel (CONTRACT 3).</summary>
     public bool RequireSecureChannel { get; set; }
+
+    /// <summary>How long a secure channel lasts after its handshake.</summary>
+    public TimeSpan SecureChannelLifetime { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>
+/// The Data Protection key ring (it encrypts signing keys, TOTP secrets and channel keys at rest)
+/// lives in the database for every replica to share. A certificate, when configured, encrypts
+/// the key ring itself, so that a database backup alone reveals none of those secrets.
+/// </summary>
+public sealed class DataProtectionSettings
+{
+    /// <summary>PKCS#12 (.pfx) file with the certificate and private key that encrypt the key ring.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
 }
 
 public sealed class WachtOptions

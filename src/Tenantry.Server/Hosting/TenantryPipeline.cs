@@ -10,6 +10,7 @@ using Tenantry.Server.Dialects.SystemApi.Invitations;
 using Tenantry.Server.Dialects.SystemApi.Members;
 using Tenantry.Server.Dialects.SystemApi.Roles;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.SystemApi.SecureChannel;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Localization;
@@ -21,20 +22,26 @@ namespace Tenantry.Server.Hosting;
 
 public static class TenantryPipeline
 {
-    /// <summary>Schema up to date, signing keys ready: what must hold before the first request.</summary>
+    /// <summary>Schema up to date, the key ring and signing keys ready: what must hold before the first request.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
     {
         if (app.Configuration.GetValue("Tenantry:Database:MigrateOnStartup", true))
         {
             await DatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
         }
+        await DataProtectionSetup.EnsureKeyAsync(app.Services, cancellationToken);
         await app.Services.GetRequiredService<SigningKeyRing>().RefreshAsync(cancellationToken);
     }
 
     public static void UseTenantry(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         // The client IP first: rate limits, sessions, audit and IP allow-lists all read it.
         app.UseForwardedHeaders();
+        if (app.Environment.IsProduction())
+        {
+            app.UseHsts();
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages(DialectStatusCodePages.Handle);
         app.UseRequestLocalization(new RequestLocalizationOptions
@@ -47,6 +54,8 @@ public static class TenantryPipeline
         });
         app.UseCors();
         app.UseMiddleware<PortalGate>();
+        // Decrypts secure-channel requests before anything reads the body (and refuses plain mutations when required).
+        app.UseMiddleware<SecureChannelGate>();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -54,8 +63,10 @@ public static class TenantryPipeline
 
     public static void MapTenantry(this WebApplication app)
     {
-        var web = app.MapGroup(DialectRouting.SystemPrefix);
+        var web = app.MapGroup(DialectRouting.SystemPrefix).RequireCors(PortalGate.CorsPolicy);
         AuthEndpoints.Map(web);
+        MfaEndpoints.Map(web);
+        SecureChannelEndpoints.Map(web);
         EnumsEndpoint.Map(web);
         WorkspaceEndpoints.Map(web);
         RoleEndpoints.Map(web);

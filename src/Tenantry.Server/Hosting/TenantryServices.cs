@@ -12,6 +12,7 @@ using Tenantry.Application.Accounts;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Common.Caching;
+using Tenantry.Application.SecureChannels;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.SystemApi.Auth;
@@ -59,17 +60,25 @@ public static class TenantryServices
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(AuthEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = auth.AuthRequestsPerIp, Window = auth.AuthRequestsPerIpWindow, QueueLimit = 0 }));
-            limiter.AddPolicy(WachtEndpoints.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Wacht.RequestsPerMinutePerIp, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.AddTenantryPolicies(auth, options.Wacht);
             limiter.OnRejected = (context, _) => new ValueTask(DialectErrors.WriteAsync(context.HttpContext, DialectError.RateLimited,
                 context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : auth.AuthRequestsPerIpWindow));
         });
 
-        services.AddCors(cors => cors.AddPolicy(WachtEndpoints.CorsPolicy, policy => ConfigureWachtCors(policy, options.Wacht)));
+        services.AddCors(cors =>
+        {
+            cors.AddPolicy(PortalGate.CorsPolicy, policy => PortalGate.ConfigureCors(policy, options));
+            cors.AddPolicy(WachtEndpoints.CorsPolicy, policy => ConfigureWachtCors(policy, options.Wacht));
+        });
+        services.Configure<SecureChannelOptions>(section.GetSection("Gateway"));
+        services.AddTenantryDataProtection(options.DataProtection);
+        services.AddHostedService<SecuritySweeper>();
+        services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = false;
+        });
+
         services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway));
         services.Configure<JsonOptions>(json =>
         {
@@ -128,7 +137,8 @@ public static class TenantryServices
     /// <summary>Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3).</summary>
     private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway)
     {
-        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+        // The scheme too (X-Forwarded-Proto), so that HSTS is sent behind a TLS-terminating proxy.
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
         forwarded.ForwardLimit = 1;
         forwarded.KnownProxies.Clear();

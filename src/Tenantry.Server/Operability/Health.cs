@@ -30,27 +30,32 @@ public static class Health
 /// within the connect timeout. A database host that accepts connections but never answers
 /// holds a PostgreSQL command far longer than that (the command timeout, then Npgsql's
 /// cancel request to the same silent host), so the check stops waiting at its deadline and
-/// reports not ready; while an abandoned probe is still waiting, the next check does not
-/// start another one.
+/// reports not ready. Concurrent checks share one probe (a load balancer with several
+/// checkers must not see "not ready" only because another check is in flight), and a probe
+/// that has outlived its deadline is not started again while it still waits.
 /// </summary>
-public sealed class DatabaseReadyCheck(IServiceScopeFactory scopes, DatabaseOptions options) : IHealthCheck
+public sealed class DatabaseReadyCheck(IServiceScopeFactory scopes, DatabaseOptions options, TimeProvider clock) : IHealthCheck
 {
     private readonly Lock _gate = new();
     private Task? _probe;
+    private long _probeStarted;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var deadline = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
         Task probe;
+        TimeSpan wait;
         lock (_gate)
         {
-            if (_probe is { IsCompleted: false })
+            if (_probe is not { IsCompleted: false })
             {
-                return HealthCheckResult.Unhealthy("The previous check is still waiting for the database.");
+                _probe = ProbeAsync();
+                _probeStarted = clock.GetTimestamp();
             }
-            probe = _probe = ProbeAsync();
+            probe = _probe;
+            wait = deadline - clock.GetElapsedTime(_probeStarted);
         }
-        var deadline = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
-        if (await Task.WhenAny(probe, Task.Delay(deadline, cancellationToken)) != probe)
+        if (wait <= TimeSpan.Zero || await Task.WhenAny(probe, Task.Delay(wait, cancellationToken)) != probe)
         {
             return HealthCheckResult.Unhealthy($"The database did not answer within {deadline.TotalSeconds:0} s.");
         }

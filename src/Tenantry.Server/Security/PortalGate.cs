@@ -6,20 +6,60 @@ namespace Tenantry.Server.Security;
 
 /// <summary>
 /// The SYSTEM gateway's first check: every <c>/web/v1</c> request carries a known
-/// <c>X-PORTAL-ACCESS-CODE</c>, before routing, so unknown routes reveal nothing either.
+/// <c>X-PORTAL-ACCESS-CODE</c>, before the endpoint runs, so unknown routes reveal nothing either;
+/// and a browser presenting a portal's code must be on one of that portal's origins.
+/// CORS preflights never reach this gate (the CORS middleware answers them first).
 /// </summary>
 public sealed class PortalGate(RequestDelegate next, IOptions<TenantryOptions> options)
 {
     public const string Header = "X-PORTAL-ACCESS-CODE";
 
-    private readonly SecretSet _codes = new(options.Value.PortalAccessCodes);
+    /// <summary>The SYSTEM dialect's CORS policy: the origins of the portals (<see cref="ConfigureCors"/>).</summary>
+    public const string CorsPolicy = "system";
+
+    private readonly SecretSet _anyOrigin = new(options.Value.PortalAccessCodes
+        .Concat(options.Value.Portals.Values.Where(p => p.AllowedOrigins.Count == 0).Select(p => p.AccessCode))!);
+
+    private readonly (SecretSet Code, HashSet<string> Origins)[] _boundToOrigins = options.Value.Portals.Values
+        .Where(p => p.AllowedOrigins.Count > 0 && !string.IsNullOrEmpty(p.AccessCode))
+        .Select(p => (new SecretSet([p.AccessCode]), p.AllowedOrigins.ToHashSet(StringComparer.OrdinalIgnoreCase)))
+        .ToArray();
 
     public Task InvokeAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments(DialectRouting.SystemPrefix) || _codes.Contains(http.Request.Headers[Header]))
+        if (!http.Request.Path.StartsWithSegments(DialectRouting.SystemPrefix) || IsAdmitted(http.Request))
         {
             return next(http);
         }
         return SystemErrors.PortalAccessDenied.WriteAsync(http);
+    }
+
+    private bool IsAdmitted(HttpRequest request)
+    {
+        string? code = request.Headers[Header];
+        var admitted = _anyOrigin.Contains(code);
+        var origin = request.Headers.Origin.ToString();
+        // Every portal is compared, matched or not, so the answer time does not tell which codes exist.
+        foreach (var (portalCode, origins) in _boundToOrigins)
+        {
+            admitted |= portalCode.Contains(code) && (origin.Length == 0 || origins.Contains(origin));
+        }
+        return admitted;
+    }
+
+    /// <summary>
+    /// Cross-site browsers only from an origin some portal is bound to; bearer tokens, so no
+    /// credentials. The headers a front end reads (paging, rate limits) are exposed.
+    /// </summary>
+    public static void ConfigureCors(Microsoft.AspNetCore.Cors.Infrastructure.CorsPolicyBuilder policy, TenantryOptions options)
+    {
+        var origins = options.Portals.Values.SelectMany(p => p.AllowedOrigins).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        if (origins.Length == 0)
+        {
+            return;
+        }
+        policy.WithOrigins(origins).AllowAnyHeader().WithMethods("GET", "POST", "PATCH", "DELETE")
+            .WithExposedHeaders(SystemPaging.TotalCountHeader, "Retry-After")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
     }
 }

@@ -12,6 +12,11 @@ public static class ServerSettings
             // The tests sign up many users from one address; the limits have their own tests.
             ["Tenantry:Auth:AuthRequestsPerIp"] = "100000",
             ["Tenantry:Auth:SignInAttemptsPerAccount"] = "100000",
+            ["Tenantry:Auth:MfaRequestsPerIp"] = "100000",
+            ["Tenantry:Auth:MfaAttemptsPerAccount"] = "100000",
+            ["Tenantry:Auth:InvitationsPerIp"] = "100000",
+            ["Tenantry:Auth:InvitationsPerAccount"] = "100000",
+            ["Tenantry:Auth:HandshakesPerIp"] = "100000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -20,6 +20,10 @@ public sealed class SigningKeyRaceTests
 {
     private static readonly AuthOptions s_auth = new();
 
+    // One key ring for the secrets, as replicas share theirs through the database.
+    private readonly Application.Security.SecretsAtRest _secrets =
+        new(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+
     [Fact]
     public async Task Replicas_refreshing_at_once_add_one_first_key_and_one_successor()
     {
@@ -56,10 +60,10 @@ public sealed class SigningKeyRaceTests
         }
     }
 
-    private static async Task RefreshAllAsync(List<ServiceProvider> providers, TimeProvider clock)
+    private async Task RefreshAllAsync(List<ServiceProvider> providers, TimeProvider clock)
     {
         var rings = providers.Select(p => new SigningKeyRing(
-            p.GetRequiredService<IServiceScopeFactory>(), clock, Options.Create(s_auth), NullLogger<SigningKeyRing>.Instance)).ToList();
+            p.GetRequiredService<IServiceScopeFactory>(), clock, Options.Create(s_auth), _secrets, NullLogger<SigningKeyRing>.Instance)).ToList();
         using var start = new ManualResetEventSlim();
         var refreshes = rings.Select(ring => Task.Run(async () =>
         {

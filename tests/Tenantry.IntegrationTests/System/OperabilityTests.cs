@@ -18,6 +18,18 @@ public sealed class OperabilityTests(TenantryApp app) : IClassFixture<TenantryAp
     }
 
     [Fact]
+    public async Task Concurrent_readiness_checks_all_see_a_healthy_database()
+    {
+        // Load balancers probe from several checkers at once; one check in flight must not make the others fail.
+        var http = app.CreateHttpClient();
+        for (var round = 0; round < 5; round++)
+        {
+            var checks = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => http.GetAsync("/health/ready")));
+            Assert.All(checks, c => Assert.Equal(HttpStatusCode.OK, c.StatusCode));
+        }
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_both_path_families()
     {
         var http = app.CreateHttpClient();

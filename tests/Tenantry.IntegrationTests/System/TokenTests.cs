@@ -130,12 +130,7 @@ public sealed class TokenTests(TenantryApp app) : IClassFixture<TenantryApp>
 }
 
 /// <summary>A server whose clock the test moves, to watch tokens expire.</summary>
-public sealed class ClockedApp : TenantryApp
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
-}
+public sealed class ClockedApp : ClockedTenantryApp;
 
 public sealed class TokenExpiryTests(ClockedApp app) : IClassFixture<ClockedApp>
 {

@@ -1,5 +1,8 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tenantry.Application.Accounts.Lockouts;
+using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Common;
 using Tenantry.Data;
 using Tenantry.Domain.Accounts;
@@ -7,39 +10,68 @@ using Tenantry.Domain.Common;
 
 namespace Tenantry.Application.Accounts.SignIn;
 
+/// <summary>The password was right but a second factor is owed: complete with the challenge id and a code.</summary>
+public sealed record MfaChallengeIssued(string ChallengeId, DateTime ExpiresAt);
+
+/// <summary>A sign-in either starts a session or, for a user with MFA, asks for the second factor.</summary>
+public sealed record SignInOutcome(AuthTokens? Tokens, MfaChallengeIssued? Challenge);
+
 /// <summary>
-/// Checks a password and starts a session. Unknown email and wrong password give the same
-/// answer after the same amount of work (a decoy hash is verified for unknown emails).
+/// Checks a password and starts a session, or an MFA challenge for an enrolled user. Unknown
+/// email and wrong password give the same answer after the same amount of work (a decoy hash
+/// is verified for unknown emails) and count alike toward the per-email throttle and the
+/// persisted progressive lockout, so neither answers nor lockouts reveal which emails exist.
 /// </summary>
 public sealed class SignInHandler(
     TenantryDbContext db, IValidator<SignInCommand> validator, Passwords passwords, SessionIssuer sessions,
-    SignInThrottle throttle, TimeProvider clock)
+    AccountThrottle throttle, AuthLockouts lockouts, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    public async Task<Result<AuthTokens>> HandleAsync(SignInCommand command, RequestOrigin origin, CancellationToken cancellationToken)
+    public async Task<Result<SignInOutcome>> HandleAsync(SignInCommand command, RequestOrigin origin, CancellationToken cancellationToken)
     {
         if (await validator.CheckAsync(command, cancellationToken) is { } invalid)
         {
             return invalid;
         }
         var normalizedEmail = EmailAddress.Normalize(command.Email!);
-        if (throttle.TryAcquire(normalizedEmail) is { } retryAfter)
+        if (throttle.TryAcquire(ThrottledAction.SignIn, normalizedEmail) is { } retryAfter)
         {
             return new RateLimited(retryAfter);
+        }
+        var lockout = await lockouts.CheckAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
+        if (lockout.RetryAfter is { } locked)
+        {
+            return new RateLimited(locked);
         }
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, cancellationToken);
         var check = passwords.Verify(user, command.Password!);
         if (user is null || check == PasswordCheck.Wrong || !user.CanSignIn)
         {
+            await lockouts.RecordFailureAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
             return new InvalidCredentials();
         }
+        if (lockout.HasFailures)
+        {
+            await lockouts.ResetAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
+        }
+        var now = clock.GetUtcNow();
         if (check == PasswordCheck.CorrectButOutdated)
         {
-            user.UpgradePasswordHash(passwords.Hash(command.Password!), clock.GetUtcNow());
+            user.UpgradePasswordHash(passwords.Hash(command.Password!), now);
+        }
+
+        if (await db.TotpAuthenticators.AnyAsync(t => t.UserId == user.Id && t.ConfirmedAt != null, cancellationToken))
+        {
+            var challengeId = "mfa_" + TokenHashing.NewSecret();
+            var challenge = MfaChallenge.Start(TokenHashing.Hash(challengeId), user.Id, options.Value.MfaChallengeLifetime,
+                origin.ClientIpText, origin.UserAgent, now);
+            db.MfaChallenges.Add(challenge);
+            await db.SaveChangesAsync(cancellationToken);
+            return new SignInOutcome(null, new MfaChallengeIssued(challengeId, challenge.ExpiresAt));
         }
 
         var tokens = await sessions.StartAsync(db, user, origin, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        return tokens;
+        return new SignInOutcome(tokens, null);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Tenantry.Application.Security;
 using Tenantry.Data;
 using Tenantry.Data.Keys;
 
@@ -14,10 +15,11 @@ namespace Tenantry.Application.Accounts.Tokens;
 /// token issued by one replica is accepted by all. Keys rotate on a schedule: the next key
 /// is published before it signs, and a retired key keeps verifying until the last token
 /// it signed has expired. Each replica re-reads the ring periodically, and at once when it
-/// meets a key id it does not know.
+/// meets a key id it does not know. Private keys are stored encrypted (<see cref="SecretsAtRest"/>);
+/// rows written before that are encrypted on the next refresh.
 /// </summary>
 public sealed partial class SigningKeyRing(
-    IServiceScopeFactory scopes, TimeProvider clock, IOptions<AuthOptions> options, ILogger<SigningKeyRing> logger)
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<AuthOptions> options, SecretsAtRest secrets, ILogger<SigningKeyRing> logger)
 {
     private static readonly TimeSpan s_unknownKidRefreshBackoff = TimeSpan.FromSeconds(5);
 
@@ -56,6 +58,11 @@ public sealed partial class SigningKeyRing(
             var db = scope.ServiceProvider.GetRequiredService<TenantryDbContext>();
             var now = clock.GetUtcNow();
             var keys = await LoadAsync(db, now, cancellationToken);
+            if (keys.Any(k => !SecretsAtRest.IsProtected(k.PrivateKey)))
+            {
+                await EncryptLegacyKeysAsync(db, now, cancellationToken);
+                keys = await LoadAsync(db, now, cancellationToken);
+            }
             if (PlanNewKey(keys, now) is not null)
             {
                 // Every replica plans the same key at about the same time; under a lock they all
@@ -86,6 +93,18 @@ public sealed partial class SigningKeyRing(
     private static Task<List<SigningKey>> LoadAsync(TenantryDbContext db, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.SigningKeys.AsNoTracking().Where(k => k.ExpiresAt > now.UtcDateTime).ToListAsync(cancellationToken);
 
+    /// <summary>Keys stored in plaintext (before keys were encrypted at rest) are rewritten encrypted.</summary>
+    private async Task EncryptLegacyKeysAsync(TenantryDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var keys = await db.SigningKeys.Where(k => k.ExpiresAt > now.UtcDateTime).ToListAsync(cancellationToken);
+        foreach (var key in keys.Where(k => !SecretsAtRest.IsProtected(k.PrivateKey)))
+        {
+            key.PrivateKey = secrets.Protect(SecretKind.SigningKey, Convert.FromBase64String(key.PrivateKey));
+            LogKeyEncrypted(logger, key.Kid);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>The key to add now, if any: one that signs at once when nothing can, or the next one when the current nears retirement.</summary>
     private SigningKey? PlanNewKey(List<SigningKey> keys, DateTimeOffset now)
     {
@@ -114,7 +133,7 @@ public sealed partial class SigningKeyRing(
         {
             Kid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
             Algorithm = SecurityAlgorithms.EcdsaSha256,
-            PrivateKey = Convert.ToBase64String(ecdsa.ExportPkcs8PrivateKey()),
+            PrivateKey = secrets.Protect(SecretKind.SigningKey, ecdsa.ExportPkcs8PrivateKey()),
             CreatedAt = now,
             ActivatesAt = activatesAt,
             RetiresAt = retiresAt,
@@ -153,14 +172,19 @@ public sealed partial class SigningKeyRing(
             .ThenBy(k => k.Kid, StringComparer.Ordinal)
             .FirstOrDefault();
 
-    private static ECDsaSecurityKey ToSecurityKey(SigningKey key)
+    private ECDsaSecurityKey ToSecurityKey(SigningKey key)
     {
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(key.PrivateKey), out _);
+        var pkcs8 = secrets.Unprotect(SecretKind.SigningKey, key.PrivateKey);
+        ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+        CryptographicOperations.ZeroMemory(pkcs8);
         return new ECDsaSecurityKey(ecdsa) { KeyId = key.Kid };
     }
 
     private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Encrypted the stored private key of signing key {Kid}")]
+    private static partial void LogKeyEncrypted(ILogger logger, string kid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created signing key {Kid}, signing from {ActivatesAt:o}")]
     private static partial void LogKeyCreated(ILogger logger, string kid, DateTime activatesAt);

@@ -33,7 +33,8 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, ListMyWorkspac
         {
             return result.Error;
         }
-        return (await list.GetAsync(caller, found.WorkspaceId, cancellationToken))!;
+        // Null when the new member left (or was removed) between the accept and this read.
+        return await list.GetAsync(caller, found.WorkspaceId, cancellationToken) is { } item ? item : new InvitationNotPending();
     }
 
     private async Task<Result> AcceptAsync(Invitation invitation, Caller caller, CancellationToken cancellationToken)

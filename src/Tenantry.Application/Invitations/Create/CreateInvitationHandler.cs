@@ -1,5 +1,6 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Accounts;
 using Tenantry.Application.Common;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Roles;
@@ -19,10 +20,12 @@ namespace Tenantry.Application.Invitations.Create;
 /// At most one pending invitation per address and workspace: the partial unique index
 /// decides between concurrent requests, after invitations that have run out are marked
 /// expired so that they do not block a new one. The email is queued in the outbox in the
-/// same transaction.
+/// same transaction. Each inviter may send only so many per hour (the host also limits per
+/// client IP), so that a stolen account cannot be turned into a mail cannon.
 /// </summary>
 public sealed class CreateInvitationHandler(
-    TenantryDbContext db, IValidator<CreateInvitationCommand> validator, InvitationEmails emails, OutboxSignal outbox, TimeProvider clock)
+    TenantryDbContext db, IValidator<CreateInvitationCommand> validator, InvitationEmails emails, OutboxSignal outbox,
+    AccountThrottle throttle, TimeProvider clock)
 {
     public async Task<Result<InvitationView>> HandleAsync(
         WorkspaceStanding standing, CreateInvitationCommand command, Caller caller, CancellationToken cancellationToken)
@@ -30,6 +33,10 @@ public sealed class CreateInvitationHandler(
         if (await validator.CheckAsync(command, cancellationToken) is { } invalid)
         {
             return invalid;
+        }
+        if (throttle.TryAcquire(ThrottledAction.InvitationCreation, caller.UserId) is { } retryAfter)
+        {
+            return new RateLimited(retryAfter);
         }
         var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
         if (role is null)
@@ -76,7 +83,7 @@ public sealed class CreateInvitationHandler(
             return UnknownRole();
         }
         outbox.Notify();
-        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken);
+        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }
 
     private static ValidationFailed UnknownRole() => new(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));

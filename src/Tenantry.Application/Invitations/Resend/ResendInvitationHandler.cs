@@ -1,3 +1,4 @@
+using Tenantry.Application.Accounts;
 using Tenantry.Application.Common;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Workspaces.Access;
@@ -11,12 +12,18 @@ namespace Tenantry.Application.Invitations.Resend;
 /// <summary>
 /// Sends a pending invitation again with a fresh expiry (<c>members.invite</c>); also one whose
 /// time ran out but that nobody replaced. Revoked, declined and accepted ones answer
-/// <see cref="InvitationNotPending"/>.
+/// <see cref="InvitationNotPending"/>. Counts against the inviter's invitation allowance, as it
+/// sends an email just like a new invitation.
 /// </summary>
-public sealed class ResendInvitationHandler(TenantryDbContext db, InvitationEmails emails, OutboxSignal outbox, TimeProvider clock)
+public sealed class ResendInvitationHandler(
+    TenantryDbContext db, InvitationEmails emails, OutboxSignal outbox, AccountThrottle throttle, TimeProvider clock)
 {
     public async Task<Result<InvitationView>> HandleAsync(WorkspaceStanding standing, string invitationId, Caller caller, CancellationToken cancellationToken)
     {
+        if (throttle.TryAcquire(ThrottledAction.InvitationCreation, caller.UserId) is { } retryAfter)
+        {
+            return new RateLimited(retryAfter);
+        }
         var invitation = await InvitationQueries.FindAsync(db, standing.WorkspaceId, invitationId, cancellationToken);
         if (invitation is null)
         {
@@ -33,6 +40,6 @@ public sealed class ResendInvitationHandler(TenantryDbContext db, InvitationEmai
         await emails.QueueAsync(invitation, caller.UserId, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         outbox.Notify();
-        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken);
+        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }
 }

@@ -62,7 +62,9 @@ public sealed class ChangeMemberRoleHandler(
             AuditTargets.Member, membership.UserId, caller.ClientIpText,
             AuditDetails.Of(("fromRoleBizId", current!.Id), ("fromRoleName", current.Name), ("toRoleBizId", role.Id), ("toRoleName", role.Name)), now));
         await db.SaveChangesAsync(cancellationToken);
+        // Read inside the transaction: once it commits, a concurrent leave or removal may take the member away.
+        var view = await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
+        return view;
     }
 }

@@ -47,7 +47,9 @@ public sealed class TransferOwnershipHandler(TenantryDbContext db, IValidator<Tr
             AuditTargets.Member, target.UserId, caller.ClientIpText,
             AuditDetails.Of(("fromUserBizId", caller.UserId), ("toUserBizId", target.UserId), ("toPreviousRoleBizId", previousTargetRole)), now));
         await db.SaveChangesAsync(cancellationToken);
+        // Read inside the transaction: once it commits, a concurrent leave or removal may take the member away.
+        var view = await MemberQueries.OneAsync(db, standing.WorkspaceId, target.UserId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return await MemberQueries.OneAsync(db, standing.WorkspaceId, target.UserId, cancellationToken);
+        return view;
     }
 }

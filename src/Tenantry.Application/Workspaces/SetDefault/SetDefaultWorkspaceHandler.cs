@@ -31,7 +31,8 @@ public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, ListMyWorks
                 {
                     return result.Error;
                 }
-                return (await list.GetAsync(caller, workspaceId, cancellationToken))!;
+                // Null when a concurrent leave took the membership away after the default was set.
+                return await list.GetAsync(caller, workspaceId, cancellationToken) is { } item ? item : new NotAMember();
             }
             catch (DbUpdateException e) when (attempt < Attempts && DatabaseErrors.IsUniqueViolation(e, UniqueKeys.DefaultWorkspace))
             {

@@ -48,6 +48,8 @@ public static class SystemErrors
     public static readonly SystemError DatabaseDown = new(503, "5030", "Error.DatabaseUnavailable");
     public static readonly SystemError InternalError = new(500, "5000", "Error.Internal");
     public static readonly SystemError InvalidAdminKey = new(401, "4010", "Error.InvalidAdminKey");
+    public static readonly SystemError SecureChannelRequired = new(403, "GATEWAY.SECURE_CHANNEL_REQUIRED", "Error.SecureChannelRequired");
+    public static readonly SystemError SecureChannelInvalid = new(400, "GATEWAY.SECURE_CHANNEL_INVALID", "Error.SecureChannelInvalid");
 
     public static SystemError Describe(DomainError error) => error switch
     {
@@ -69,6 +71,10 @@ public static class SystemErrors
         NotDefaultEligible => new(409, "WORKSPACE.NOT_DEFAULT_ELIGIBLE", "Error.NotDefaultEligible"),
         SoleOrganizationOwner => new(409, "ORGANIZATION.LAST_OWNER", "Error.SoleOrganizationOwner"),
         RateLimited r => new(429, "4290", "Error.RateLimited", RetryAfter: r.RetryAfter),
+        InvalidMfaCode => new(400, "AUTH.INVALID_MFA_CODE", "Error.InvalidMfaCode"),
+        MfaChallengeInvalid => new(401, "AUTH.MFA_CHALLENGE_INVALID", "Error.MfaChallengeInvalid"),
+        MfaAlreadyEnabled => new(409, "AUTH.MFA_ALREADY_ENABLED", "Error.MfaAlreadyEnabled"),
+        MfaNotEnabled => new(409, "AUTH.MFA_NOT_ENABLED", "Error.MfaNotEnabled"),
         _ => InternalError,
     };
 

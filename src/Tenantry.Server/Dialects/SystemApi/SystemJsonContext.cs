@@ -7,6 +7,7 @@ using Tenantry.Server.Dialects.SystemApi.Invitations;
 using Tenantry.Server.Dialects.SystemApi.Members;
 using Tenantry.Server.Dialects.SystemApi.Roles;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.SystemApi.SecureChannel;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Json;
 using Tenantry.Server.Operator;
@@ -23,6 +24,12 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(SystemWorkspaceItem))]
 [JsonSerializable(typeof(SystemWorkspaceDetail))]
 [JsonSerializable(typeof(SystemAuthTokens))]
+[JsonSerializable(typeof(SystemMfaChallenge))]
+[JsonSerializable(typeof(SystemTotpEnrolment))]
+[JsonSerializable(typeof(SystemRecoveryCodes))]
+[JsonSerializable(typeof(SystemMfaStatus))]
+[JsonSerializable(typeof(SystemStepUp))]
+[JsonSerializable(typeof(SystemSecureChannel))]
 [JsonSerializable(typeof(Dictionary<string, List<SystemEnumValue>>))]
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Localization;
+using Tenantry.Application.SecureChannels;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Localization;
+using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi;
 
@@ -13,6 +15,9 @@ public static class SystemResults
 
     /// <summary>Success with <c>data</c> already serialized (JSON).</summary>
     public static IResult OkJson(byte[] data) => new SystemJsonResult(data);
+
+    /// <summary>A success that is not the plain <c>2000</c> (an MFA challenge instead of tokens): its own code and message.</summary>
+    public static IResult Ok<T>(T data, string code, string messageKey) => new SystemResult<T>(StatusCodes.Status200OK, code, messageKey, null, data, null);
 
     public static IResult Error(DomainError error) => SystemErrors.Describe(error).ToResult();
 
@@ -51,17 +56,7 @@ public static class SystemEnvelopeWriter
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Task WriteAsync<T>(HttpContext http, int status, string code, string message, T? data, JsonTypeInfo<T> dataType) =>
-        WriteAsync(http, status, code, message, writer =>
-        {
-            if (data is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                JsonSerializer.Serialize(writer, data, dataType);
-            }
-        });
+        WriteAsync(http, status, code, message, data is null ? null : writer => JsonSerializer.Serialize(writer, data, dataType));
 
     /// <summary><paramref name="data"/> as the envelope's <c>data</c> would write it, for answers kept and replayed.</summary>
     public static byte[] Serialize<T>(T data, JsonTypeInfo<T> dataType)
@@ -74,7 +69,8 @@ public static class SystemEnvelopeWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    internal static async Task WriteAsync(HttpContext http, int status, string code, string message, Action<Utf8JsonWriter> writeData)
+    /// <summary>The envelope around <paramref name="writeData"/> (null: <c>"data": null</c>).</summary>
+    internal static async Task WriteAsync(HttpContext http, int status, string code, string message, Action<Utf8JsonWriter>? writeData)
     {
         var response = http.Response;
         response.StatusCode = status;
@@ -91,7 +87,29 @@ public static class SystemEnvelopeWriter
             writer.WriteString("code", code);
             writer.WriteString("message", message);
             writer.WritePropertyName("data");
-            writeData(writer);
+            if (writeData is null)
+            {
+                writer.WriteNullValue();
+            }
+            else if (http.Features.Get<SecureChannelSession>() is { } channel)
+            {
+                // The request came over the secure channel: so does the answer's data.
+                var plaintext = new System.Buffers.ArrayBufferWriter<byte>(4096);
+                using (var inner = new Utf8JsonWriter(plaintext, s_writerOptions))
+                {
+                    writeData(inner);
+                }
+                var sealedData = SecureChannelCrypto.Seal(channel.Key, plaintext.WrittenSpan.ToArray());
+                writer.WriteStartObject();
+                writer.WriteString("iv", sealedData.Iv);
+                writer.WriteString("ciphertext", sealedData.Ciphertext);
+                writer.WriteString("tag", sealedData.Tag);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writeData(writer);
+            }
             writer.WriteEndObject();
         }
         await response.BodyWriter.FlushAsync(http.RequestAborted);

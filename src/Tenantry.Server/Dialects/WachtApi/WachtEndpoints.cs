@@ -18,7 +18,6 @@ public sealed record WachtEnvelopeDoc<T>(int Status, string Message, T? Data, Wa
 /// </summary>
 internal static class WachtEndpoints
 {
-    public const string RateLimitPolicy = "wacht-per-ip";
     public const string CorsPolicy = "wacht";
 
     public static void Map(WebApplication app)
@@ -27,7 +26,7 @@ internal static class WachtEndpoints
             .WithTags("Wacht")
             .RequireAuthorization(WorkspacePolicies.WachtSession)
             .RequireCors(CorsPolicy)
-            .RequireRateLimiting(RateLimitPolicy);
+            .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtMembershipEndpoints.Map(wacht);
         WachtSessionEndpoints.Map(wacht);
     }

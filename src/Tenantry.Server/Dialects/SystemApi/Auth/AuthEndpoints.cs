@@ -24,27 +24,32 @@ public sealed record SystemAuthTokens(string UserBizId, string AccessToken, stri
 /// <summary>Sign-up, sign-in, refresh and sign-out (CONTRACT 4). Anonymous ones are rate-limited per client IP.</summary>
 internal static class AuthEndpoints
 {
-    public const string RateLimitPolicy = "auth-per-ip";
-
     public static void Map(RouteGroupBuilder web)
     {
         var auth = web.MapGroup("/auth").WithTags("Accounts");
 
         auth.MapPost("/sign-up", async (SignUpRequest body, SignUpHandler handler, HttpContext http, CancellationToken ct) =>
                 WithSessionCookie(http, await handler.HandleAsync(new SignUpCommand(body.Email, body.Password, body.DisplayName), http.Origin(), ct)))
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithSummary("Create an account and sign in")
             .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
 
         auth.MapPost("/sign-in", async (SignInRequest body, SignInHandler handler, HttpContext http, CancellationToken ct) =>
-                WithSessionCookie(http, await handler.HandleAsync(new SignInCommand(body.Email, body.Password), http.Origin(), ct)))
-            .RequireRateLimiting(RateLimitPolicy)
-            .WithSummary("Sign in with email and password")
-            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+            {
+                var result = await handler.HandleAsync(new SignInCommand(body.Email, body.Password), http.Origin(), ct);
+                return result is { IsSuccess: true, Value.Challenge: { } challenge }
+                    ? SystemResults.Ok(SystemMfaChallenge.From(challenge), MfaEndpoints.ChallengeCode, MfaEndpoints.ChallengeMessage)
+                    : WithSessionCookie(http, result.Map(outcome => outcome.Tokens!));
+            })
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithSummary("Sign in with email and password. A user with MFA gets code AUTH.MFA_REQUIRED and a challengeId instead of tokens: " +
+                "complete it with POST /web/v1/auth/mfa/challenge")
+            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>()
+            .Produces<SystemEnvelopeDoc<SystemMfaChallenge>>();
 
         auth.MapPost("/refresh", async (RefreshRequest body, RefreshHandler handler, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(new RefreshCommand(body.RefreshToken), ct), SystemAuthTokens.From))
-            .RequireRateLimiting(RateLimitPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithSummary("Rotate the refresh token; reusing a spent one revokes the session")
             .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
 
@@ -59,7 +64,7 @@ internal static class AuthEndpoints
             .Produces<SystemEnvelopeDoc<object>>();
     }
 
-    private static IResult WithSessionCookie(HttpContext http, Result<AuthTokens> result)
+    public static IResult WithSessionCookie(HttpContext http, Result<AuthTokens> result)
     {
         if (result.IsSuccess)
         {

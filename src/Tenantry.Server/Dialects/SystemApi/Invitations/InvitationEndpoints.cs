@@ -42,6 +42,7 @@ internal static class InvitationEndpoints
         web.MapPost("/workspaces/{workspaceBizId}/invitations", async (string workspaceBizId, CreateInvitationRequest body, CreateInvitationHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Standing(), new CreateInvitationCommand(body.Email, body.RoleBizId), http.Caller(), ct), SystemInvitation.From))
             .RequireWorkspacePermission(Permissions.MembersInvite)
+            .RequireRateLimiting(RateLimitPolicies.Invitations)
             .Describe("Invite an email address in a role that does not exceed the inviter's permissions")
             .Produces<SystemEnvelopeDoc<SystemInvitation>>();
 
@@ -60,6 +61,7 @@ internal static class InvitationEndpoints
         web.MapPost("/workspaces/{workspaceBizId}/invitations/{invitationBizId}/resend", async (string workspaceBizId, string invitationBizId, ResendInvitationHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Standing(), invitationBizId, http.Caller(), ct), SystemInvitation.From))
             .RequireWorkspacePermission(Permissions.MembersInvite)
+            .RequireRateLimiting(RateLimitPolicies.Invitations)
             .Describe("Send a pending invitation again, with a new expiry")
             .Produces<SystemEnvelopeDoc<SystemInvitation>>();
 

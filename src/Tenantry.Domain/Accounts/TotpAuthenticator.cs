@@ -1,0 +1,111 @@
+namespace Tenantry.Domain.Accounts;
+
+/// <summary>
+/// A user's TOTP authenticator (RFC 6238). Enrolment stores a fresh secret; it counts only
+/// once confirmed with a code, so a half-finished enrolment never locks anyone out. The
+/// secret is stored encrypted (the application protects it before it reaches this entity).
+/// </summary>
+public sealed class TotpAuthenticator
+{
+    public const int MaxProtectedSecretLength = 1024;
+
+    private TotpAuthenticator()
+    {
+    }
+
+    public string UserId { get; private set; } = null!;
+
+    /// <summary>The shared secret, encrypted at rest; never the plain secret.</summary>
+    public string ProtectedSecret { get; private set; } = null!;
+
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>Set when the user proved with a code that their app holds the secret; null while pending.</summary>
+    public DateTime? ConfirmedAt { get; private set; }
+
+    /// <summary>The last 30-second time step a code was accepted for; a code is accepted once (no replay within its window).</summary>
+    public long? LastUsedStep { get; private set; }
+
+    public bool IsConfirmed => ConfirmedAt is not null;
+
+    public static TotpAuthenticator Enrol(string userId, string protectedSecret, DateTimeOffset now) =>
+        new()
+        {
+            UserId = userId,
+            ProtectedSecret = protectedSecret,
+            CreatedAt = now.UtcDateTime,
+            UpdatedAt = now.UtcDateTime,
+        };
+
+    /// <summary>Starts over with a new secret (enrolling again before confirming).</summary>
+    public void Replace(string protectedSecret, DateTimeOffset now)
+    {
+        ProtectedSecret = protectedSecret;
+        ConfirmedAt = null;
+        LastUsedStep = null;
+        UpdatedAt = now.UtcDateTime;
+    }
+
+    public void Confirm(long usedStep, DateTimeOffset now)
+    {
+        ConfirmedAt = now.UtcDateTime;
+        LastUsedStep = usedStep;
+        UpdatedAt = now.UtcDateTime;
+    }
+}
+
+/// <summary>A one-time recovery code, stored only as a hash; using it marks it spent.</summary>
+public sealed class RecoveryCode
+{
+    private RecoveryCode()
+    {
+    }
+
+    public string UserId { get; private set; } = null!;
+
+    /// <summary>Hex SHA-256 of the normalized code. Codes carry 80 random bits, so a fast hash is enough.</summary>
+    public string CodeHash { get; private set; } = null!;
+
+    public DateTime CreatedAt { get; private set; }
+    public DateTime? UsedAt { get; private set; }
+
+    public static RecoveryCode Issue(string userId, string codeHash, DateTimeOffset now) =>
+        new() { UserId = userId, CodeHash = codeHash, CreatedAt = now.UtcDateTime };
+}
+
+/// <summary>
+/// The second step of signing in an enrolled user: the password was right, a code is still
+/// owed. Named on the wire by a random bearer value stored only as a hash; short-lived,
+/// single-use, and dead after a few wrong codes.
+/// </summary>
+public sealed class MfaChallenge
+{
+    public const int MaxAttempts = 5;
+
+    private MfaChallenge()
+    {
+    }
+
+    public string TokenHash { get; private set; } = null!;
+    public string UserId { get; private set; } = null!;
+    public DateTime CreatedAt { get; private set; }
+    public DateTime ExpiresAt { get; private set; }
+    public DateTime? ConsumedAt { get; private set; }
+    public int FailedAttempts { get; private set; }
+    public string? ClientIp { get; private set; }
+    public string? UserAgent { get; private set; }
+
+    public static MfaChallenge Start(string tokenHash, string userId, TimeSpan lifetime, string? clientIp, string? userAgent, DateTimeOffset now) =>
+        new()
+        {
+            TokenHash = tokenHash,
+            UserId = userId,
+            CreatedAt = now.UtcDateTime,
+            ExpiresAt = (now + lifetime).UtcDateTime,
+            ClientIp = clientIp,
+            UserAgent = userAgent is { Length: > Session.MaxUserAgentLength } ? userAgent[..Session.MaxUserAgentLength] : userAgent,
+        };
+
+    public bool IsOpenAt(DateTimeOffset now) => ConsumedAt is null && ExpiresAt > now.UtcDateTime && FailedAttempts < MaxAttempts;
+}

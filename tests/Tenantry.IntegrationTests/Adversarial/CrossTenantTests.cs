@@ -1,0 +1,238 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Memberships;
+using Tenantry.IntegrationTests.Infrastructure;
+
+namespace Tenantry.IntegrationTests.Adversarial;
+
+public enum Dialect { System, Wacht }
+
+/// <summary>
+/// One operation on a workspace. <c>{id}</c> is where the workspace id goes; <c>{member}</c>, <c>{role}</c> and
+/// <c>{invitation}</c> stand for a (non-owner) member, a custom role and a pending invitation of that same workspace.
+/// <see cref="Status"/>/<see cref="Code"/> are what a non-member gets; <see cref="OwnStatus"/> what the workspace's
+/// sole owner gets for the same call.
+/// </summary>
+public sealed record WorkspaceOperation(
+    Dialect Dialect, string Method, string Path, string? Body = null,
+    HttpStatusCode Status = HttpStatusCode.NotFound, string Code = "4040", HttpStatusCode OwnStatus = HttpStatusCode.OK)
+{
+    public override string ToString() => $"{Method} {Path}";
+}
+
+/// <summary>
+/// Every endpoint that takes a workspace id, in both dialects. A new endpoint is one line here;
+/// <see cref="CrossTenantTests.Every_endpoint_with_a_workspace_id_is_in_the_table"/> fails until it is.
+/// </summary>
+public static class WorkspaceOperations
+{
+    public static readonly WorkspaceOperation[] All =
+    [
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}"),
+        new(Dialect.System, "PATCH", "/web/v1/workspaces/{id}", """{"workspaceName":"Pwned","policyConfig":{"ipAllowlist":["0.0.0.0/0"],"enforceMfa":false}}"""),
+        new(Dialect.System, "POST", "/web/v1/tenant/workspaces/{id}/default"),
+        new(Dialect.System, "POST", "/web/v1/tenant/workspaces/{id}/leave", OwnStatus: HttpStatusCode.Conflict),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/roles"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/roles", """{"roleName":"Intruders","permissions":["members.invite"]}"""),
+        new(Dialect.System, "PATCH", "/web/v1/workspaces/{id}/roles/{role}", """{"roleName":"Renamed","permissions":["members.invite","members.remove"]}"""),
+        new(Dialect.System, "DELETE", "/web/v1/workspaces/{id}/roles/{role}"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/invitations", """{"email":"intruder@example.com","roleBizId":"{role}"}"""),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/invitations"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/invitations/{invitation}/revoke"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/invitations/{invitation}/resend"),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/members"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/members/role/change", """{"userBizId":"{member}","roleBizId":"{role}"}"""),
+        new(Dialect.System, "DELETE", "/web/v1/workspaces/{id}/members/{member}"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/owner/transfer", """{"userBizId":"{member}"}"""),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/audit-events"),
+        // The operator API never takes user tokens, whoever's workspace it names.
+        new(Dialect.System, "PATCH", "/admin/v1/workspaces/{id}", """{"workspaceStatus":"SUSPENDED"}""",
+            HttpStatusCode.Unauthorized, "4010", HttpStatusCode.Unauthorized),
+        new(Dialect.System, "PATCH", "/admin/v1/workspaces/{id}/members/{member}", """{"status":"INACTIVE"}""",
+            HttpStatusCode.Unauthorized, "4010", HttpStatusCode.Unauthorized),
+        // Wacht answers a non-member 400 "not a member" (as its SDK expects), the same words as for an id that does not exist.
+        new(Dialect.Wacht, "POST", "/workspaces/{id}/leave", Status: HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.Forbidden),
+        new(Dialect.Wacht, "POST", "/session/switch-workspace?workspace_id={id}", Status: HttpStatusCode.BadRequest),
+    ];
+}
+
+/// <summary>The ids an operation's placeholders stand for, all in one workspace.</summary>
+public sealed record WorkspaceFixture(string WorkspaceId, string MemberId, string RoleId, string InvitationId)
+{
+    public string Fill(string text) => text
+        .Replace("{id}", WorkspaceId, StringComparison.Ordinal)
+        .Replace("{member}", MemberId, StringComparison.Ordinal)
+        .Replace("{role}", RoleId, StringComparison.Ordinal)
+        .Replace("{invitation}", InvitationId, StringComparison.Ordinal);
+}
+
+/// <summary>Workspace A (owner, member, custom role with every permission) next to workspace B of another tenant.</summary>
+public sealed class CrossTenantApp : TenantryApp
+{
+    private Task<TwoTenants>? _tenants;
+
+    public Task<TwoTenants> TenantsAsync() => _tenants ??= SetUpAsync();
+
+    private async Task<TwoTenants> SetUpAsync()
+    {
+        var api = System;
+        var ownerA = await api.SignUpAsync(SystemApi.NewEmail("owner-a"));
+        var workspaceA = await api.CreateWorkspaceAsync(ownerA, "Tenant A");
+        var memberA = await api.SignUpAsync(SystemApi.NewEmail("member-a"));
+        await this.AddMemberAsync(workspaceA, memberA.UserId);
+        var adminA = await api.SignUpAsync(SystemApi.NewEmail("admin-a"));
+        await WithDbAsync(async db =>
+        {
+            var workspace = await db.Workspaces.SingleAsync(w => w.Id == workspaceA);
+            db.WorkspaceRoles.Add(WorkspaceRole.CreateCustom(workspace.InstitutionId, workspaceA, "Everything", null, Permissions.All, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+        });
+        await this.AddMemberAsync(workspaceA, adminA.UserId, "Everything");
+
+        var (ownerB, workspaceB) = await WorkspaceWithEverythingAsync("Tenant B");
+        return new TwoTenants(workspaceA, workspaceB, ownerB, new Dictionary<string, TestUser>
+        {
+            [WorkspaceRole.OwnerName] = ownerA,
+            [WorkspaceRole.MemberName] = memberA,
+            ["Everything"] = adminA,
+        });
+    }
+
+    /// <summary>A new owner's workspace with one member, one custom role and one pending invitation.</summary>
+    public async Task<(TestUser Owner, WorkspaceFixture Workspace)> WorkspaceWithEverythingAsync(string name)
+    {
+        var api = System;
+        var owner = await api.SignUpAsync(SystemApi.NewEmail("owner"));
+        var workspaceId = await api.CreateWorkspaceAsync(owner, name);
+        var member = await api.SignUpAsync(SystemApi.NewEmail("member"));
+        await this.AddMemberAsync(workspaceId, member.UserId);
+        var roleId = (await api.CreateRoleAsync(owner, workspaceId, "Reviewers", "members.read")).AssertOk().Text("roleBizId");
+        var memberRoleId = await api.RoleIdAsync(owner, workspaceId, WorkspaceRole.MemberName);
+        var invitationId = await api.InvitedAsync(owner, workspaceId, SystemApi.NewEmail("invitee"), memberRoleId);
+        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId));
+    }
+}
+
+public sealed record TwoTenants(string WorkspaceA, WorkspaceFixture WorkspaceB, TestUser OwnerB, IReadOnlyDictionary<string, TestUser> AttackersByRole);
+
+/// <summary>
+/// A member of workspace A, in every role, tries every workspace operation on workspace B of another tenant: the answer
+/// is the one for a workspace that does not exist, and B does not change.
+/// </summary>
+public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTenantApp>
+{
+    public static IEnumerable<object[]> Attacks() =>
+        from role in new[] { WorkspaceRole.OwnerName, WorkspaceRole.MemberName, "Everything" }
+        from operation in WorkspaceOperations.All
+        select new object[] { role, operation.ToString() };
+
+    public static IEnumerable<object[]> Operations() => WorkspaceOperations.All.Select(o => new object[] { o.ToString() });
+
+    private static WorkspaceOperation Operation(string name) => WorkspaceOperations.All.Single(o => o.ToString() == name);
+
+    /// <summary>The status and the words of the answer (the SYSTEM envelope also carries a timestamp, which differs).</summary>
+    private async Task<(HttpStatusCode Status, string Answer)> SendAsync(WorkspaceOperation operation, WorkspaceFixture target, TestUser caller)
+    {
+        var path = target.Fill(operation.Path);
+        var body = operation.Body is null ? null : target.Fill(operation.Body);
+        if (operation.Dialect == Dialect.Wacht)
+        {
+            var wacht = await app.Wacht().SendAsync(new HttpMethod(operation.Method), path, caller.SessionCookie, WachtApi.EmptyForm());
+            if ((int)wacht.Status >= 400)
+            {
+                wacht.AssertError(wacht.Status);
+            }
+            return (wacht.Status, wacht.Body);
+        }
+        var system = await app.System.SendAsync(new HttpMethod(operation.Method), path, body, caller.AccessToken);
+        Assert.True((int)system.Status < 500, system.ToString());
+        return (system.Status, $"{system.Code} {system.MessageText}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Attacks))]
+    public async Task A_member_of_another_tenant_gets_the_answer_for_a_workspace_that_does_not_exist(string role, string operationName)
+    {
+        var tenants = await app.TenantsAsync();
+        var operation = Operation(operationName);
+        var attacker = tenants.AttackersByRole[role];
+        var before = await SnapshotAsync(tenants.WorkspaceB.WorkspaceId);
+
+        var attack = await SendAsync(operation, tenants.WorkspaceB, attacker);
+
+        Assert.Equal(operation.Status, attack.Status);
+        if (operation.Dialect == Dialect.System)
+        {
+            Assert.StartsWith(operation.Code + " ", attack.Answer, StringComparison.Ordinal);
+        }
+        var nowhere = tenants.WorkspaceB with { WorkspaceId = EntityId.New(EntityId.Workspace, DateTimeOffset.UtcNow) };
+        Assert.Equal(await SendAsync(operation, nowhere, attacker), attack);
+        Assert.Equal(before, await SnapshotAsync(tenants.WorkspaceB.WorkspaceId));
+        var items = await app.System.ListMineAsync(tenants.OwnerB);
+        Assert.Equal("Tenant B", Assert.Single(items).GetProperty("workspaceName").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task The_same_operation_by_the_workspaces_own_owner_does_what_it_says(string operationName)
+    {
+        // Control: each row names a real route and real ids, so the refusal above is the access rule and not a missing
+        // route or a malformed call. A fresh workspace each time, as the operations change it.
+        var operation = Operation(operationName);
+        var (owner, workspace) = await app.WorkspaceWithEverythingAsync("Own");
+
+        var (status, answer) = await SendAsync(operation, workspace, owner);
+
+        Assert.True(status == operation.OwnStatus, $"{operation}: {(int)status} {answer}");
+    }
+
+    [Fact]
+    public void Every_endpoint_with_a_workspace_id_is_in_the_table()
+    {
+        var covered = WorkspaceOperations.All.Select(o => o.ToString()).ToHashSet();
+        var missing = new List<string>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = endpoint.RoutePattern;
+            var raw = pattern.RawText!.TrimStart('/');
+            // SYSTEM names its parameter after the workspace; Wacht calls it {id} under /workspaces.
+            var parameter = pattern.Parameters.FirstOrDefault(p =>
+                p.Name.Contains("workspace", StringComparison.OrdinalIgnoreCase) || (p.Name == "id" && raw.StartsWith("workspaces/", StringComparison.Ordinal)));
+            if (parameter is null)
+            {
+                continue;
+            }
+            var path = "/" + Regex.Replace(raw, @"\{" + parameter.Name + @"[^}]*\}", "{id}");
+            path = Regex.Replace(path, @"\{(roleBizId|invitationBizId|userBizId)\}", m => m.Groups[1].Value switch
+            {
+                "roleBizId" => "{role}",
+                "invitationBizId" => "{invitation}",
+                _ => "{member}",
+            });
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                if (!covered.Contains($"{method} {path}"))
+                {
+                    missing.Add($"{method} {path}");
+                }
+            }
+        }
+        Assert.True(missing.Count == 0, "Add these endpoints to WorkspaceOperations.All: " + string.Join(", ", missing));
+    }
+
+    private Task<string> SnapshotAsync(string workspaceId) => app.WithDbAsync(async db =>
+    {
+        var workspace = await db.Workspaces.AsNoTracking().SingleAsync(w => w.Id == workspaceId);
+        var members = await db.WorkspaceMemberships.AsNoTracking().Where(m => m.WorkspaceId == workspaceId)
+            .OrderBy(m => m.UserId).Select(m => m.UserId + ":" + m.RoleId + ":" + m.Status + ":" + m.IsDefault).ToListAsync();
+        var roles = await db.WorkspaceRoles.AsNoTracking().Where(r => r.WorkspaceId == workspaceId)
+            .OrderBy(r => r.Id).Select(r => r.Id + ":" + r.Name + ":" + r.UpdatedAt).ToListAsync();
+        var invitations = await db.Invitations.AsNoTracking().Where(i => i.WorkspaceId == workspaceId)
+            .OrderBy(i => i.Id).Select(i => i.Id + ":" + i.Status + ":" + i.ExpiresAt).ToListAsync();
+        return $"{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}";
+    });
+}
