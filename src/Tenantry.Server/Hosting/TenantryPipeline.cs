@@ -63,7 +63,12 @@ public static class TenantryPipeline
 
     public static void MapTenantry(this WebApplication app)
     {
-        var web = app.MapGroup(DialectRouting.SystemPrefix).RequireCors(PortalGate.CorsPolicy);
+        var web = app.MapGroup(DialectRouting.SystemPrefix);
+        if (PortalGate.HasBrowserOrigins(app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value))
+        {
+            // Only then: without portal origins, a preflight is an ordinary request and gets the envelope like any other.
+            web.RequireCors(PortalGate.CorsPolicy);
+        }
         AuthEndpoints.Map(web);
         MfaEndpoints.Map(web);
         SecureChannelEndpoints.Map(web);

@@ -51,15 +51,13 @@ public sealed class PortalGate(RequestDelegate next, IOptions<TenantryOptions> o
     /// Cross-site browsers only from an origin some portal is bound to; bearer tokens, so no
     /// credentials. The headers a front end reads (paging, rate limits) are exposed.
     /// </summary>
-    public static void ConfigureCors(Microsoft.AspNetCore.Cors.Infrastructure.CorsPolicyBuilder policy, TenantryOptions options)
-    {
-        var origins = options.Portals.Values.SelectMany(p => p.AllowedOrigins).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        if (origins.Length == 0)
-        {
-            return;
-        }
-        policy.WithOrigins(origins).AllowAnyHeader().WithMethods("GET", "POST", "PATCH", "DELETE")
+    public static void ConfigureCors(Microsoft.AspNetCore.Cors.Infrastructure.CorsPolicyBuilder policy, TenantryOptions options) =>
+        policy.WithOrigins(BrowserOrigins(options)).AllowAnyHeader().WithMethods("GET", "POST", "PATCH", "DELETE")
             .WithExposedHeaders(SystemPaging.TotalCountHeader, "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
-    }
+
+    public static bool HasBrowserOrigins(TenantryOptions options) => BrowserOrigins(options).Length > 0;
+
+    private static string[] BrowserOrigins(TenantryOptions options) =>
+        options.Portals.Values.SelectMany(p => p.AllowedOrigins).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 }

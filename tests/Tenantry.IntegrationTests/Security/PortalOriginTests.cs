@@ -106,3 +106,20 @@ public sealed class PortalOriginTests(PortalOriginApp app) : IClassFixture<Porta
         Assert.Contains("X-Total-Count", response.Header("Access-Control-Expose-Headers") ?? "", StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>The default server: no portal is bound to an origin, so the SYSTEM dialect grants no browser anything cross-site.</summary>
+public sealed class NoPortalOriginTests(TenantryApp app) : IClassFixture<TenantryApp>
+{
+    [Fact]
+    public async Task A_preflight_is_an_ordinary_request_refused_in_the_envelope()
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/web/v1/system/enums");
+        preflight.Headers.Add("Origin", "https://console.example.test");
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+
+        using var response = await app.CreateHttpClient().SendAsync(preflight);
+
+        new ApiResponse(response, await response.Content.ReadAsStringAsync()).AssertEnvelope(HttpStatusCode.Forbidden, "GATEWAY.PORTAL_ACCESS_DENIED");
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+}
