@@ -11,6 +11,7 @@ using Tenantry.Application.Outbox;
 using Tenantry.Application.SecureChannels;
 using Tenantry.Application.Security;
 using Tenantry.Application.Workspaces.Access;
+using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Application.Workspaces.ListMine;
 
 namespace Tenantry.Application;
@@ -32,6 +33,7 @@ public static class DependencyInjection
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<SessionStates>();
         services.AddSingleton<MyWorkspacesCache>();
+        services.AddSingleton<MyMembershipsCache>();
         services.AddScoped<RequestAuthenticator>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<InvitationEmails>();

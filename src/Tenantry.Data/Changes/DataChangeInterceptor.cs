@@ -20,6 +20,9 @@ public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInt
     // Counters and stamps that change on every join or lock; no member's list shows them.
     private static readonly HashSet<string> s_bookkeeping = [nameof(Workspace.MemberCount), nameof(Workspace.Version), nameof(Workspace.UpdatedAt)];
 
+    // Of those, what the full membership views show (the lock counter is shown nowhere).
+    private static readonly HashSet<string> s_details = [nameof(Workspace.MemberCount), nameof(Workspace.UpdatedAt)];
+
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Record(eventData.Context);
@@ -99,12 +102,19 @@ public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInt
                 case Workspace or Institution or WorkspaceRole when entry.State != EntityState.Added && ShowsInLists(entry):
                     db.PendingChanges.Record(DataChange.Directory);
                     break;
+                case Workspace or Institution or WorkspaceRole when entry.State != EntityState.Added && ShowsInDetails(entry):
+                case Segment or WorkspaceSegment or InstitutionSegment:
+                    db.PendingChanges.Record(DataChange.Details);
+                    break;
             }
         }
     }
 
     private static bool ShowsInLists(EntityEntry entry) =>
         entry.State == EntityState.Deleted || entry.Properties.Any(p => p.IsModified && !s_bookkeeping.Contains(p.Metadata.Name));
+
+    private static bool ShowsInDetails(EntityEntry entry) =>
+        entry.Properties.Any(p => p.IsModified && s_details.Contains(p.Metadata.Name));
 
     private Task PublishIfCommittedAsync(DbContext? context) =>
         context is not null && context.Database.CurrentTransaction is null ? PublishAsync(context) : Task.CompletedTask;

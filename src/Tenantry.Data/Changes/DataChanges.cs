@@ -11,6 +11,12 @@ public enum DataChangeKind
     /// <summary>A workspace, institution or role changed in a way members' lists show (no id: it may concern many users).</summary>
     Directory,
 
+    /// <summary>
+    /// A member count, a timestamp or a segment changed (no id): only the full membership views
+    /// (Wacht's) show these; the workspace lists do not.
+    /// </summary>
+    Details,
+
     /// <summary>Anything may have changed: this replica missed notifications (its listener was down), so caches start over.</summary>
     Everything,
 }
@@ -23,6 +29,7 @@ public readonly record struct DataChange(DataChangeKind Kind, string? Id)
     public static DataChange UserMemberships(string userId) => new(DataChangeKind.UserMemberships, userId);
 
     public static readonly DataChange Directory = new(DataChangeKind.Directory, null);
+    public static readonly DataChange Details = new(DataChangeKind.Details, null);
 
     public static readonly DataChange Everything = new(DataChangeKind.Everything, null);
 }

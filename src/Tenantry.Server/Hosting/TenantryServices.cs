@@ -35,6 +35,7 @@ public static class TenantryServices
         var section = builder.Configuration.GetSection(TenantryOptions.Section);
         var options = section.Get<TenantryOptions>() ?? new TenantryOptions();
         options.Database.PostgresConnectionString ??= builder.Configuration.GetConnectionString("Postgres");
+        PortalGate.CheckConfiguration(options);
         builder.Services.Configure<TenantryOptions>(section);
         builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
         builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));

@@ -56,6 +56,28 @@ public sealed class PortalGate(RequestDelegate next, IOptions<TenantryOptions> o
             .WithExposedHeaders(SystemPaging.TotalCountHeader, "Retry-After")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
 
+    /// <summary>Refuses to start on a portal that could never admit anyone, or an origin a browser never sends.</summary>
+    public static void CheckConfiguration(TenantryOptions options)
+    {
+        foreach (var (name, portal) in options.Portals)
+        {
+            if (string.IsNullOrWhiteSpace(portal.AccessCode))
+            {
+                throw new InvalidOperationException($"Tenantry:Portals:{name}:AccessCode is missing.");
+            }
+            foreach (var origin in portal.AllowedOrigins)
+            {
+                // What a browser sends in Origin: scheme, host and port only, without a trailing slash.
+                if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
+                    || !string.Equals(uri.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"Tenantry:Portals:{name}:AllowedOrigins has '{origin}', which is not an origin such as https://app.example.com.");
+                }
+            }
+        }
+    }
+
     public static bool HasBrowserOrigins(TenantryOptions options) => BrowserOrigins(options).Length > 0;
 
     private static string[] BrowserOrigins(TenantryOptions options) =>

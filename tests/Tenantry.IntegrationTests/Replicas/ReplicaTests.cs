@@ -214,6 +214,28 @@ public sealed class ReplicaTests(ReplicaPair replicas) : IClassFixture<ReplicaPa
     }
 
     [Fact]
+    public async Task Wacht_membership_view_changes_through_one_replica_show_on_the_other_at_once()
+    {
+        // The full view also shows member counts, which change when someone else joins: that
+        // change travels in the broadcast too.
+        var owner = await _a.SignUpAsync();
+        var workspace = await _a.CreateWorkspaceAsync(owner);
+        var wachtB = new WachtApi(replicas.B.CreateHttpClient());
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(1, MemberCount(Assert.Single(await wachtB.WorkspaceMembershipsAsync(owner))));
+        }
+
+        var colleague = await _a.SignUpAsync();
+        await _a.JoinAsync(owner, workspace, colleague);
+
+        Assert.Equal(2, MemberCount(Assert.Single(await wachtB.WorkspaceMembershipsAsync(owner))));
+        Assert.Equal(2, MemberCount(Assert.Single(await wachtB.WorkspaceMembershipsAsync(colleague))));
+
+        static int MemberCount(JsonElement item) => item.GetProperty("workspace").GetProperty("member_count").GetInt32();
+    }
+
+    [Fact]
     public async Task One_pending_invitation_per_email_with_invites_split_across_replicas()
     {
         var owner = await _a.SignUpAsync();

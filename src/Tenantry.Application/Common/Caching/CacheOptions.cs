@@ -4,8 +4,8 @@ namespace Tenantry.Application.Common.Caching;
 public sealed class CacheOptions
 {
     /// <summary>
-    /// How old a cached read may be: the session check (revocation, MFA) and the caller's
-    /// workspace list. A change made through this replica is visible on its next request
+    /// How old a cached read may be: the session check (revocation, MFA), the caller's
+    /// workspace list and their memberships in full (Wacht). A change made through this replica is visible on its next request
     /// whatever this says (the replica drops what the change made stale); a change made
     /// through another replica is visible here within this bound. Zero turns the caches
     /// off: every request reads the database.
@@ -15,6 +15,6 @@ public sealed class CacheOptions
     /// <summary>Most sessions kept; past this the cache starts over (memory bound, not a tuning knob).</summary>
     public int MaxSessions { get; set; } = 200_000;
 
-    /// <summary>Most users' workspace lists kept.</summary>
+    /// <summary>Most users' workspace lists kept (and, separately, most users' full membership views).</summary>
     public int MaxLists { get; set; } = 100_000;
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Common;
 using Tenantry.Application.Organizations;
 using Tenantry.Application.Workspaces.Access;
@@ -45,12 +46,13 @@ public sealed record MembershipDetail(
 
 /// <summary>
 /// The caller's memberships in full (Wacht <c>/me/workspace-memberships</c>), optionally of one
-/// organization. Four queries whatever the number of memberships: memberships with workspace
-/// and role, workspace segments, the caller's organization memberships, organizations with
-/// their segments. The SYSTEM list keeps its own lean query (<see cref="ListMine.ListMyWorkspacesHandler"/>);
-/// both decide eligibility with <see cref="Domain.Policies.Eligibility.Decide"/>.
+/// organization. Read in five queries whatever the number of memberships (memberships with
+/// workspace and role, workspace segments, the caller's organization memberships,
+/// organizations, their segments) and kept in <see cref="MyMembershipsCache"/>; what this
+/// request may enter is decided per request, with <see cref="Domain.Policies.Eligibility.Decide"/>
+/// like the SYSTEM list (<see cref="ListMine.ListMyWorkspacesHandler"/>, which keeps its own lean query).
 /// </summary>
-public sealed class ListMyMembershipsHandler(TenantryDbContext db)
+public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMembershipsCache cache)
 {
     public async Task<IReadOnlyList<MembershipDetail>> HandleAsync(Caller caller, string? organizationId, CancellationToken cancellationToken)
     {
@@ -58,10 +60,27 @@ public sealed class ListMyMembershipsHandler(TenantryDbContext db)
         {
             return [];
         }
+        var snapshot = await cache.GetAsync(caller, () => LoadAsync(services.GetRequiredService<TenantryDbContext>(), caller.UserId, cancellationToken));
         var filter = string.IsNullOrEmpty(organizationId) ? null : organizationId;
+        return snapshot.Memberships
+            .Where(m => filter is null || m.InstitutionId == filter)
+            .Select(m =>
+            {
+                var organization = snapshot.Organizations[m.InstitutionId];
+                var eligibility = Eligibility.Decide(new EligibilityFacts(
+                    m.WorkspaceStatus, m.Status, m.Workspace.Policy, organization.IpAllowlist, organization.EnforceMfa, caller.ClientIp, caller.MfaVerified));
+                return new MembershipDetail(
+                    m.Id, m.UserId, m.Workspace, organization, [m.Role], m.Role.Permissions, eligibility, m.CreatedAt, m.UpdatedAt);
+            })
+            .ToList();
+    }
+
+    /// <summary>Everything about the user's memberships but this request's eligibility, straight from the database.</summary>
+    internal static async Task<MembershipSnapshot> LoadAsync(TenantryDbContext db, string userId, CancellationToken cancellationToken)
+    {
         var rows = await (
                 from m in db.WorkspaceMemberships
-                where m.UserId == caller.UserId && (filter == null || m.InstitutionId == filter)
+                where m.UserId == userId
                 join w in db.Workspaces on m.WorkspaceId equals w.Id
                 join r in db.WorkspaceRoles on m.RoleId equals r.Id
                 orderby m.CreatedAt, m.Id
@@ -70,7 +89,7 @@ public sealed class ListMyMembershipsHandler(TenantryDbContext db)
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
-            return [];
+            return MembershipSnapshot.Empty;
         }
 
         var workspaceIds = rows.Select(r => r.Workspace.Id).ToList();
@@ -85,28 +104,35 @@ public sealed class ListMyMembershipsHandler(TenantryDbContext db)
 
         var institutionIds = rows.Select(r => r.Membership.InstitutionId).Distinct().ToList();
         var manageable = (await db.OrganizationMemberships.AsNoTracking()
-                .Where(o => o.UserId == caller.UserId && institutionIds.Contains(o.InstitutionId))
+                .Where(o => o.UserId == userId && institutionIds.Contains(o.InstitutionId))
                 .ToListAsync(cancellationToken))
             .Where(o => o.CanManage)
             .Select(o => o.InstitutionId)
             .ToHashSet(StringComparer.Ordinal);
         var organizations = await OrganizationSummaries.LoadAsync(db, institutionIds, manageable, cancellationToken);
 
-        return rows.Select(row =>
+        var memberships = rows.Select(row =>
         {
             var (m, w, r) = (row.Membership, row.Workspace, row.Role);
-            var organization = organizations[m.InstitutionId];
             var standing = new WorkspaceStanding(w.Id, m.InstitutionId, m.Id, r.Id, r.IsOwner, m.Status, r.Permissions);
             var workspace = new WorkspaceSummary(
                 w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, w.PublicMetadata,
                 standing.Grants(Domain.Memberships.Permissions.WorkspaceUpdate) ? w.PrivateMetadata : JsonText.EmptyObject,
                 w.Policy, w.CreatedAt, w.UpdatedAt, [.. workspaceSegments[w.Id]]);
-            var eligibility = Eligibility.Decide(new EligibilityFacts(
-                w.Status, m.Status, w.Policy, organization.IpAllowlist, organization.EnforceMfa, caller.ClientIp, caller.MfaVerified));
-            var permissions = Domain.Memberships.Permissions.Canonical(r.Permissions);
-            return new MembershipDetail(
-                m.Id, m.UserId, workspace, organization, [new RoleSummary(r.Id, r.Name, permissions, r.CreatedAt, r.UpdatedAt)],
-                permissions, eligibility, m.CreatedAt, m.UpdatedAt);
-        }).ToList();
+            var role = new RoleSummary(r.Id, r.Name, Domain.Memberships.Permissions.Canonical(r.Permissions), r.CreatedAt, r.UpdatedAt);
+            return new MembershipParts(m.Id, m.UserId, m.InstitutionId, workspace, w.Status, role, m.Status, m.CreatedAt, m.UpdatedAt);
+        }).ToArray();
+        return new MembershipSnapshot(memberships, organizations);
     }
+}
+
+/// <summary>One membership as the full view shows it, but for the eligibility of a request.</summary>
+internal sealed record MembershipParts(
+    string Id, string UserId, string InstitutionId, WorkspaceSummary Workspace, WorkspaceStatus WorkspaceStatus,
+    RoleSummary Role, MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>What <see cref="MyMembershipsCache"/> keeps per user.</summary>
+internal sealed record MembershipSnapshot(MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations)
+{
+    public static readonly MembershipSnapshot Empty = new([], new Dictionary<string, OrganizationSummary>());
 }

@@ -144,7 +144,7 @@ public sealed partial class PostgresChangeBroadcast : BackgroundService, IDataCh
         _feed.Receive(changes);
     }
 
-    // "origin:sequence|S:sessionId|U:userId|D|E"
+    // "origin:sequence|S:sessionId|U:userId|D|T|E"
     private string Encode(long sequence, IReadOnlyList<DataChange> changes)
     {
         var text = new StringBuilder().Append(_origin).Append(':').Append(sequence);
@@ -155,6 +155,7 @@ public sealed partial class PostgresChangeBroadcast : BackgroundService, IDataCh
                 DataChangeKind.Session => "S:" + change.Id,
                 DataChangeKind.UserMemberships => "U:" + change.Id,
                 DataChangeKind.Directory => "D",
+                DataChangeKind.Details => "T",
                 _ => "E",
             });
         }
@@ -181,6 +182,7 @@ public sealed partial class PostgresChangeBroadcast : BackgroundService, IDataCh
                 ['S', ':', ..] => DataChange.Session(part[2..]),
                 ['U', ':', ..] => DataChange.UserMemberships(part[2..]),
                 "D" => DataChange.Directory,
+                "T" => DataChange.Details,
                 _ => DataChange.Everything,
             });
         }

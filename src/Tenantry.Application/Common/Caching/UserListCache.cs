@@ -1,0 +1,86 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tenantry.Data;
+using Tenantry.Data.Changes;
+
+namespace Tenantry.Application.Common.Caching;
+
+/// <summary>
+/// What one user's membership lists are built from, kept per user under the
+/// <c>memberships_version</c> it was read at. An entry is served while the caller's
+/// session-read version still matches and it is younger than <see cref="CacheOptions.MaxStaleness"/>.
+/// Through this replica (and, on PostgreSQL, through every replica, see <see cref="DataChangeFeed"/>),
+/// a change to a user's memberships or default drops their entry, and a change to a workspace,
+/// institution or role that lists show drops every entry, once committed; so the next request
+/// sees it. Views that also show member counts, timestamps and segments ask for
+/// <c>showsDetails</c>: changes to those drop every entry too. A value in steady use is re-read
+/// in the background once its entry is half the bound old.
+/// </summary>
+public sealed partial class UserListCache<TValue> where TValue : class
+{
+    private readonly FreshCache<string, Entry> _cache;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger _logger;
+    private readonly Func<TenantryDbContext, string, Task<TValue>> _read;
+    private readonly bool _showsDetails;
+
+    /// <param name="read">Reads a user's value from the database (for background refreshes).</param>
+    public UserListCache(
+        DataChangeFeed changes, CacheOptions options, TimeProvider clock, IServiceScopeFactory scopes, ILogger logger,
+        Func<TenantryDbContext, string, Task<TValue>> read, bool showsDetails)
+    {
+        _cache = new(options.MaxStaleness, options.MaxLists, clock, () => changes.IsCoherent);
+        _scopes = scopes;
+        _logger = logger;
+        _read = read;
+        _showsDetails = showsDetails;
+        changes.Committed += Forget;
+    }
+
+    /// <summary>The caller's value, and whether it is kept (false when caches are off: nothing derived from it should be kept either).</summary>
+    public async Task<(TValue Value, bool Kept)> GetAsync(Caller caller, Func<Task<TValue>> read)
+    {
+        if (caller.MembershipsVersion is not { } version || !_cache.Enabled)
+        {
+            return (await read(), false);
+        }
+        if (_cache.TryGet(caller.UserId, out var entry, out var refresh) && entry.Version == version)
+        {
+            if (refresh)
+            {
+                // A value read now is at least as new as the version it is kept under; a newer
+                // version seen with the session makes it miss anyway.
+                var userId = caller.UserId;
+                _cache.RefreshInBackground(userId, () => _scopes.WithDbAsync(async ctx => (Entry?)new Entry(version, await _read(ctx, userId))),
+                    e => LogRefreshFailed(_logger, e));
+            }
+            return (entry.Value, true);
+        }
+        var fill = _cache.BeginFill();
+        var fresh = new Entry(version, await read());
+        _cache.Set(caller.UserId, fresh, fill);
+        return (fresh.Value, true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached membership list failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+
+    private void Forget(IReadOnlyList<DataChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            switch (change.Kind)
+            {
+                case DataChangeKind.UserMemberships:
+                    _cache.Invalidate(change.Id!);
+                    break;
+                case DataChangeKind.Directory or DataChangeKind.Everything:
+                case DataChangeKind.Details when _showsDetails:
+                    _cache.Clear();
+                    return;
+            }
+        }
+    }
+
+    private sealed record Entry(long Version, TValue Value);
+}

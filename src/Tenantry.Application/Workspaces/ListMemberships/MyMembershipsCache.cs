@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tenantry.Application.Common;
+using Tenantry.Application.Common.Caching;
+using Tenantry.Data.Changes;
+
+namespace Tenantry.Application.Workspaces.ListMemberships;
+
+/// <summary>
+/// Each user's memberships in full (<see cref="UserListCache{TValue}"/>). The full view also shows
+/// member counts, timestamps and segments, so changes to those drop every entry as well.
+/// </summary>
+public sealed class MyMembershipsCache(
+    DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyMembershipsCache> logger)
+{
+    private readonly UserListCache<MembershipSnapshot> _cache = new(changes, options.Value, clock, scopes, logger,
+        (db, userId) => ListMyMembershipsHandler.LoadAsync(db, userId, CancellationToken.None), showsDetails: true);
+
+    internal async Task<MembershipSnapshot> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load) =>
+        (await _cache.GetAsync(caller, load)).Value;
+}

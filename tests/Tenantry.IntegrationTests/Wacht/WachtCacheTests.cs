@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Domain.Institutions;
+using Tenantry.IntegrationTests.Infrastructure;
+using Tenantry.IntegrationTests.System;
+
+namespace Tenantry.IntegrationTests.Wacht;
+
+/// <summary>
+/// The cache behind <c>/me/workspace-memberships</c> on a server that would keep an entry for ten minutes:
+/// everything the full view shows, changed through this replica, is seen on the next request.
+/// </summary>
+public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheApp>
+{
+    private readonly SystemApi _system = app.System;
+    private readonly WachtApi _wacht = app.Wacht();
+
+    private async Task<JsonElement> OnlyMembershipAsync(TestUser user, string? clientIp = WachtApi.ClientIp) =>
+        Assert.Single(await _wacht.WorkspaceMembershipsAsync(user, clientIp: clientIp));
+
+    private async Task<(TestUser Owner, string WorkspaceId, string InstitutionId)> CachedOwnerAsync()
+    {
+        var owner = await _system.SignUpAsync();
+        var workspaceId = await _system.CreateWorkspaceAsync(owner);
+        // Twice: the second answer comes from the cache.
+        await OnlyMembershipAsync(owner);
+        await OnlyMembershipAsync(owner);
+        return (owner, workspaceId, await app.InstitutionOfAsync(workspaceId));
+    }
+
+    [Fact]
+    public async Task Someone_else_joining_shows_in_the_member_counts()
+    {
+        var (owner, workspaceId, _) = await CachedOwnerAsync();
+        var colleague = await _system.SignUpAsync();
+
+        await app.AddOrganizationMemberAsync(workspaceId, colleague.UserId);
+
+        var item = await OnlyMembershipAsync(owner);
+        Assert.Equal(2, item.GetProperty("workspace").GetProperty("member_count").GetInt32());
+        Assert.Equal(2, item.GetProperty("organization").GetProperty("member_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Segments_set_by_the_operator_show()
+    {
+        var (owner, workspaceId, institutionId) = await CachedOwnerAsync();
+
+        (await _system.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { segments = new[] { "beta" } })).AssertOk();
+        await app.AddOrganizationSegmentAsync(institutionId, "enterprise");
+
+        var item = await OnlyMembershipAsync(owner);
+        Assert.Equal(["beta"], item.GetProperty("workspace").GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["enterprise"], item.GetProperty("organization").GetProperty("segments").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task A_role_change_shows_in_roles_permissions_and_private_metadata()
+    {
+        var (owner, workspaceId, institutionId) = await CachedOwnerAsync();
+        (await _system.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { privateMetadata = new { billingId = "cus_7" } })).AssertOk();
+        (await _system.AdminPatchAsync($"/admin/v1/institutions/{institutionId}", new { privateMetadata = new { crmId = 9 } })).AssertOk();
+        var member = await _system.SignUpAsync();
+        await app.AddOrganizationMemberAsync(workspaceId, member.UserId);
+        var before = await OnlyMembershipAsync(member);
+        Assert.DoesNotContain("workspace.update", before.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("{}", before.GetProperty("workspace").GetProperty("private_metadata").GetRawText());
+        Assert.Equal("{}", before.GetProperty("organization").GetProperty("private_metadata").GetRawText());
+
+        var ownerRole = await _system.RoleIdAsync(owner, workspaceId, "Owner");
+        (await _system.ChangeRoleAsync(owner, workspaceId, member.UserId, ownerRole)).AssertOk();
+        await app.SetOrganizationRoleAsync(institutionId, member.UserId, OrganizationRole.Admin);
+
+        var after = await OnlyMembershipAsync(member);
+        Assert.Equal("Owner", Assert.Single(after.GetProperty("roles").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Contains("workspace.update", after.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("cus_7", after.GetProperty("workspace").GetProperty("private_metadata").GetProperty("billingId").GetString());
+        Assert.Equal(9, after.GetProperty("organization").GetProperty("private_metadata").GetProperty("crmId").GetInt32());
+    }
+
+    [Fact]
+    public async Task Editing_a_custom_role_shows_in_the_permissions_of_its_holders()
+    {
+        var (owner, workspaceId, _) = await CachedOwnerAsync();
+        var roleId = (await _system.CreateRoleAsync(owner, workspaceId, "Reviewers", "members.read")).AssertOk().Text("roleBizId");
+        var reviewer = await _system.SignUpAsync();
+        await app.AddOrganizationMemberAsync(workspaceId, reviewer.UserId, "Reviewers");
+        Assert.Contains("members.read", (await OnlyMembershipAsync(reviewer)).GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+
+        (await _system.PatchAsync($"/web/v1/workspaces/{workspaceId}/roles/{roleId}", new { permissions = new[] { "audit.read" } }, owner.AccessToken)).AssertOk();
+
+        var permissions = (await OnlyMembershipAsync(reviewer)).GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Contains("audit.read", permissions);
+        Assert.DoesNotContain("members.read", permissions);
+    }
+
+    [Fact]
+    public async Task Eligibility_is_decided_per_request_and_policies_show_at_once()
+    {
+        var (owner, workspaceId, institutionId) = await CachedOwnerAsync();
+        (await _system.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } }, owner.AccessToken)).AssertOk("1.3.0");
+
+        Assert.Equal("ip_not_allowed", Restriction(await OnlyMembershipAsync(owner, clientIp: "198.51.100.7")));
+        Assert.Equal("none", Restriction(await OnlyMembershipAsync(owner, clientIp: "203.0.113.9")));
+
+        (await _system.AdminPatchAsync($"/admin/v1/institutions/{institutionId}", new { enforceMfa = true })).AssertOk();
+        Assert.Equal("mfa_required", Restriction(await OnlyMembershipAsync(owner, clientIp: "203.0.113.9")));
+    }
+
+    [Fact]
+    public async Task Leaving_and_joining_show_on_the_next_request_in_both_dialects()
+    {
+        var (owner, _, _) = await CachedOwnerAsync();
+        var (_, second, _) = await CachedOwnerAsync();
+        await app.AddOrganizationMemberAsync(second, owner.UserId);
+        Assert.Equal(2, (await _wacht.WorkspaceMembershipsAsync(owner)).Length);
+
+        (await _wacht.PostAsync($"/workspaces/{second}/leave", owner.SessionCookie)).AssertOk();
+
+        Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner));
+        Assert.Single(await _system.ListMineAsync(owner));
+    }
+
+    [Fact]
+    public async Task The_organization_filter_applies_to_the_cached_list()
+    {
+        var (owner, _, firstInstitution) = await CachedOwnerAsync();
+        var (_, second, secondInstitution) = await CachedOwnerAsync();
+        await app.AddOrganizationMemberAsync(second, owner.UserId);
+        Assert.Equal(2, (await _wacht.WorkspaceMembershipsAsync(owner)).Length);
+
+        var firstOnly = Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner, $"?org_id={firstInstitution}"));
+        var secondOnly = Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner, $"?org_id={secondInstitution}"));
+
+        Assert.Equal(firstInstitution, firstOnly.GetProperty("organization").GetProperty("id").GetString());
+        Assert.Equal(second, secondOnly.GetProperty("workspace").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_workspace_renamed_directly_in_the_database_is_seen_once_the_bound_has_passed()
+    {
+        var (owner, workspaceId, _) = await CachedOwnerAsync();
+        // As another replica would without the broadcast: straight SQL, which this replica's change feed never hears of.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE workspaces SET name = 'Changed outside' WHERE id = {workspaceId}"));
+        Assert.NotEqual("Changed outside", Name(await OnlyMembershipAsync(owner)));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal("Changed outside", Name(await OnlyMembershipAsync(owner)));
+    }
+
+    private static string? Restriction(JsonElement item) => item.GetProperty("eligibility_restriction").GetProperty("type").GetString();
+
+    private static string? Name(JsonElement item) => item.GetProperty("workspace").GetProperty("name").GetString();
+}
