@@ -18,18 +18,19 @@ public sealed record ActiveMemberships(string? OrganizationMembershipId, string?
 /// </summary>
 public static class ActiveOrganizations
 {
-    public static async Task<ActiveMemberships> ResolveAsync(TenantryDbContext db, string userId, CancellationToken cancellationToken)
+    /// <summary>The rule, over the user's default workspace membership (if any) and all their organization memberships.</summary>
+    public static ActiveMemberships Decide(
+        (string Id, string InstitutionId)? defaultMembership, IEnumerable<(string Id, string InstitutionId, bool IsActive)> organizationMemberships)
     {
-        var defaultMembership = await db.WorkspaceMemberships
-            .Where(m => m.UserId == userId && m.IsDefault)
-            .Select(m => new { m.Id, m.InstitutionId })
-            .FirstOrDefaultAsync(cancellationToken);
         var institutionOfDefault = defaultMembership?.InstitutionId;
-        var candidates = await db.OrganizationMemberships
-            .Where(m => m.UserId == userId && (institutionOfDefault == null ? m.IsActive : m.InstitutionId == institutionOfDefault))
-            .Select(m => m.Id)
-            .ToListAsync(cancellationToken);
-        return new ActiveMemberships(candidates.FirstOrDefault(), defaultMembership?.Id);
+        foreach (var membership in organizationMemberships)
+        {
+            if (institutionOfDefault is null ? membership.IsActive : membership.InstitutionId == institutionOfDefault)
+            {
+                return new ActiveMemberships(membership.Id, defaultMembership?.Id);
+            }
+        }
+        return new ActiveMemberships(null, defaultMembership?.Id);
     }
 
     /// <summary>Makes <paramref name="membership"/> the user's only active organization, within the caller's transaction.</summary>

@@ -137,6 +137,31 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
     }
 
     [Fact]
+    public async Task The_session_sent_with_every_answer_follows_switches_made_in_either_dialect()
+    {
+        var (owner, first, firstInstitution) = await CachedOwnerAsync();
+        var (_, second, secondInstitution) = await CachedOwnerAsync();
+        await app.AddOrganizationMemberAsync(second, owner.UserId);
+        var memberships = await _wacht.WorkspaceMembershipsAsync(owner);
+        string MembershipOf(string workspaceId) => memberships.Single(m => m.GetProperty("workspace").GetProperty("id").GetString() == workspaceId).Text("id");
+        var organizations = await _wacht.OrganizationMembershipsAsync(owner);
+        string OrganizationMembershipOf(string institutionId) => organizations.Single(o => o.GetProperty("organization").GetProperty("id").GetString() == institutionId).Text("id");
+        Assert.Equal(MembershipOf(first), ActiveWorkspace(await _wacht.ActiveSignInAsync(owner)));
+
+        (await _system.PostAsync($"/web/v1/tenant/workspaces/{second}/default", token: owner.AccessToken)).AssertOk();
+        var signIn = await _wacht.ActiveSignInAsync(owner);
+        Assert.Equal(MembershipOf(second), ActiveWorkspace(signIn));
+        Assert.Equal(OrganizationMembershipOf(secondInstitution), signIn.GetProperty("active_organization_membership_id").GetString());
+
+        // The answer to the switch itself carries the new session.
+        var switched = await _wacht.PostAsync($"/session/switch-workspace?workspace_id={first}", owner.SessionCookie);
+        Assert.Equal(MembershipOf(first), ActiveWorkspace(switched.AssertOk().GetProperty("active_signin")));
+        signIn = await _wacht.ActiveSignInAsync(owner);
+        Assert.Equal(MembershipOf(first), ActiveWorkspace(signIn));
+        Assert.Equal(OrganizationMembershipOf(firstInstitution), signIn.GetProperty("active_organization_membership_id").GetString());
+    }
+
+    [Fact]
     public async Task A_workspace_renamed_directly_in_the_database_is_seen_once_the_bound_has_passed()
     {
         var (owner, workspaceId, _) = await CachedOwnerAsync();
@@ -148,6 +173,8 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
 
         Assert.Equal("Changed outside", Name(await OnlyMembershipAsync(owner)));
     }
+
+    private static string? ActiveWorkspace(JsonElement signIn) => signIn.GetProperty("active_workspace_membership_id").GetString();
 
     private static string? Restriction(JsonElement item) => item.GetProperty("eligibility_restriction").GetProperty("type").GetString();
 

@@ -8,10 +8,13 @@ using Tenantry.Data.Changes;
 
 namespace Tenantry.Application.Accounts.Authentication;
 
-/// <summary>What the per-request session check needs: the session row and its user's memberships version.</summary>
+/// <summary>
+/// What the per-request session check needs (the session row and its user's memberships
+/// version), and the sign-in details the Wacht session view shows with every answer.
+/// </summary>
 public sealed record SessionState(
     string UserId, string TokenHash, DateTime? RevokedAt, DateTime ExpiresAt, DateTime? MfaVerifiedAt,
-    DateTime CreatedAt, DateTime UpdatedAt, long MembershipsVersion);
+    DateTime CreatedAt, DateTime UpdatedAt, long MembershipsVersion, string? ClientIp, string? UserAgent);
 
 /// <summary>
 /// The session check of every authenticated request, read in one indexed query (session by
@@ -29,7 +32,8 @@ public sealed partial class SessionStates
         EF.CompileAsyncQuery((TenantryDbContext ctx, string id) => ctx.Sessions
             .Where(s => s.Id == id)
             .Join(ctx.Users, s => s.UserId, u => u.Id, (s, u) => new SessionState(
-                s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt, u.MembershipsVersion))
+                s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt, u.MembershipsVersion,
+                s.ClientIp, s.UserAgent))
             .FirstOrDefault());
 
     private readonly FreshCache<string, SessionState> _cache;

@@ -1,6 +1,8 @@
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Common;
 using Tenantry.Application.Organizations;
+using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Data;
 
 namespace Tenantry.Application.Accounts.CurrentSession;
@@ -21,13 +23,22 @@ public sealed record CurrentSessionView(
     bool MfaVerified,
     ActiveMemberships Active);
 
-public sealed class GetCurrentSessionHandler(TenantryDbContext db)
+/// <summary>
+/// Sent with every Wacht answer, so it reads no database on a warm request: the session from
+/// the session check's cache (<see cref="SessionStates"/>), the active memberships from the
+/// caller's cached memberships (<see cref="MyMembershipsCache"/>); both drop what a write made stale.
+/// </summary>
+public sealed class GetCurrentSessionHandler(SessionStates sessions, MyMembershipsCache memberships, IServiceProvider services)
 {
     public async Task<CurrentSessionView> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var session = await db.Sessions.AsNoTracking().FirstAsync(s => s.Id == caller.SessionId, cancellationToken);
-        var active = await ActiveOrganizations.ResolveAsync(db, caller.UserId, cancellationToken);
-        return new CurrentSessionView(session.Id, session.UserId, session.CreatedAt, session.UpdatedAt, session.ExpiresAt,
-            session.ClientIp, session.UserAgent, session.IsMfaVerified, active);
+        var session = await sessions.GetAsync(caller.SessionId, Database)
+            ?? throw new InvalidOperationException("The authenticated session no longer exists.");
+        var active = await memberships.ActiveAsync(caller, Database, cancellationToken);
+        return new CurrentSessionView(caller.SessionId, session.UserId, session.CreatedAt, session.UpdatedAt, session.ExpiresAt,
+            session.ClientIp, session.UserAgent, session.MfaVerifiedAt is not null, active);
     }
+
+    // The request's pooled context is leased only on a cache miss.
+    private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 }

@@ -47,7 +47,7 @@ public sealed record MembershipDetail(
 /// <summary>
 /// The caller's memberships in full (Wacht <c>/me/workspace-memberships</c>), optionally of one
 /// organization. Read in five queries whatever the number of memberships (memberships with
-/// workspace and role, workspace segments, the caller's organization memberships,
+/// workspace and role, the caller's organization memberships, workspace segments,
 /// organizations, their segments) and kept in <see cref="MyMembershipsCache"/>; what this
 /// request may enter is decided per request, with <see cref="Domain.Policies.Eligibility.Decide"/>
 /// like the SYSTEM list (<see cref="ListMine.ListMyWorkspacesHandler"/>, which keeps its own lean query).
@@ -87,9 +87,14 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
                 select new { Membership = m, Workspace = w, Role = r })
             .AsNoTracking()
             .ToListAsync(cancellationToken);
+        var organizationMemberships = await db.OrganizationMemberships.AsNoTracking().Where(o => o.UserId == userId).ToListAsync(cancellationToken);
+        var defaultMembership = rows.Select(r => r.Membership).FirstOrDefault(m => m.IsDefault);
+        var active = ActiveOrganizations.Decide(
+            defaultMembership is null ? null : (defaultMembership.Id, defaultMembership.InstitutionId),
+            organizationMemberships.Select(o => (o.Id, o.InstitutionId, o.IsActive)));
         if (rows.Count == 0)
         {
-            return MembershipSnapshot.Empty;
+            return new MembershipSnapshot([], new Dictionary<string, OrganizationSummary>(), active);
         }
 
         var workspaceIds = rows.Select(r => r.Workspace.Id).ToList();
@@ -103,12 +108,7 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
             .ToLookup(s => s.WorkspaceId, s => s.Segment);
 
         var institutionIds = rows.Select(r => r.Membership.InstitutionId).Distinct().ToList();
-        var manageable = (await db.OrganizationMemberships.AsNoTracking()
-                .Where(o => o.UserId == userId && institutionIds.Contains(o.InstitutionId))
-                .ToListAsync(cancellationToken))
-            .Where(o => o.CanManage)
-            .Select(o => o.InstitutionId)
-            .ToHashSet(StringComparer.Ordinal);
+        var manageable = organizationMemberships.Where(o => o.CanManage).Select(o => o.InstitutionId).ToHashSet(StringComparer.Ordinal);
         var organizations = await OrganizationSummaries.LoadAsync(db, institutionIds, manageable, cancellationToken);
 
         var memberships = rows.Select(row =>
@@ -122,7 +122,7 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
             var role = new RoleSummary(r.Id, r.Name, Domain.Memberships.Permissions.Canonical(r.Permissions), r.CreatedAt, r.UpdatedAt);
             return new MembershipParts(m.Id, m.UserId, m.InstitutionId, workspace, w.Status, role, m.Status, m.CreatedAt, m.UpdatedAt);
         }).ToArray();
-        return new MembershipSnapshot(memberships, organizations);
+        return new MembershipSnapshot(memberships, organizations, active);
     }
 }
 
@@ -131,8 +131,6 @@ internal sealed record MembershipParts(
     string Id, string UserId, string InstitutionId, WorkspaceSummary Workspace, WorkspaceStatus WorkspaceStatus,
     RoleSummary Role, MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt);
 
-/// <summary>What <see cref="MyMembershipsCache"/> keeps per user.</summary>
-internal sealed record MembershipSnapshot(MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations)
-{
-    public static readonly MembershipSnapshot Empty = new([], new Dictionary<string, OrganizationSummary>());
-}
+/// <summary>What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are active (the Wacht session view).</summary>
+internal sealed record MembershipSnapshot(
+    MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations, ActiveMemberships Active);

@@ -3,13 +3,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Common;
 using Tenantry.Application.Common.Caching;
+using Tenantry.Application.Organizations;
+using Tenantry.Data;
 using Tenantry.Data.Changes;
 
 namespace Tenantry.Application.Workspaces.ListMemberships;
 
 /// <summary>
-/// Each user's memberships in full (<see cref="UserListCache{TValue}"/>). The full view also shows
-/// member counts, timestamps and segments, so changes to those drop every entry as well.
+/// Each user's memberships in full, and which are active (<see cref="UserListCache{TValue}"/>):
+/// what Wacht's membership list and the session view sent with every Wacht answer are built
+/// from. The full view also shows member counts, timestamps and segments, so changes to those
+/// drop every entry as well.
 /// </summary>
 public sealed class MyMembershipsCache(
     DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyMembershipsCache> logger)
@@ -19,4 +23,8 @@ public sealed class MyMembershipsCache(
 
     internal async Task<MembershipSnapshot> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load) =>
         (await _cache.GetAsync(caller, load)).Value;
+
+    /// <summary>The caller's active organization and workspace memberships.</summary>
+    public async Task<ActiveMemberships> ActiveAsync(Caller caller, Func<TenantryDbContext> db, CancellationToken cancellationToken) =>
+        (await GetAsync(caller, () => ListMyMembershipsHandler.LoadAsync(db(), caller.UserId, cancellationToken))).Active;
 }
