@@ -44,8 +44,10 @@ internal sealed class OrganizationMembershipConfiguration : IEntityTypeConfigura
         builder.HasOne<Institution>().WithMany().HasForeignKey(m => m.InstitutionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<UserAccount>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(m => new { m.InstitutionId, m.UserId }).IsUnique().HasDatabaseName(UniqueKeys.OrganizationMember.IndexName);
-        builder.HasIndex(m => m.UserId).IsUnique().HasFilter(IndexFilters.IsActive).HasDatabaseName(UniqueKeys.ActiveOrganization.IndexName);
-        builder.HasIndex(m => m.UserId).HasDatabaseName("ix_organization_memberships_user");
+        // Two indexes on user_id: each needs its own name here, or EF Core configures one index twice.
+        builder.HasIndex(m => m.UserId, UniqueKeys.ActiveOrganization.IndexName).IsUnique().HasFilter(IndexFilters.IsActive)
+            .HasDatabaseName(UniqueKeys.ActiveOrganization.IndexName);
+        builder.HasIndex(m => m.UserId, "ix_organization_memberships_user").HasDatabaseName("ix_organization_memberships_user");
     }
 }
 

@@ -164,6 +164,26 @@ public sealed class HotPathCacheTests(LongCacheApp app) : IClassFixture<LongCach
     }
 
     [Fact]
+    public async Task Entries_past_half_the_bound_are_re_read_in_the_background_while_still_served()
+    {
+        var (owner, workspaceId, _) = await CachedOwnerAsync();
+        var (other, _, _) = await CachedOwnerAsync();
+        // Out of band (plain SQL): only a re-read can see these.
+        await app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE workspaces SET name = 'Renamed outside' WHERE id = {workspaceId}"));
+        await app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE sessions SET revoked_at = updated_at WHERE id = {other.SessionId}"));
+        app.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        // Past half the bound: answered from the entries, which are queued for a refresh.
+        Assert.NotEqual("Renamed outside", Assert.Single(await _api.ListMineAsync(owner)).GetProperty("workspaceName").GetString());
+        (await _api.GetAsync(ListPath, other.AccessToken)).AssertOk("2.0.0");
+
+        // The refreshes land without the clock moving: the entries now hold what the database holds.
+        await Eventually.TrueAsync(async () =>
+            Assert.Single(await _api.ListMineAsync(owner)).GetProperty("workspaceName").GetString() == "Renamed outside");
+        await Eventually.TrueAsync(async () => (await _api.GetAsync(ListPath, other.AccessToken)).Status == HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_change_this_replica_did_not_make_is_seen_once_the_bound_has_passed()
     {
         var (owner, _, _) = await CachedOwnerAsync();

@@ -162,6 +162,17 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
     }
 
     [Fact]
+    public async Task An_entry_past_half_the_bound_is_re_read_in_the_background()
+    {
+        var (owner, workspaceId, _) = await CachedOwnerAsync();
+        await app.WithDbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE workspaces SET name = 'Renamed outside' WHERE id = {workspaceId}"));
+        app.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+
+        Assert.NotEqual("Renamed outside", Name(await OnlyMembershipAsync(owner)));
+        await Eventually.TrueAsync(async () => Name(await OnlyMembershipAsync(owner)) == "Renamed outside");
+    }
+
+    [Fact]
     public async Task A_workspace_renamed_directly_in_the_database_is_seen_once_the_bound_has_passed()
     {
         var (owner, workspaceId, _) = await CachedOwnerAsync();

@@ -38,13 +38,13 @@ public sealed partial class SessionStates
 
     private readonly FreshCache<string, SessionState> _cache;
     private readonly IServiceScopeFactory _scopes;
-    private readonly ILogger<SessionStates> _logger;
+    private readonly RefreshQueue<string> _refreshes;
 
     public SessionStates(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<SessionStates> logger)
     {
         _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock, () => changes.IsCoherent);
         _scopes = scopes;
-        _logger = logger;
+        _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e));
         changes.Committed += Forget;
     }
 
@@ -55,7 +55,7 @@ public sealed partial class SessionStates
         {
             if (refresh)
             {
-                _cache.RefreshInBackground(sessionId, () => _scopes.WithDbAsync(ctx => s_find(ctx, sessionId)), e => LogRefreshFailed(_logger, e));
+                _refreshes.Enqueue(sessionId);
             }
             return cached;
         }
@@ -68,7 +68,33 @@ public sealed partial class SessionStates
         return state;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached session failed")]
+    // Sessions in steady use, re-read together; one that no longer exists is dropped.
+    private async Task RefreshAsync(IReadOnlyList<string> sessionIds)
+    {
+        var fill = _cache.BeginFill();
+        var states = await _scopes.WithDbAsync(ctx => ctx.Sessions
+            .Where(s => sessionIds.Contains(s.Id))
+            .Join(ctx.Users, s => s.UserId, u => u.Id, (s, u) => new
+            {
+                s.Id,
+                State = new SessionState(s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt,
+                    u.MembershipsVersion, s.ClientIp, s.UserAgent),
+            })
+            .ToDictionaryAsync(x => x.Id, x => x.State));
+        foreach (var sessionId in sessionIds)
+        {
+            if (states.TryGetValue(sessionId, out var state))
+            {
+                _cache.Set(sessionId, state, fill);
+            }
+            else
+            {
+                _cache.Invalidate(sessionId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of cached sessions failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
     private void Forget(IReadOnlyList<DataChange> changes)

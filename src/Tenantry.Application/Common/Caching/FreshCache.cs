@@ -24,7 +24,10 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
 
     public bool TryGet(TKey key, out TValue value) => TryGet(key, out value, out _);
 
-    /// <summary>As <see cref="TryGet(TKey, out TValue)"/>; <paramref name="refresh"/> is true for exactly one caller once the entry is past half its age.</summary>
+    /// <summary>
+    /// As <see cref="TryGet(TKey, out TValue)"/>; <paramref name="refresh"/> is true for exactly one caller once the entry is past
+    /// half its age: that caller has it re-read (<see cref="RefreshQueue{TItem}"/>) under the fill protocol (<see cref="BeginFill"/>, <see cref="Set"/>).
+    /// </summary>
     public bool TryGet(TKey key, out TValue value, out bool refresh)
     {
         var now = clock.GetTimestamp();
@@ -57,36 +60,6 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
         {
             // An invalidation ran while the value was being read: it may predate the change.
             _entries.TryRemove(KeyValuePair.Create(key, entry));
-        }
-    }
-
-    /// <summary>
-    /// Re-reads <paramref name="key"/> in the background (see <see cref="TryGet(TKey, out TValue, out bool)"/>) under the
-    /// same fill protocol; null from <paramref name="load"/> drops the key. A failure goes to
-    /// <paramref name="failed"/>; the entry still expires on time and a request then reads for itself.
-    /// </summary>
-    public void RefreshInBackground(TKey key, Func<Task<TValue?>> load, Action<Exception> failed)
-    {
-        _ = RefreshAsync();
-
-        async Task RefreshAsync()
-        {
-            try
-            {
-                var fill = BeginFill();
-                if (await load() is { } value)
-                {
-                    Set(key, value, fill);
-                }
-                else
-                {
-                    Invalidate(key);
-                }
-            }
-            catch (Exception e)
-            {
-                failed(e);
-            }
         }
     }
 

@@ -14,25 +14,26 @@ namespace Tenantry.Application.Common.Caching;
 /// institution or role that lists show drops every entry, once committed; so the next request
 /// sees it. Views that also show member counts, timestamps and segments ask for
 /// <c>showsDetails</c>: changes to those drop every entry too. A value in steady use is re-read
-/// in the background once its entry is half the bound old.
+/// in the background once its entry is half the bound old, together with the others due
+/// (<see cref="RefreshQueue{TItem}"/>).
 /// </summary>
 public sealed partial class UserListCache<TValue> where TValue : class
 {
     private readonly FreshCache<string, Entry> _cache;
     private readonly IServiceScopeFactory _scopes;
-    private readonly ILogger _logger;
-    private readonly Func<TenantryDbContext, string, Task<TValue>> _read;
+    private readonly Func<TenantryDbContext, IReadOnlyList<string>, Task<IReadOnlyDictionary<string, TValue>>> _readMany;
+    private readonly RefreshQueue<(string UserId, long Version)> _refreshes;
     private readonly bool _showsDetails;
 
-    /// <param name="read">Reads a user's value from the database (for background refreshes).</param>
+    /// <param name="readMany">Reads several users' values from the database at once (for background refreshes); every user asked for is in the answer.</param>
     public UserListCache(
         DataChangeFeed changes, CacheOptions options, TimeProvider clock, IServiceScopeFactory scopes, ILogger logger,
-        Func<TenantryDbContext, string, Task<TValue>> read, bool showsDetails)
+        Func<TenantryDbContext, IReadOnlyList<string>, Task<IReadOnlyDictionary<string, TValue>>> readMany, bool showsDetails)
     {
         _cache = new(options.MaxStaleness, options.MaxLists, clock, () => changes.IsCoherent);
         _scopes = scopes;
-        _logger = logger;
-        _read = read;
+        _readMany = readMany;
+        _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e));
         _showsDetails = showsDetails;
         changes.Committed += Forget;
     }
@@ -48,11 +49,7 @@ public sealed partial class UserListCache<TValue> where TValue : class
         {
             if (refresh)
             {
-                // A value read now is at least as new as the version it is kept under; a newer
-                // version seen with the session makes it miss anyway.
-                var userId = caller.UserId;
-                _cache.RefreshInBackground(userId, () => _scopes.WithDbAsync(async ctx => (Entry?)new Entry(version, await _read(ctx, userId))),
-                    e => LogRefreshFailed(_logger, e));
+                _refreshes.Enqueue((caller.UserId, version));
             }
             return (entry.Value, true);
         }
@@ -62,7 +59,19 @@ public sealed partial class UserListCache<TValue> where TValue : class
         return (fresh.Value, true);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of a cached membership list failed")]
+    private async Task RefreshAsync(IReadOnlyList<(string UserId, long Version)> due)
+    {
+        var fill = _cache.BeginFill();
+        var values = await _scopes.WithDbAsync(ctx => _readMany(ctx, [.. due.Select(d => d.UserId).Distinct()]));
+        foreach (var (userId, version) in due)
+        {
+            // A value read now is at least as new as the version it is kept under; a newer
+            // version seen with the session makes it miss anyway.
+            _cache.Set(userId, new Entry(version, values[userId]), fill);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of cached membership lists failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 
     private void Forget(IReadOnlyList<DataChange> changes)

@@ -76,29 +76,30 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
     }
 
     /// <summary>Everything about the user's memberships but this request's eligibility, straight from the database.</summary>
-    internal static async Task<MembershipSnapshot> LoadAsync(TenantryDbContext db, string userId, CancellationToken cancellationToken)
+    internal static async Task<MembershipSnapshot> LoadAsync(TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
+        (await LoadManyAsync(db, [userId], cancellationToken))[userId];
+
+    /// <summary>
+    /// <see cref="LoadAsync"/> for several users at once, in the same five queries (background
+    /// refreshes of the cache); every user asked for is in the answer.
+    /// </summary>
+    internal static async Task<IReadOnlyDictionary<string, MembershipSnapshot>> LoadManyAsync(
+        TenantryDbContext db, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
         var rows = await (
                 from m in db.WorkspaceMemberships
-                where m.UserId == userId
+                where userIds.Contains(m.UserId)
                 join w in db.Workspaces on m.WorkspaceId equals w.Id
                 join r in db.WorkspaceRoles on m.RoleId equals r.Id
-                orderby m.CreatedAt, m.Id
+                orderby m.UserId, m.CreatedAt, m.Id
                 select new { Membership = m, Workspace = w, Role = r })
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        var organizationMemberships = await db.OrganizationMemberships.AsNoTracking().Where(o => o.UserId == userId).ToListAsync(cancellationToken);
-        var defaultMembership = rows.Select(r => r.Membership).FirstOrDefault(m => m.IsDefault);
-        var active = ActiveOrganizations.Decide(
-            defaultMembership is null ? null : (defaultMembership.Id, defaultMembership.InstitutionId),
-            organizationMemberships.Select(o => (o.Id, o.InstitutionId, o.IsActive)));
-        if (rows.Count == 0)
-        {
-            return new MembershipSnapshot([], new Dictionary<string, OrganizationSummary>(), active);
-        }
+        var organizationMemberships = (await db.OrganizationMemberships.AsNoTracking().Where(o => userIds.Contains(o.UserId)).ToListAsync(cancellationToken))
+            .ToLookup(o => o.UserId);
 
-        var workspaceIds = rows.Select(r => r.Workspace.Id).ToList();
-        var workspaceSegments = (await (
+        var workspaceIds = rows.Select(r => r.Workspace.Id).Distinct().ToList();
+        var workspaceSegments = workspaceIds.Count == 0 ? Enumerable.Empty<SegmentSummary>().ToLookup(_ => string.Empty) : (await (
                     from link in db.WorkspaceSegments
                     where workspaceIds.Contains(link.WorkspaceId)
                     join s in db.Segments on link.SegmentId equals s.Id
@@ -106,23 +107,37 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
                     select new { link.WorkspaceId, Segment = new SegmentSummary(s.Id, s.Name, s.Type, s.CreatedAt, s.UpdatedAt) })
                 .ToListAsync(cancellationToken))
             .ToLookup(s => s.WorkspaceId, s => s.Segment);
-
         var institutionIds = rows.Select(r => r.Membership.InstitutionId).Distinct().ToList();
-        var manageable = organizationMemberships.Where(o => o.CanManage).Select(o => o.InstitutionId).ToHashSet(StringComparer.Ordinal);
-        var organizations = await OrganizationSummaries.LoadAsync(db, institutionIds, manageable, cancellationToken);
+        // Read as for a manager; each viewer who may not manage gets the private metadata blanked below.
+        var institutions = await OrganizationSummaries.LoadAsync(db, institutionIds, institutionIds.ToHashSet(StringComparer.Ordinal), cancellationToken);
 
-        var memberships = rows.Select(row =>
+        var rowsOfUser = rows.ToLookup(r => r.Membership.UserId);
+        var snapshots = new Dictionary<string, MembershipSnapshot>();
+        foreach (var userId in userIds.Distinct())
         {
-            var (m, w, r) = (row.Membership, row.Workspace, row.Role);
-            var standing = new WorkspaceStanding(w.Id, m.InstitutionId, m.Id, r.Id, r.IsOwner, m.Status, r.Permissions);
-            var workspace = new WorkspaceSummary(
-                w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, w.PublicMetadata,
-                standing.Grants(Domain.Memberships.Permissions.WorkspaceUpdate) ? w.PrivateMetadata : JsonText.EmptyObject,
-                w.Policy, w.CreatedAt, w.UpdatedAt, [.. workspaceSegments[w.Id]]);
-            var role = new RoleSummary(r.Id, r.Name, Domain.Memberships.Permissions.Canonical(r.Permissions), r.CreatedAt, r.UpdatedAt);
-            return new MembershipParts(m.Id, m.UserId, m.InstitutionId, workspace, w.Status, role, m.Status, m.CreatedAt, m.UpdatedAt);
-        }).ToArray();
-        return new MembershipSnapshot(memberships, organizations, active);
+            var own = rowsOfUser[userId].ToList();
+            var organizationsOfUser = organizationMemberships[userId].ToList();
+            var defaultMembership = own.Select(r => r.Membership).FirstOrDefault(m => m.IsDefault);
+            var active = ActiveOrganizations.Decide(
+                defaultMembership is null ? null : (defaultMembership.Id, defaultMembership.InstitutionId),
+                organizationsOfUser.Select(o => (o.Id, o.InstitutionId, o.IsActive)));
+            var manageable = organizationsOfUser.Where(o => o.CanManage).Select(o => o.InstitutionId).ToHashSet(StringComparer.Ordinal);
+            var organizations = own.Select(r => r.Membership.InstitutionId).Distinct().ToDictionary(id => id, id =>
+                manageable.Contains(id) ? institutions[id] : institutions[id] with { PrivateMetadata = JsonText.EmptyObject });
+            var memberships = own.Select(row =>
+            {
+                var (m, w, r) = (row.Membership, row.Workspace, row.Role);
+                var standing = new WorkspaceStanding(w.Id, m.InstitutionId, m.Id, r.Id, r.IsOwner, m.Status, r.Permissions);
+                var workspace = new WorkspaceSummary(
+                    w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, w.PublicMetadata,
+                    standing.Grants(Domain.Memberships.Permissions.WorkspaceUpdate) ? w.PrivateMetadata : JsonText.EmptyObject,
+                    w.Policy, w.CreatedAt, w.UpdatedAt, [.. workspaceSegments[w.Id]]);
+                var role = new RoleSummary(r.Id, r.Name, Domain.Memberships.Permissions.Canonical(r.Permissions), r.CreatedAt, r.UpdatedAt);
+                return new MembershipParts(m.Id, m.UserId, m.InstitutionId, workspace, w.Status, role, m.Status, m.CreatedAt, m.UpdatedAt);
+            }).ToArray();
+            snapshots[userId] = new MembershipSnapshot(memberships, organizations, active);
+        }
+        return snapshots;
     }
 }
 

@@ -19,7 +19,7 @@ public sealed class MyMembershipsCache(
     DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyMembershipsCache> logger)
 {
     private readonly UserListCache<MembershipSnapshot> _cache = new(changes, options.Value, clock, scopes, logger,
-        (db, userId) => ListMyMembershipsHandler.LoadAsync(db, userId, CancellationToken.None), showsDetails: true);
+        (db, userIds) => ListMyMembershipsHandler.LoadManyAsync(db, userIds, CancellationToken.None), showsDetails: true);
 
     internal async Task<MembershipSnapshot> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load) =>
         (await _cache.GetAsync(caller, load)).Value;

@@ -70,6 +70,29 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
         return [.. rows];
     }
 
+    /// <summary>Several users' rows at once (background refreshes of the cache); every user asked for is in the answer.</summary>
+    internal static async Task<IReadOnlyDictionary<string, MyWorkspaceRow[]>> LoadRowsOfUsersAsync(
+        TenantryDbContext db, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
+    {
+        var rows = await (
+                from m in db.WorkspaceMemberships
+                where userIds.Contains(m.UserId)
+                join w in db.Workspaces on m.WorkspaceId equals w.Id
+                join r in db.WorkspaceRoles on m.RoleId equals r.Id
+                join i in db.Institutions on w.InstitutionId equals i.Id
+                orderby m.UserId, m.CreatedAt, m.Id
+                select new
+                {
+                    m.UserId,
+                    Row = new MyWorkspaceRow(
+                        w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
+                        r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt),
+                })
+            .ToListAsync(cancellationToken);
+        var byUser = rows.GroupBy(x => x.UserId).ToDictionary(g => g.Key, g => g.Select(x => x.Row).ToArray());
+        return userIds.Distinct().ToDictionary(id => id, id => byUser.TryGetValue(id, out var own) ? own : []);
+    }
+
     // The request's pooled context is leased only when the cache misses.
     private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 

@@ -16,7 +16,8 @@ public sealed class MyWorkspacesCache(
     DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyWorkspacesCache> logger)
 {
     private readonly UserListCache<Entry> _cache = new(changes, options.Value, clock, scopes, logger,
-        async (db, userId) => new Entry(await ListMyWorkspacesHandler.LoadRowsAsync(db, userId, workspaceId: null, CancellationToken.None)),
+        async (db, userIds) => (await ListMyWorkspacesHandler.LoadRowsOfUsersAsync(db, userIds, CancellationToken.None))
+            .ToDictionary(kv => kv.Key, kv => new Entry(kv.Value)),
         showsDetails: false);
 
     /// <summary>The caller's rows, and the renderings kept with them (null when they are not cached).</summary>

@@ -643,14 +643,17 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                     b.HasKey("Id")
                         .HasName("pk_organization_memberships");
 
-                    b.HasIndex("UserId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_organization_memberships_user")
-                        .HasFilter("\"is_active\" = TRUE");
-
                     b.HasIndex("InstitutionId", "UserId")
                         .IsUnique()
                         .HasDatabaseName("ux_organization_memberships_institution_user");
+
+                    b.HasIndex(new[] { "UserId" }, "ix_organization_memberships_user")
+                        .HasDatabaseName("ix_organization_memberships_user");
+
+                    b.HasIndex(new[] { "UserId" }, "ux_organization_memberships_one_active")
+                        .IsUnique()
+                        .HasDatabaseName("ux_organization_memberships_one_active")
+                        .HasFilter("\"is_active\" = TRUE");
 
                     b.ToTable("organization_memberships", (string)null);
                 });

@@ -1,0 +1,89 @@
+using Tenantry.Application.Common.Caching;
+
+namespace Tenantry.UnitTests.Application;
+
+public sealed class RefreshQueueTests
+{
+    [Fact]
+    public async Task Items_queued_while_a_batch_is_read_go_together_into_the_next_one()
+    {
+        var batches = new List<string[]>();
+        var firstStarted = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var done = new TaskCompletionSource();
+        var queue = new RefreshQueue<string>(async batch =>
+        {
+            lock (batches)
+            {
+                batches.Add([.. batch]);
+            }
+            if (batches.Count == 1)
+            {
+                firstStarted.SetResult();
+                await releaseFirst.Task;
+            }
+            else
+            {
+                done.SetResult();
+            }
+        }, e => Assert.Fail(e.ToString()));
+
+        queue.Enqueue("a");
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        foreach (var item in new[] { "b", "c", "d" })
+        {
+            queue.Enqueue(item);
+        }
+        releaseFirst.SetResult();
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([["a"], ["b", "c", "d"]], batches);
+    }
+
+    [Fact]
+    public async Task A_batch_is_at_most_the_given_size()
+    {
+        var sizes = new List<int>();
+        var all = new TaskCompletionSource();
+        var gate = new TaskCompletionSource();
+        var seen = 0;
+        var queue = new RefreshQueue<int>(async batch =>
+        {
+            await gate.Task;
+            lock (sizes)
+            {
+                sizes.Add(batch.Count);
+                if ((seen += batch.Count) == 7)
+                {
+                    all.SetResult();
+                }
+            }
+        }, e => Assert.Fail(e.ToString()), maxBatch: 3);
+
+        for (var i = 0; i < 7; i++)
+        {
+            queue.Enqueue(i);
+        }
+        gate.SetResult();
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.All(sizes, size => Assert.InRange(size, 1, 3));
+        Assert.Equal(7, sizes.Sum());
+    }
+
+    [Fact]
+    public async Task A_failed_batch_is_reported_and_later_items_are_still_refreshed()
+    {
+        var failure = new TaskCompletionSource<Exception>();
+        var refreshed = new TaskCompletionSource<string>();
+        var queue = new RefreshQueue<string>(batch => batch[0] == "bad"
+            ? throw new InvalidOperationException("database away")
+            : Task.Run(() => refreshed.SetResult(batch[0])), e => failure.SetResult(e));
+
+        queue.Enqueue("bad");
+        Assert.Equal("database away", (await failure.Task.WaitAsync(TimeSpan.FromSeconds(10))).Message);
+        queue.Enqueue("good");
+
+        Assert.Equal("good", await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
