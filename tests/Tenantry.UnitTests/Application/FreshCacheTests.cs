@@ -113,4 +113,38 @@ public sealed class FreshCacheTests
         Assert.Equal(2, value);
         Assert.False(again);
     }
+
+    [Fact]
+    public async Task A_batch_refresh_stores_what_it_read_and_drops_the_keys_that_are_gone()
+    {
+        var cache = Cache();
+        foreach (var key in new[] { "a", "gone", "b" })
+        {
+            cache.Set(key, 1, cache.BeginFill());
+        }
+
+        await cache.RefreshAsync(["a", "gone", "b"], _ => Task.FromResult<IReadOnlyDictionary<string, int>>(
+            new Dictionary<string, int> { ["a"] = 2, ["b"] = 3 }));
+
+        Assert.True(cache.TryGet("a", out var a));
+        Assert.True(cache.TryGet("b", out var b));
+        Assert.Equal((2, 3), (a, b));
+        Assert.False(cache.TryGet("gone", out _));
+    }
+
+    [Fact]
+    public async Task A_batch_refresh_that_raced_an_invalidation_keeps_nothing_it_read()
+    {
+        var cache = Cache();
+        cache.Set("a", 1, cache.BeginFill());
+
+        await cache.RefreshAsync(["a"], _ =>
+        {
+            // A write committed while the batch was being read.
+            cache.Invalidate("a");
+            return Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int> { ["a"] = 2 });
+        });
+
+        Assert.False(cache.TryGet("a", out _));
+    }
 }

@@ -69,30 +69,16 @@ public sealed partial class SessionStates
     }
 
     // Sessions in steady use, re-read together; one that no longer exists is dropped.
-    private async Task RefreshAsync(IReadOnlyList<string> sessionIds)
-    {
-        var fill = _cache.BeginFill();
-        var states = await _scopes.WithDbAsync(ctx => ctx.Sessions
-            .Where(s => sessionIds.Contains(s.Id))
+    private Task RefreshAsync(IReadOnlyList<string> sessionIds) =>
+        _cache.RefreshAsync([.. sessionIds.Distinct()], async ids => await _scopes.WithDbAsync(ctx => ctx.Sessions
+            .Where(s => ids.Contains(s.Id))
             .Join(ctx.Users, s => s.UserId, u => u.Id, (s, u) => new
             {
                 s.Id,
                 State = new SessionState(s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt,
                     u.MembershipsVersion, s.ClientIp, s.UserAgent),
             })
-            .ToDictionaryAsync(x => x.Id, x => x.State));
-        foreach (var sessionId in sessionIds)
-        {
-            if (states.TryGetValue(sessionId, out var state))
-            {
-                _cache.Set(sessionId, state, fill);
-            }
-            else
-            {
-                _cache.Invalidate(sessionId);
-            }
-        }
-    }
+            .ToDictionaryAsync(x => x.Id, x => x.State)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of cached sessions failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

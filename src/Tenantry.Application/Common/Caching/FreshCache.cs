@@ -63,6 +63,29 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
         }
     }
 
+    /// <summary>
+    /// Re-reads <paramref name="keys"/> together under the fill protocol (background refreshes, see
+    /// <see cref="RefreshQueue{TItem}"/>). A key missing from the answer no longer exists and is
+    /// dropped, after the others are stored: dropping it first would count as an invalidation
+    /// during their fill and discard them too.
+    /// </summary>
+    public async Task RefreshAsync(IReadOnlyCollection<TKey> keys, Func<IReadOnlyCollection<TKey>, Task<IReadOnlyDictionary<TKey, TValue>>> read)
+    {
+        var fill = BeginFill();
+        var values = await read(keys);
+        foreach (var key in keys)
+        {
+            if (values.TryGetValue(key, out var value))
+            {
+                Set(key, value, fill);
+            }
+        }
+        foreach (var key in keys.Where(key => !values.ContainsKey(key)))
+        {
+            Invalidate(key);
+        }
+    }
+
     public void Invalidate(TKey key)
     {
         Interlocked.Increment(ref _generation);

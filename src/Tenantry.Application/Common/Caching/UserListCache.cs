@@ -59,16 +59,20 @@ public sealed partial class UserListCache<TValue> where TValue : class
         return (fresh.Value, true);
     }
 
-    private async Task RefreshAsync(IReadOnlyList<(string UserId, long Version)> due)
+    private Task RefreshAsync(IReadOnlyList<(string UserId, long Version)> due)
     {
-        var fill = _cache.BeginFill();
-        var values = await _scopes.WithDbAsync(ctx => _readMany(ctx, [.. due.Select(d => d.UserId).Distinct()]));
+        // A value read now is at least as new as the version it is kept under; a newer version
+        // seen with the session makes it miss anyway. (A user queued twice keeps the later version.)
+        var versions = new Dictionary<string, long>();
         foreach (var (userId, version) in due)
         {
-            // A value read now is at least as new as the version it is kept under; a newer
-            // version seen with the session makes it miss anyway.
-            _cache.Set(userId, new Entry(version, values[userId]), fill);
+            versions[userId] = version;
         }
+        return _cache.RefreshAsync(versions.Keys, async userIds =>
+        {
+            var values = await _scopes.WithDbAsync(ctx => _readMany(ctx, [.. userIds]));
+            return userIds.ToDictionary(userId => userId, userId => new Entry(versions[userId], values[userId]));
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of cached membership lists failed")]
