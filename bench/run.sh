@@ -25,6 +25,8 @@
 #   --threads N         wrk threads                                   [2]
 #   --label TEXT        tag for this run in the results file          [default]
 #   --server-arg ARG    extra server setting, repeatable, e.g. --server-arg --Tenantry:Cache:MaxStaleness=00:00:00
+#   --server-env K=V    extra environment variable for the server only (not the ceiling), repeatable,
+#                       e.g. --server-env DOTNET_GCgen0size=0x4000000
 #   --no-build          use the existing Release build
 #   --profile S         also take an S-second dotnet-trace CPU sample of the server during the first
 #                       endpoint's measured run (installs the dotnet-trace tool when missing) and print
@@ -64,6 +66,7 @@ LABEL="default"
 BUILD=1
 PROFILE=0
 SERVER_ARGS=()
+SERVER_ENV=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
 PORTAL="bench-portal"
 # Tokens outlive the whole run (default access-token lifetime is 10 minutes); seeder and server both get it.
@@ -81,6 +84,7 @@ while [[ $# -gt 0 ]]; do
         --threads) THREADS="$2"; shift 2 ;;
         --label) LABEL="$2"; shift 2 ;;
         --server-arg) SERVER_ARGS+=("$2"); shift 2 ;;
+        --server-env) SERVER_ENV+=("$2"); shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --profile) PROFILE="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -250,7 +254,7 @@ prepare_dataset() {
 start_server() {
     local port=$1
     shift
-    ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$port" \
+    env "${SERVER_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$port" \
         --Tenantry:PortalAccessCodes:0 "$PORTAL" --Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" \
         --Tenantry:Wacht:RequestsPerMinutePerIp 100000000 \
         --Logging:LogLevel:Default Warning "$@" >"$RUN_DIR/server-$port.log" 2>&1 &
@@ -334,7 +338,7 @@ mkdir -p "$RUN_DIR" "$DATA"
 TSV="$RUN_DIR/results.tsv"
 {
     echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-    echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per run) server-args=${SERVER_ARGS[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per run) server-args=${SERVER_ARGS[*]:-none} server-env=${SERVER_ENV[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
     printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\tceiling_rps\tceiling_p99_ms\tratio\n'
 } >"$TSV"
 

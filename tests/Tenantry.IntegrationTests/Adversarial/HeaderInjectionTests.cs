@@ -98,6 +98,13 @@ public sealed class HeaderInjectionTests(TenantryApp app) : IClassFixture<Tenant
     }
 
     [Fact]
+    public async Task An_oversized_request_line_is_414_never_500()
+    {
+        var (status, _) = await SendRawAsync(Head($"PATCH /web/v1/{new string('a', 3000)}/{new string('a', 3000)}/{new string('a', 3000)} HTTP/1.1"));
+        Assert.Equal(414, status);
+    }
+
+    [Fact]
     public async Task Many_headers_are_431_never_500()
     {
         var headers = Enumerable.Range(0, 1000).Select(i => $"X-Filler-{i}: {new string('b', 40)}").ToArray();

@@ -133,6 +133,9 @@ public sealed class SdkFlowTests(WachtApp app) : IClassFixture<WachtApp>
         brokenMultipart.Headers.ContentType = new("multipart/form-data") { Parameters = { new("boundary", "b") } };
         (await wacht.SendAsync(HttpMethod.Post, "/session/switch-workspace", me.SessionCookie, brokenMultipart)).AssertError(HttpStatusCode.BadRequest);
         var tooLarge = new StringContent("{\"workspace_id\":\"" + new string('x', 1024 * 1024 + 10) + "\"}", Encoding.UTF8, "application/json");
-        (await wacht.SendAsync(HttpMethod.Post, "/session/switch-workspace", me.SessionCookie, tooLarge)).AssertError(HttpStatusCode.RequestEntityTooLarge);
+        // Expect: 100-continue, as a client sending a large body should: the server refuses it on its
+        // length and closes the connection, which without it can break the upload before the answer is read.
+        (await wacht.SendAsync(HttpMethod.Post, "/session/switch-workspace", me.SessionCookie, tooLarge, configure: r => r.Headers.ExpectContinue = true))
+            .AssertError(HttpStatusCode.RequestEntityTooLarge);
     }
 }

@@ -108,6 +108,22 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
     }
 
     [Fact]
+    public async Task The_kept_rendering_follows_the_client_ip_and_the_language()
+    {
+        var (owner, workspaceId, _) = await CachedOwnerAsync();
+        (await _system.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } }, owner.AccessToken)).AssertOk("1.3.0");
+
+        // Back and forth, so that a rendering kept for one request would be replayed to the next.
+        foreach (var (clientIp, language) in new[] { ("198.51.100.7", "ja"), ("203.0.113.9", "ja"), ("198.51.100.7", "ja"), ("198.51.100.7", "vi"), ("198.51.100.7", "ja") })
+        {
+            var restriction = Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner, clientIp: clientIp, language: language)).GetProperty("eligibility_restriction");
+            var outside = clientIp == "198.51.100.7";
+            Assert.Equal(outside ? "ip_not_allowed" : "none", restriction.GetProperty("type").GetString());
+            Assert.Equal(outside ? Catalog.Text(language, "Eligibility.IpNotAllowed") : null, restriction.GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Leaving_and_joining_show_on_the_next_request_in_both_dialects()
     {
         var (owner, _, _) = await CachedOwnerAsync();

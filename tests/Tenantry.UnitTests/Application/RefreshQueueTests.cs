@@ -41,6 +41,28 @@ public sealed class RefreshQueueTests
     }
 
     [Fact]
+    public async Task Items_falling_due_one_after_another_are_gathered_into_one_batch()
+    {
+        var batches = new List<string[]>();
+        var done = new TaskCompletionSource();
+        var queue = new RefreshQueue<string>(batch =>
+        {
+            batches.Add([.. batch]);
+            done.TrySetResult();
+            return Task.CompletedTask;
+        }, e => Assert.Fail(e.ToString()), gathering: TimeSpan.FromSeconds(3));
+
+        // Without the gathering wait, "a" would be read alone long before "b" and "c" arrive.
+        queue.Enqueue("a");
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        queue.Enqueue("b");
+        queue.Enqueue("c");
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([["a", "b", "c"]], batches);
+    }
+
+    [Fact]
     public async Task A_batch_is_at_most_the_given_size()
     {
         var sizes = new List<int>();

@@ -44,7 +44,7 @@ public sealed partial class SessionStates
     {
         _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock, () => changes.IsCoherent);
         _scopes = scopes;
-        _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e));
+        _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e), options.Value.RefreshGathering);
         changes.Committed += Forget;
     }
 

@@ -12,6 +12,12 @@ public sealed class CacheOptions
     /// </summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long background refreshes gather due entries into one query (<see cref="RefreshQueue{TItem}"/>):
+    /// a tenth of <see cref="MaxStaleness"/>, at most 250 ms. A refresh starts at half the bound, so it is never late.
+    /// </summary>
+    public TimeSpan RefreshGathering => TimeSpan.FromTicks(Math.Min(MaxStaleness.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks));
+
     /// <summary>Most sessions kept; past this the cache starts over (memory bound, not a tuning knob).</summary>
     public int MaxSessions { get; set; } = 200_000;
 

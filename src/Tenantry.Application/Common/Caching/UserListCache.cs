@@ -33,7 +33,7 @@ public sealed partial class UserListCache<TValue> where TValue : class
         _cache = new(options.MaxStaleness, options.MaxLists, clock, () => changes.IsCoherent);
         _scopes = scopes;
         _readMany = readMany;
-        _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e));
+        _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e), options.RefreshGathering);
         _showsDetails = showsDetails;
         changes.Committed += Forget;
     }

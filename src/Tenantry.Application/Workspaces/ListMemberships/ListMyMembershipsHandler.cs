@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Common;
+using Tenantry.Application.Common.Caching;
 using Tenantry.Application.Organizations;
 using Tenantry.Application.Workspaces.Access;
+using Tenantry.Application.Workspaces.Memberships;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Memberships;
@@ -46,23 +48,23 @@ public sealed record MembershipDetail(
 
 /// <summary>
 /// The caller's memberships in full (Wacht <c>/me/workspace-memberships</c>), optionally of one
-/// organization. Read in five queries whatever the number of memberships (memberships with
-/// workspace and role, the caller's organization memberships, workspace segments,
-/// organizations, their segments) and kept in <see cref="MyMembershipsCache"/>; what this
-/// request may enter is decided per request, with <see cref="Domain.Policies.Eligibility.Decide"/>
+/// organization. Read in seven queries whatever the number of memberships (memberships, their
+/// workspaces and roles (<see cref="MembershipsOfUsers"/>), the caller's organization memberships,
+/// workspace segments, organizations, their segments) and kept in <see cref="MyMembershipsCache"/>, with the
+/// renderings of the list; what this request may enter is decided per request, with <see cref="Domain.Policies.Eligibility.Decide"/>
 /// like the SYSTEM list (<see cref="ListMine.ListMyWorkspacesHandler"/>, which keeps its own lean query).
 /// </summary>
 public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMembershipsCache cache)
 {
-    public async Task<IReadOnlyList<MembershipDetail>> HandleAsync(Caller caller, string? organizationId, CancellationToken cancellationToken)
+    public async Task<RenderableList<MembershipDetail>> HandleAsync(Caller caller, string? organizationId, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(organizationId) && !EntityId.LooksValid(organizationId, EntityId.Institution))
         {
-            return [];
+            return new RenderableList<MembershipDetail>(() => [], caller, renderings: null);
         }
-        var snapshot = await cache.GetAsync(caller, () => LoadAsync(services.GetRequiredService<TenantryDbContext>(), caller.UserId, cancellationToken));
+        var (snapshot, renderings) = await cache.GetAsync(caller, () => LoadAsync(services.GetRequiredService<TenantryDbContext>(), caller.UserId, cancellationToken));
         var filter = string.IsNullOrEmpty(organizationId) ? null : organizationId;
-        return snapshot.Memberships
+        return new RenderableList<MembershipDetail>(() => [.. snapshot.Memberships
             .Where(m => filter is null || m.InstitutionId == filter)
             .Select(m =>
             {
@@ -71,8 +73,7 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
                     m.WorkspaceStatus, m.Status, m.Workspace.Policy, organization.IpAllowlist, organization.EnforceMfa, caller.ClientIp, caller.MfaVerified));
                 return new MembershipDetail(
                     m.Id, m.UserId, m.Workspace, organization, [m.Role], m.Role.Permissions, eligibility, m.CreatedAt, m.UpdatedAt);
-            })
-            .ToList();
+            })], caller, renderings);
     }
 
     /// <summary>Everything about the user's memberships but this request's eligibility, straight from the database.</summary>
@@ -80,21 +81,13 @@ public sealed class ListMyMembershipsHandler(IServiceProvider services, MyMember
         (await LoadManyAsync(db, [userId], cancellationToken))[userId];
 
     /// <summary>
-    /// <see cref="LoadAsync"/> for several users at once, in the same five queries (background
+    /// <see cref="LoadAsync"/> for several users at once, in the same seven queries (background
     /// refreshes of the cache); every user asked for is in the answer.
     /// </summary>
     internal static async Task<IReadOnlyDictionary<string, MembershipSnapshot>> LoadManyAsync(
         TenantryDbContext db, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
-        var rows = await (
-                from m in db.WorkspaceMemberships
-                where userIds.Contains(m.UserId)
-                join w in db.Workspaces on m.WorkspaceId equals w.Id
-                join r in db.WorkspaceRoles on m.RoleId equals r.Id
-                orderby m.UserId, m.CreatedAt, m.Id
-                select new { Membership = m, Workspace = w, Role = r })
-            .AsNoTracking()
-            .ToListAsync(cancellationToken);
+        var rows = await MembershipsOfUsers.LoadAsync(db, userIds, cancellationToken);
         var organizationMemberships = (await db.OrganizationMemberships.AsNoTracking().Where(o => userIds.Contains(o.UserId)).ToListAsync(cancellationToken))
             .ToLookup(o => o.UserId);
 
@@ -146,6 +139,12 @@ internal sealed record MembershipParts(
     string Id, string UserId, string InstitutionId, WorkspaceSummary Workspace, WorkspaceStatus WorkspaceStatus,
     RoleSummary Role, MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt);
 
-/// <summary>What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are active (the Wacht session view).</summary>
+/// <summary>
+/// What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are
+/// active (the Wacht session view), with the renderings of the list made from them.
+/// </summary>
 internal sealed record MembershipSnapshot(
-    MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations, ActiveMemberships Active);
+    MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations, ActiveMemberships Active)
+{
+    public KeptRenderings Renderings { get; } = new();
+}

@@ -13,7 +13,8 @@ namespace Tenantry.Application.Workspaces.ListMemberships;
 /// Each user's memberships in full, and which are active (<see cref="UserListCache{TValue}"/>):
 /// what Wacht's membership list and the session view sent with every Wacht answer are built
 /// from. The full view also shows member counts, timestamps and segments, so changes to those
-/// drop every entry as well.
+/// drop every entry as well. Renderings of the list are kept with each snapshot
+/// (<see cref="RenderableList{TItem}.Rendered{T}"/>) and go with it.
 /// </summary>
 public sealed class MyMembershipsCache(
     DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyMembershipsCache> logger)
@@ -21,10 +22,14 @@ public sealed class MyMembershipsCache(
     private readonly UserListCache<MembershipSnapshot> _cache = new(changes, options.Value, clock, scopes, logger,
         (db, userIds) => ListMyMembershipsHandler.LoadManyAsync(db, userIds, CancellationToken.None), showsDetails: true);
 
-    internal async Task<MembershipSnapshot> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load) =>
-        (await _cache.GetAsync(caller, load)).Value;
+    /// <summary>The caller's snapshot, and the renderings kept with it (null when it is not cached).</summary>
+    internal async Task<(MembershipSnapshot Snapshot, KeptRenderings? Renderings)> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load)
+    {
+        var (snapshot, kept) = await _cache.GetAsync(caller, load);
+        return (snapshot, kept ? snapshot.Renderings : null);
+    }
 
     /// <summary>The caller's active organization and workspace memberships.</summary>
     public async Task<ActiveMemberships> ActiveAsync(Caller caller, Func<TenantryDbContext> db, CancellationToken cancellationToken) =>
-        (await GetAsync(caller, () => ListMyMembershipsHandler.LoadAsync(db(), caller.UserId, cancellationToken))).Active;
+        (await GetAsync(caller, () => ListMyMembershipsHandler.LoadAsync(db(), caller.UserId, cancellationToken))).Snapshot.Active;
 }

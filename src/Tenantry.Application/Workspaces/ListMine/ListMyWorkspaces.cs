@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Common;
+using Tenantry.Application.Common.Caching;
+using Tenantry.Application.Workspaces.Memberships;
 using Tenantry.Data;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Policies;
@@ -46,10 +48,10 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
                 w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
                 r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt));
 
-    public async Task<MyWorkspaceList> HandleAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<RenderableList<MyWorkspace>> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
         var (rows, renderings) = await cache.GetAsync(caller, () => LoadRowsAsync(Database(), caller.UserId, workspaceId: null, cancellationToken));
-        return new MyWorkspaceList(rows, caller, renderings);
+        return new RenderableList<MyWorkspace>(() => Array.ConvertAll(rows, row => ToItem(row, caller)), caller, renderings);
     }
 
     /// <summary>One item of the caller's list (after a change to it), or null when they are not a member. Always read fresh.</summary>
@@ -70,25 +72,30 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
         return [.. rows];
     }
 
-    /// <summary>Several users' rows at once (background refreshes of the cache); every user asked for is in the answer.</summary>
+    /// <summary>Several users' rows at once (background refreshes of the cache, <see cref="MembershipsOfUsers"/>); every user asked for is in the answer.</summary>
     internal static async Task<IReadOnlyDictionary<string, MyWorkspaceRow[]>> LoadRowsOfUsersAsync(
         TenantryDbContext db, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
-        var rows = await (
-                from m in db.WorkspaceMemberships
-                where userIds.Contains(m.UserId)
-                join w in db.Workspaces on m.WorkspaceId equals w.Id
-                join r in db.WorkspaceRoles on m.RoleId equals r.Id
-                join i in db.Institutions on w.InstitutionId equals i.Id
-                orderby m.UserId, m.CreatedAt, m.Id
-                select new
+        var memberships = await MembershipsOfUsers.LoadAsync(db, userIds, cancellationToken);
+        var institutionIds = memberships.Select(x => x.Workspace.InstitutionId).Distinct().ToList();
+        var institutions = await db.Institutions.AsNoTracking()
+            .Where(i => institutionIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.EnforceMfa, i.IpAllowlist })
+            .ToDictionaryAsync(i => i.Id, cancellationToken);
+        var rows = memberships
+            .Where(x => institutions.ContainsKey(x.Workspace.InstitutionId))
+            .Select(x =>
+            {
+                var (m, w, r) = (x.Membership, x.Workspace, x.Role);
+                var institution = institutions[w.InstitutionId];
+                return new
                 {
                     m.UserId,
                     Row = new MyWorkspaceRow(
-                        w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
+                        w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, institution.EnforceMfa, institution.IpAllowlist,
                         r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt),
-                })
-            .ToListAsync(cancellationToken);
+                };
+            });
         var byUser = rows.GroupBy(x => x.UserId).ToDictionary(g => g.Key, g => g.Select(x => x.Row).ToArray());
         return userIds.Distinct().ToDictionary(id => id, id => byUser.TryGetValue(id, out var own) ? own : []);
     }
@@ -96,7 +103,7 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
     // The request's pooled context is leased only when the cache misses.
     private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 
-    internal static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
+    private static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
     {
         var eligibility = Eligibility.Decide(new EligibilityFacts(
             row.WorkspaceStatus, row.MembershipStatus, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,

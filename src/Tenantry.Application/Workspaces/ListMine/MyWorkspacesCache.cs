@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +9,7 @@ namespace Tenantry.Application.Workspaces.ListMine;
 
 /// <summary>
 /// The rows of each user's workspace list (<see cref="UserListCache{TValue}"/>), with the
-/// renderings dialects keep of them (<see cref="MyWorkspaceList.Rendered{T}"/>), which go when the rows go.
+/// renderings dialects keep of them (<see cref="RenderableList{TItem}.Rendered{T}"/>), which go when the rows go.
 /// </summary>
 public sealed class MyWorkspacesCache(
     DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyWorkspacesCache> logger)
@@ -21,7 +20,7 @@ public sealed class MyWorkspacesCache(
         showsDetails: false);
 
     /// <summary>The caller's rows, and the renderings kept with them (null when they are not cached).</summary>
-    internal async Task<(MyWorkspaceRow[] Rows, ConcurrentDictionary<RenderKey, object>? Renderings)> GetAsync(
+    internal async Task<(MyWorkspaceRow[] Rows, KeptRenderings? Renderings)> GetAsync(
         Caller caller, Func<Task<MyWorkspaceRow[]>> load)
     {
         var (entry, kept) = await _cache.GetAsync(caller, async () => new Entry(await load()));
@@ -30,6 +29,6 @@ public sealed class MyWorkspacesCache(
 
     private sealed record Entry(MyWorkspaceRow[] Rows)
     {
-        public ConcurrentDictionary<RenderKey, object> Renderings { get; } = new();
+        public KeptRenderings Renderings { get; } = new();
     }
 }

@@ -12,10 +12,24 @@ namespace Tenantry.Server.Dialects.WachtApi;
 /// </summary>
 public static class WachtResults
 {
-    public static IResult Ok<T>(T data) => new WachtOkResult<T>(data, session: null);
+    public static IResult Ok<T>(T data) => new WachtOkResult(writer => WachtOkResult.Write(writer, data), session: null);
 
     /// <summary>An answer whose session block is already known (the session endpoints answer with it).</summary>
-    public static IResult Ok<T>(T data, WachtSession session) => new WachtOkResult<T>(data, session);
+    public static IResult Ok<T>(T data, WachtSession session) => new WachtOkResult(writer => WachtOkResult.Write(writer, data), session);
+
+    /// <summary>A success whose <c>data</c> was serialized earlier (<see cref="Serialize{T}"/>), for answers kept and replayed.</summary>
+    public static IResult OkJson(byte[] data) => new WachtOkResult(writer => writer.WriteRawValue(data, skipInputValidation: true), session: null);
+
+    /// <summary><paramref name="data"/> as an answer's <c>data</c> would write it.</summary>
+    public static byte[] Serialize<T>(T data)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
+        using (var writer = new Utf8JsonWriter(buffer, WachtOkResult.WriterOptions))
+        {
+            WachtOkResult.Write(writer, data);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public static IResult Error(DomainError error) => WachtErrors.Describe(error);
 
@@ -45,9 +59,9 @@ public static class WachtResults
     }
 }
 
-internal sealed class WachtOkResult<T>(T? data, WachtSession? session) : IResult
+internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSession? session) : IResult
 {
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -56,13 +70,13 @@ internal sealed class WachtOkResult<T>(T? data, WachtSession? session) : IResult
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter, s_writerOptions))
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("status", StatusCodes.Status200OK);
             writer.WriteString("message", string.Empty);
             writer.WritePropertyName("data");
-            Write(writer, data, WachtJsonContext.TypeInfo<T>());
+            writeData(writer);
             writer.WritePropertyName("session");
             JsonSerializer.Serialize(writer, block, WachtJsonContext.Default.WachtSession);
             writer.WriteStartArray("errors");
@@ -72,14 +86,14 @@ internal sealed class WachtOkResult<T>(T? data, WachtSession? session) : IResult
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 
-    private static void Write(Utf8JsonWriter writer, T? value, JsonTypeInfo<T> type)
+    internal static void Write<T>(Utf8JsonWriter writer, T? value)
     {
         if (value is null)
         {
             writer.WriteNullValue();
             return;
         }
-        JsonSerializer.Serialize(writer, value, type);
+        JsonSerializer.Serialize(writer, value, WachtJsonContext.TypeInfo<T>());
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -18,9 +19,14 @@ internal static class WachtMembershipEndpoints
     {
         wacht.MapGet("/me/workspace-memberships", async ([FromQuery(Name = "org_id")] string? organizationId, ListMyMembershipsHandler handler, HttpContext http, CancellationToken ct) =>
             {
-                var context = WireContext(http);
-                var items = await handler.HandleAsync(http.Caller(), organizationId, ct);
-                return WachtResults.Ok(items.Select(m => WachtWorkspaceMembership.From(m, context)).ToList());
+                var memberships = await handler.HandleAsync(http.Caller(), organizationId, ct);
+                // The serialized items are kept with the cached memberships for the next request with the same facts, language and filter.
+                var data = memberships.Rendered($"wacht:{CultureInfo.CurrentUICulture.Name}:{organizationId}", list =>
+                {
+                    var context = WireContext(http);
+                    return WachtResults.Serialize(list.Select(m => WachtWorkspaceMembership.From(m, context)).ToList());
+                });
+                return WachtResults.OkJson(data);
             })
             .WithSummary("The caller's workspace memberships, optionally of one organization (org_id)")
             .Produces<WachtEnvelopeDoc<List<WachtWorkspaceMembership>>>();
