@@ -60,6 +60,28 @@ public sealed class MfaTests(MfaApp app) : IClassFixture<MfaApp>
     }
 
     [Fact]
+    public async Task Concurrent_enrolments_of_one_user_all_answer_and_the_last_secret_stored_is_the_one_that_confirms()
+    {
+        var user = await _api.SignUpAsync();
+
+        // All at once: they race to create the user's one authenticator row.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _api.PostAsync(MfaApi.Enroll, token: user.AccessToken)));
+
+        var secrets = answers.Select(a => a.AssertOk().GetProperty("secret").GetString()!).ToList();
+        Assert.Equal(8, secrets.Distinct().Count());
+        var confirmed = 0;
+        foreach (var secret in secrets)
+        {
+            var code = new TestAuthenticator(OtpNet.Base32Encoding.ToBytes(secret), []).CodeAt(Now);
+            if ((await _api.PostAsync(MfaApi.Confirm, new { code }, user.AccessToken)).Status == HttpStatusCode.OK)
+            {
+                confirmed++;
+            }
+        }
+        Assert.Equal(1, confirmed);
+    }
+
+    [Fact]
     public async Task Confirm_needs_a_right_code_and_hands_out_hashed_one_time_recovery_codes()
     {
         var user = await _api.SignUpAsync();

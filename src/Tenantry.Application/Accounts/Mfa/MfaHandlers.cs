@@ -5,6 +5,7 @@ using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Common;
 using Tenantry.Application.Security;
 using Tenantry.Data;
+using Tenantry.Data.Providers;
 using Tenantry.Domain.Accounts;
 using Tenantry.Domain.Common;
 
@@ -25,33 +26,55 @@ public sealed class ConfirmTotpValidator : AbstractValidator<ConfirmTotpCommand>
     public ConfirmTotpValidator() => RuleFor(c => c.Code).Required().MaxChars(MfaProofValidator.MaxCodeLength);
 }
 
-/// <summary>Starts (or restarts) TOTP enrolment: a new secret, pending until confirmed with a code.</summary>
+/// <summary>
+/// Starts (or restarts) TOTP enrolment: a new secret, pending until confirmed with a code.
+/// Concurrent enrolments of one user end like consecutive ones: the last secret stored is the
+/// one that can be confirmed.
+/// </summary>
 public sealed class EnrolTotpHandler(TenantryDbContext db, SecretsAtRest secrets, IOptions<AuthOptions> options, TimeProvider clock)
 {
     public async Task<Result<TotpEnrolment>> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
         var user = await db.Users.AsNoTracking().FirstAsync(u => u.Id == caller.UserId, cancellationToken);
-        var existing = await db.TotpAuthenticators.FirstOrDefaultAsync(t => t.UserId == caller.UserId, cancellationToken);
+        var secret = TotpCodes.NewSecret();
+        var protectedSecret = secrets.Protect(SecretKind.TotpSecret, secret);
+        var stored = await StoreAsync(caller.UserId, protectedSecret, cancellationToken);
+        if (!stored.IsSuccess)
+        {
+            return stored.Error;
+        }
+        var issuer = options.Value.TotpIssuer;
+        var uri = TotpCodes.Uri(issuer, user.Email, secret);
+        return new TotpEnrolment(TotpCodes.Base32(secret), uri, TotpCodes.QrCodeDataUri(uri), issuer, user.Email);
+    }
+
+    private async Task<Result> StoreAsync(string userId, string protectedSecret, CancellationToken cancellationToken)
+    {
+        var existing = await db.TotpAuthenticators.FirstOrDefaultAsync(t => t.UserId == userId, cancellationToken);
         if (existing is { IsConfirmed: true })
         {
             return new MfaAlreadyEnabled();
         }
         var now = clock.GetUtcNow();
-        var secret = TotpCodes.NewSecret();
-        var protectedSecret = secrets.Protect(SecretKind.TotpSecret, secret);
-        if (existing is null)
-        {
-            db.TotpAuthenticators.Add(TotpAuthenticator.Enrol(caller.UserId, protectedSecret, now));
-        }
-        else
+        if (existing is not null)
         {
             existing.Replace(protectedSecret, now);
+            await db.SaveChangesAsync(cancellationToken);
+            return Result.Success;
         }
-        await db.SaveChangesAsync(cancellationToken);
-
-        var issuer = options.Value.TotpIssuer;
-        var uri = TotpCodes.Uri(issuer, user.Email, secret);
-        return new TotpEnrolment(TotpCodes.Base32(secret), uri, TotpCodes.QrCodeDataUri(uri), issuer, user.Email);
+        var enrolment = TotpAuthenticator.Enrol(userId, protectedSecret, now);
+        db.TotpAuthenticators.Add(enrolment);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return Result.Success;
+        }
+        catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e, UniqueKeys.TotpAuthenticator))
+        {
+            // Another request of this user enrolled at the same moment: restart over its row, as a later request would.
+            db.Entry(enrolment).State = EntityState.Detached;
+            return await StoreAsync(userId, protectedSecret, cancellationToken);
+        }
     }
 }
 
