@@ -28,6 +28,14 @@ public static class WorkspaceLocks
             .ExecuteUpdateAsync(i => i.SetProperty(x => x.MemberCount, x => x.MemberCount), cancellationToken) == 1;
 
     /// <summary>
+    /// For confirming a user's pending TOTP enrolment ("confirmed once, one set of recovery
+    /// codes"). A no-op write on the enrolment's row; false when the user has none.
+    /// </summary>
+    public static async Task<bool> LockTotpAuthenticatorAsync(this TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.TotpAuthenticators.Where(t => t.UserId == userId)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.UpdatedAt, x => x.UpdatedAt), cancellationToken) == 1;
+
+    /// <summary>
     /// For changes to one user's memberships and default workspace ("one default"). The bump is
     /// also the version that caches of the user's list compare against, and this replica's
     /// caches drop the user's entries once the transaction commits.

@@ -82,6 +82,22 @@ public sealed class MfaTests(MfaApp app) : IClassFixture<MfaApp>
     }
 
     [Fact]
+    public async Task Concurrent_confirms_with_the_right_code_confirm_once_with_one_set_of_recovery_codes()
+    {
+        var user = await _api.SignUpAsync();
+        var secret = (await _api.PostAsync(MfaApi.Enroll, token: user.AccessToken)).AssertOk().GetProperty("secret").GetString()!;
+        var code = new TestAuthenticator(OtpNet.Base32Encoding.ToBytes(secret), []).CodeAt(Now);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _api.PostAsync(MfaApi.Confirm, new { code }, user.AccessToken)));
+
+        var confirmed = Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a => a.AssertEnvelope(HttpStatusCode.Conflict, "AUTH.MFA_ALREADY_ENABLED"));
+        var handedOut = confirmed.AssertOk().GetProperty("recoveryCodes").EnumerateArray().Select(c => Tenantry.Application.Accounts.Mfa.RecoveryCodes.Hash(c.GetString()!)).ToHashSet();
+        var stored = await app.WithDbAsync(db => db.RecoveryCodes.Where(c => c.UserId == user.UserId).Select(c => c.CodeHash).ToListAsync());
+        Assert.Equal(handedOut.Order(), stored.Order());
+    }
+
+    [Fact]
     public async Task Confirm_needs_a_right_code_and_hands_out_hashed_one_time_recovery_codes()
     {
         var user = await _api.SignUpAsync();

@@ -81,6 +81,7 @@ public sealed class EnrolTotpHandler(TenantryDbContext db, SecretsAtRest secrets
 /// <summary>
 /// Activates a pending enrolment with its first code and issues the recovery codes (shown
 /// once). The caller's session has just proved the second factor, so it becomes MFA-verified.
+/// Concurrent confirms of one enrolment: the first confirms, the others answer that MFA is on.
 /// </summary>
 public sealed class ConfirmTotpHandler(TenantryDbContext db, IValidator<ConfirmTotpCommand> validator, SecondFactor secondFactor, TimeProvider clock)
 {
@@ -90,16 +91,26 @@ public sealed class ConfirmTotpHandler(TenantryDbContext db, IValidator<ConfirmT
         {
             return invalid;
         }
-        var pending = await db.TotpAuthenticators.FirstOrDefaultAsync(t => t.UserId == caller.UserId, cancellationToken);
-        if (pending is null)
+        // One confirm at a time per user: a concurrent one waits for the row lock, then finds the
+        // enrolment confirmed. Committed whatever the outcome, so that a wrong code still counts.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await ConfirmLockedAsync(command.Code!, caller, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private async Task<Result<IReadOnlyList<string>>> ConfirmLockedAsync(string code, Caller caller, CancellationToken cancellationToken)
+    {
+        if (!await db.LockTotpAuthenticatorAsync(caller.UserId, cancellationToken))
         {
             return new MfaNotEnabled();
         }
+        var pending = await db.TotpAuthenticators.FirstAsync(t => t.UserId == caller.UserId, cancellationToken);
         if (pending.IsConfirmed)
         {
             return new MfaAlreadyEnabled();
         }
-        var verified = await secondFactor.ConfirmAsync(pending, command.Code!, cancellationToken);
+        var verified = await secondFactor.ConfirmAsync(pending, code, cancellationToken);
         if (!verified.IsSuccess)
         {
             return verified.Error;
