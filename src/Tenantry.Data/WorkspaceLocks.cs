@@ -28,8 +28,9 @@ public static class WorkspaceLocks
             .ExecuteUpdateAsync(i => i.SetProperty(x => x.MemberCount, x => x.MemberCount), cancellationToken) == 1;
 
     /// <summary>
-    /// For confirming a user's pending TOTP enrolment ("confirmed once, one set of recovery
-    /// codes"). A no-op write on the enrolment's row; false when the user has none.
+    /// For confirming or restarting a user's pending TOTP enrolment ("confirmed once, one set of
+    /// recovery codes, a confirmed secret is never replaced"). A no-op write on the enrolment's
+    /// row; false when the user has none.
     /// </summary>
     public static async Task<bool> LockTotpAuthenticatorAsync(this TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
         await db.TotpAuthenticators.Where(t => t.UserId == userId)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Tenantry.Data;
 using Tenantry.IntegrationTests.Infrastructure;
 
 namespace Tenantry.IntegrationTests.Security;
@@ -95,6 +96,31 @@ public sealed class MfaTests(MfaApp app) : IClassFixture<MfaApp>
         var handedOut = confirmed.AssertOk().GetProperty("recoveryCodes").EnumerateArray().Select(c => Tenantry.Application.Accounts.Mfa.RecoveryCodes.Hash(c.GetString()!)).ToHashSet();
         var stored = await app.WithDbAsync(db => db.RecoveryCodes.Where(c => c.UserId == user.UserId).Select(c => c.CodeHash).ToListAsync());
         Assert.Equal(handedOut.Order(), stored.Order());
+    }
+
+    [Fact]
+    public async Task An_enrolment_that_waited_on_a_confirm_in_flight_finds_it_confirmed()
+    {
+        var user = await _api.SignUpAsync();
+        (await _api.PostAsync(MfaApi.Enroll, token: user.AccessToken)).AssertOk();
+
+        // A confirm in flight, held open here: it has locked the enrolment row and is about to confirm it.
+        ApiResponse? restarted = null;
+        await app.WithDbAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Assert.True(await db.LockTotpAuthenticatorAsync(user.UserId, CancellationToken.None));
+            var enrol = _api.PostAsync(MfaApi.Enroll, token: user.AccessToken);
+            // Long enough for the enrolment to read the row (still pending) and reach its write.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var now = Now.UtcDateTime;
+            await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).ExecuteUpdateAsync(t => t.SetProperty(x => x.ConfirmedAt, now));
+            await transaction.CommitAsync();
+            restarted = await enrol;
+        });
+
+        // Without the lock the enrolment would have written a new secret over the confirmed one.
+        restarted!.AssertEnvelope(HttpStatusCode.Conflict, "AUTH.MFA_ALREADY_ENABLED");
     }
 
     [Fact]

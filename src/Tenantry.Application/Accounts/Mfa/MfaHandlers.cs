@@ -29,7 +29,7 @@ public sealed class ConfirmTotpValidator : AbstractValidator<ConfirmTotpCommand>
 /// <summary>
 /// Starts (or restarts) TOTP enrolment: a new secret, pending until confirmed with a code.
 /// Concurrent enrolments of one user end like consecutive ones: the last secret stored is the
-/// one that can be confirmed.
+/// one that can be confirmed; an enrolment racing a confirm never replaces a confirmed secret.
 /// </summary>
 public sealed class EnrolTotpHandler(TenantryDbContext db, SecretsAtRest secrets, IOptions<AuthOptions> options, TimeProvider clock)
 {
@@ -50,17 +50,22 @@ public sealed class EnrolTotpHandler(TenantryDbContext db, SecretsAtRest secrets
 
     private async Task<Result> StoreAsync(string userId, string protectedSecret, CancellationToken cancellationToken)
     {
-        var existing = await db.TotpAuthenticators.FirstOrDefaultAsync(t => t.UserId == userId, cancellationToken);
-        if (existing is { IsConfirmed: true })
-        {
-            return new MfaAlreadyEnabled();
-        }
         var now = clock.GetUtcNow();
-        if (existing is not null)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            existing.Replace(protectedSecret, now);
-            await db.SaveChangesAsync(cancellationToken);
-            return Result.Success;
+            // Under the row lock a confirm takes too: a confirm in flight finishes first, and its result is read here.
+            if (await db.LockTotpAuthenticatorAsync(userId, cancellationToken))
+            {
+                var existing = await db.TotpAuthenticators.FirstAsync(t => t.UserId == userId, cancellationToken);
+                if (existing.IsConfirmed)
+                {
+                    return new MfaAlreadyEnabled();
+                }
+                existing.Replace(protectedSecret, now);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return Result.Success;
+            }
         }
         var enrolment = TotpAuthenticator.Enrol(userId, protectedSecret, now);
         db.TotpAuthenticators.Add(enrolment);
