@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Localization;
 using Tenantry.Application.SecureChannels;
 using Tenantry.Domain.Common;
+using Tenantry.Server.Json;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Security;
 
@@ -43,7 +44,7 @@ internal sealed class SystemResult<T>(
     }
 }
 
-/// <summary>A success whose <c>data</c> was serialized earlier (see <see cref="SystemEnvelopeWriter.Serialize{T}"/>).</summary>
+/// <summary>A success whose <c>data</c> was serialized earlier (see <see cref="AnswerJson.Serialize{T}"/>).</summary>
 internal sealed class SystemJsonResult(byte[] data) : IResult
 {
     public Task ExecuteAsync(HttpContext httpContext) =>
@@ -53,21 +54,8 @@ internal sealed class SystemJsonResult(byte[] data) : IResult
 /// <summary>Writes <c>{version, timestamp, success, code, message, data}</c> straight to the response.</summary>
 public static class SystemEnvelopeWriter
 {
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Task WriteAsync<T>(HttpContext http, int status, string code, string message, T? data, JsonTypeInfo<T> dataType) =>
         WriteAsync(http, status, code, message, data is null ? null : writer => JsonSerializer.Serialize(writer, data, dataType));
-
-    /// <summary><paramref name="data"/> as the envelope's <c>data</c> would write it, for answers kept and replayed.</summary>
-    public static byte[] Serialize<T>(T data, JsonTypeInfo<T> dataType)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
-        {
-            JsonSerializer.Serialize(writer, data, dataType);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 
     /// <summary>The envelope around <paramref name="writeData"/> (null: <c>"data": null</c>).</summary>
     internal static async Task WriteAsync(HttpContext http, int status, string code, string message, Action<Utf8JsonWriter>? writeData)
@@ -78,7 +66,7 @@ public static class SystemEnvelopeWriter
         response.Headers.CacheControl = "no-store";
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
 
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter, s_writerOptions))
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, AnswerJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("version", ApiVersion.Of(http).Version);
@@ -94,12 +82,7 @@ public static class SystemEnvelopeWriter
             else if (http.Features.Get<SecureChannelSession>() is { } channel)
             {
                 // The request came over the secure channel: so does the answer's data.
-                var plaintext = new System.Buffers.ArrayBufferWriter<byte>(4096);
-                using (var inner = new Utf8JsonWriter(plaintext, s_writerOptions))
-                {
-                    writeData(inner);
-                }
-                var sealedData = SecureChannelCrypto.Seal(channel.Key, plaintext.WrittenSpan.ToArray());
+                var sealedData = SecureChannelCrypto.Seal(channel.Key, AnswerJson.Write(writeData));
                 writer.WriteStartObject();
                 writer.WriteString("iv", sealedData.Iv);
                 writer.WriteString("ciphertext", sealedData.Ciphertext);

@@ -4,6 +4,7 @@ using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
 using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Hosting;
+using Tenantry.Server.Json;
 using Tenantry.Server.Localization;
 
 namespace Tenantry.Server.Dialects.WachtApi;
@@ -25,10 +26,7 @@ public sealed record WachtError(int Status, string MessageKey, IReadOnlyDictiona
         {
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        await using var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions
-        {
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, AnswerJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("message", message);
         writer.WriteStartArray("errors");

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Tenantry.Application.Accounts.CurrentSession;
 using Tenantry.Domain.Common;
+using Tenantry.Server.Json;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.WachtApi;
@@ -17,19 +17,8 @@ public static class WachtResults
     /// <summary>An answer whose session block is already known (the session endpoints answer with it).</summary>
     public static IResult Ok<T>(T data, WachtSession session) => new WachtOkResult(writer => WachtOkResult.Write(writer, data), session);
 
-    /// <summary>A success whose <c>data</c> was serialized earlier (<see cref="Serialize{T}"/>), for answers kept and replayed.</summary>
+    /// <summary>A success whose <c>data</c> was serialized earlier (<see cref="AnswerJson.Serialize{T}"/>), for answers kept and replayed.</summary>
     public static IResult OkJson(byte[] data) => new WachtOkResult(writer => writer.WriteRawValue(data, skipInputValidation: true), session: null);
-
-    /// <summary><paramref name="data"/> as an answer's <c>data</c> would write it.</summary>
-    public static byte[] Serialize<T>(T data)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
-        using (var writer = new Utf8JsonWriter(buffer, WachtOkResult.WriterOptions))
-        {
-            WachtOkResult.Write(writer, data);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 
     public static IResult Error(DomainError error) => WachtErrors.Describe(error);
 
@@ -61,8 +50,6 @@ public static class WachtResults
 
 internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSession? session) : IResult
 {
-    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var block = session ?? await WachtSessions.CurrentAsync(httpContext);
@@ -70,7 +57,7 @@ internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSessi
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
-        await using (var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions))
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, AnswerJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("status", StatusCodes.Status200OK);

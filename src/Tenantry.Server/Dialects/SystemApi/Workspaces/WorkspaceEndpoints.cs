@@ -3,9 +3,9 @@ using Tenantry.Application.Workspaces.CreateSelf;
 using Tenantry.Application.Workspaces.GetDetail;
 using Tenantry.Application.Workspaces.ListMine;
 using Tenantry.Application.Workspaces.Update;
-using Tenantry.Server.Json;
 using Tenantry.Domain.Memberships;
 using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Json;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi.Workspaces;
@@ -76,7 +76,7 @@ internal static class WorkspaceEndpoints
             {
                 items.Add(SystemWorkspaceItem.From(workspace, enums));
             }
-            return SystemEnvelopeWriter.Serialize(items, SystemJsonContext.Default.ListSystemWorkspaceItem);
+            return AnswerJson.Serialize(items, SystemJsonContext.Default.ListSystemWorkspaceItem);
         });
         return SystemResults.OkJson(data);
     }

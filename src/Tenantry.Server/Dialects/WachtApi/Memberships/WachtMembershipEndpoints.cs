@@ -7,6 +7,7 @@ using Tenantry.Application.Organizations.ListMine;
 using Tenantry.Application.Workspaces.Leave;
 using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Server.Hosting;
+using Tenantry.Server.Json;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Security;
 
@@ -24,7 +25,7 @@ internal static class WachtMembershipEndpoints
                 var data = memberships.Rendered($"wacht:{CultureInfo.CurrentUICulture.Name}:{organizationId}", list =>
                 {
                     var context = WireContext(http);
-                    return WachtResults.Serialize(list.Select(m => WachtWorkspaceMembership.From(m, context)).ToList());
+                    return AnswerJson.Serialize(list.Select(m => WachtWorkspaceMembership.From(m, context)).ToList(), WachtJsonContext.Default.ListWachtWorkspaceMembership);
                 });
                 return WachtResults.OkJson(data);
             })
