@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tenantry.Application.Common.Caching;
 using Tenantry.Data;
 using Tenantry.Data.Changes;
+using Tenantry.Domain.Accounts;
 
 namespace Tenantry.Application.Accounts.Authentication;
 
@@ -13,7 +15,7 @@ namespace Tenantry.Application.Accounts.Authentication;
 /// version), and the sign-in details the Wacht session view shows with every answer.
 /// </summary>
 public sealed record SessionState(
-    string UserId, string TokenHash, DateTime? RevokedAt, DateTime ExpiresAt, DateTime? MfaVerifiedAt,
+    string Id, string UserId, string TokenHash, DateTime? RevokedAt, DateTime ExpiresAt, DateTime? MfaVerifiedAt,
     DateTime CreatedAt, DateTime UpdatedAt, long MembershipsVersion, string? ClientIp, string? UserAgent);
 
 /// <summary>
@@ -28,12 +30,15 @@ public sealed record SessionState(
 /// </summary>
 public sealed partial class SessionStates
 {
+    // The one projection of a session and its user, for the single read and the batched refresh.
+    private static readonly Expression<Func<Session, UserAccount, SessionState>> s_state = (s, u) => new SessionState(
+        s.Id, s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt, u.MembershipsVersion,
+        s.ClientIp, s.UserAgent);
+
     private static readonly Func<TenantryDbContext, string, Task<SessionState?>> s_find =
         EF.CompileAsyncQuery((TenantryDbContext ctx, string id) => ctx.Sessions
             .Where(s => s.Id == id)
-            .Join(ctx.Users, s => s.UserId, u => u.Id, (s, u) => new SessionState(
-                s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt, u.MembershipsVersion,
-                s.ClientIp, s.UserAgent))
+            .Join(ctx.Users, s => s.UserId, u => u.Id, s_state)
             .FirstOrDefault());
 
     private readonly FreshCache<string, SessionState> _cache;
@@ -72,13 +77,8 @@ public sealed partial class SessionStates
     private Task RefreshAsync(IReadOnlyList<string> sessionIds) =>
         _cache.RefreshAsync([.. sessionIds.Distinct()], async ids => await _scopes.WithDbAsync(ctx => ctx.Sessions
             .Where(s => ids.Contains(s.Id))
-            .Join(ctx.Users, s => s.UserId, u => u.Id, (s, u) => new
-            {
-                s.Id,
-                State = new SessionState(s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt,
-                    u.MembershipsVersion, s.ClientIp, s.UserAgent),
-            })
-            .ToDictionaryAsync(x => x.Id, x => x.State)));
+            .Join(ctx.Users, s => s.UserId, u => u.Id, s_state)
+            .ToDictionaryAsync(x => x.Id)));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Background refresh of cached sessions failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
