@@ -15,7 +15,6 @@ namespace Tenantry.Application.Common.Caching;
 /// </remarks>
 public sealed class RefreshQueue<TItem>(Func<IReadOnlyList<TItem>, Task> refresh, Action<Exception> failed, TimeSpan gathering = default, int maxBatch = 500)
 {
-
     private readonly System.Collections.Concurrent.ConcurrentQueue<TItem> _due = new();
     private int _running;
 

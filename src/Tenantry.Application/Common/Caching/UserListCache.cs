@@ -15,7 +15,8 @@ namespace Tenantry.Application.Common.Caching;
 /// sees it. Views that also show member counts, timestamps and segments ask for
 /// <c>showsDetails</c>: changes to those drop every entry too. A value in steady use is re-read
 /// in the background once its entry is half the bound old, together with the others due
-/// (<see cref="RefreshQueue{TItem}"/>).
+/// (<see cref="RefreshQueue{TItem}"/>). What dialects render from a value is kept with its
+/// entry (<see cref="KeptRenderings"/>) and goes with it.
 /// </summary>
 public sealed partial class UserListCache<TValue> where TValue : class
 {
@@ -38,12 +39,12 @@ public sealed partial class UserListCache<TValue> where TValue : class
         changes.Committed += Forget;
     }
 
-    /// <summary>The caller's value, and whether it is kept (false when caches are off: nothing derived from it should be kept either).</summary>
-    public async Task<(TValue Value, bool Kept)> GetAsync(Caller caller, Func<Task<TValue>> read)
+    /// <summary>The caller's value, and the renderings kept with it (null when caches are off: nothing derived from it is kept either).</summary>
+    public async Task<(TValue Value, KeptRenderings? Renderings)> GetAsync(Caller caller, Func<Task<TValue>> read)
     {
         if (caller.MembershipsVersion is not { } version || !_cache.Enabled)
         {
-            return (await read(), false);
+            return (await read(), null);
         }
         if (_cache.TryGet(caller.UserId, out var entry, out var refresh) && entry.Version == version)
         {
@@ -51,12 +52,12 @@ public sealed partial class UserListCache<TValue> where TValue : class
             {
                 _refreshes.Enqueue((caller.UserId, version));
             }
-            return (entry.Value, true);
+            return (entry.Value, entry.Renderings);
         }
         var fill = _cache.BeginFill();
         var fresh = new Entry(version, await read());
         _cache.Set(caller.UserId, fresh, fill);
-        return (fresh.Value, true);
+        return (fresh.Value, fresh.Renderings);
     }
 
     private Task RefreshAsync(IReadOnlyList<(string UserId, long Version)> due)
@@ -95,5 +96,8 @@ public sealed partial class UserListCache<TValue> where TValue : class
         }
     }
 
-    private sealed record Entry(long Version, TValue Value);
+    private sealed record Entry(long Version, TValue Value)
+    {
+        public KeptRenderings Renderings { get; } = new();
+    }
 }

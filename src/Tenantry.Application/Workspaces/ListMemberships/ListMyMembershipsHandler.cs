@@ -139,12 +139,6 @@ internal sealed record MembershipParts(
     string Id, string UserId, string InstitutionId, WorkspaceSummary Workspace, WorkspaceStatus WorkspaceStatus,
     RoleSummary Role, MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt);
 
-/// <summary>
-/// What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are
-/// active (the Wacht session view), with the renderings of the list made from them.
-/// </summary>
+/// <summary>What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are active (the Wacht session view).</summary>
 internal sealed record MembershipSnapshot(
-    MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations, ActiveMemberships Active)
-{
-    public KeptRenderings Renderings { get; } = new();
-}
+    MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations, ActiveMemberships Active);

@@ -13,7 +13,7 @@ namespace Tenantry.Application.Workspaces.ListMemberships;
 /// Each user's memberships in full, and which are active (<see cref="UserListCache{TValue}"/>):
 /// what Wacht's membership list and the session view sent with every Wacht answer are built
 /// from. The full view also shows member counts, timestamps and segments, so changes to those
-/// drop every entry as well. Renderings of the list are kept with each snapshot
+/// drop every entry as well. Renderings of the list are kept with each cached snapshot
 /// (<see cref="RenderableList{TItem}.Rendered{T}"/>) and go with it.
 /// </summary>
 public sealed class MyMembershipsCache(
@@ -23,13 +23,10 @@ public sealed class MyMembershipsCache(
         (db, userIds) => ListMyMembershipsHandler.LoadManyAsync(db, userIds, CancellationToken.None), showsDetails: true);
 
     /// <summary>The caller's snapshot, and the renderings kept with it (null when it is not cached).</summary>
-    internal async Task<(MembershipSnapshot Snapshot, KeptRenderings? Renderings)> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load)
-    {
-        var (snapshot, kept) = await _cache.GetAsync(caller, load);
-        return (snapshot, kept ? snapshot.Renderings : null);
-    }
+    internal Task<(MembershipSnapshot Value, KeptRenderings? Renderings)> GetAsync(Caller caller, Func<Task<MembershipSnapshot>> load) =>
+        _cache.GetAsync(caller, load);
 
     /// <summary>The caller's active organization and workspace memberships.</summary>
     public async Task<ActiveMemberships> ActiveAsync(Caller caller, Func<TenantryDbContext> db, CancellationToken cancellationToken) =>
-        (await GetAsync(caller, () => ListMyMembershipsHandler.LoadAsync(db(), caller.UserId, cancellationToken))).Snapshot.Active;
+        (await GetAsync(caller, () => ListMyMembershipsHandler.LoadAsync(db(), caller.UserId, cancellationToken))).Value.Active;
 }

@@ -14,21 +14,10 @@ namespace Tenantry.Application.Workspaces.ListMine;
 public sealed class MyWorkspacesCache(
     DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<MyWorkspacesCache> logger)
 {
-    private readonly UserListCache<Entry> _cache = new(changes, options.Value, clock, scopes, logger,
-        async (db, userIds) => (await ListMyWorkspacesHandler.LoadRowsOfUsersAsync(db, userIds, CancellationToken.None))
-            .ToDictionary(kv => kv.Key, kv => new Entry(kv.Value)),
-        showsDetails: false);
+    private readonly UserListCache<MyWorkspaceRow[]> _cache = new(changes, options.Value, clock, scopes, logger,
+        (db, userIds) => ListMyWorkspacesHandler.LoadRowsOfUsersAsync(db, userIds, CancellationToken.None), showsDetails: false);
 
     /// <summary>The caller's rows, and the renderings kept with them (null when they are not cached).</summary>
-    internal async Task<(MyWorkspaceRow[] Rows, KeptRenderings? Renderings)> GetAsync(
-        Caller caller, Func<Task<MyWorkspaceRow[]>> load)
-    {
-        var (entry, kept) = await _cache.GetAsync(caller, async () => new Entry(await load()));
-        return (entry.Rows, kept ? entry.Renderings : null);
-    }
-
-    private sealed record Entry(MyWorkspaceRow[] Rows)
-    {
-        public KeptRenderings Renderings { get; } = new();
-    }
+    internal Task<(MyWorkspaceRow[] Value, KeptRenderings? Renderings)> GetAsync(Caller caller, Func<Task<MyWorkspaceRow[]>> load) =>
+        _cache.GetAsync(caller, load);
 }
