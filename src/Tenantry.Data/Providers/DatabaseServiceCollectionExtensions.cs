@@ -12,7 +12,10 @@ namespace Tenantry.Data.Providers;
 
 public static class DatabaseServiceCollectionExtensions
 {
-    /// <summary>Registers the pooled <see cref="TenantryDbContext"/> on the configured provider.</summary>
+    /// <summary>
+    /// Registers the pooled <see cref="TenantryDbContext"/> on the configured provider, and
+    /// <see cref="Lazy{T}"/> of it for use cases whose reads a cache usually answers.
+    /// </summary>
     public static IServiceCollection AddTenantryDatabase(this IServiceCollection services, DatabaseOptions options, string dataDir)
     {
         services.AddSingleton(options);
@@ -41,6 +44,8 @@ public static class DatabaseServiceCollectionExtensions
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
         }
+        // The request's context for reads that a cache usually answers: leased from the pool only when used.
+        services.AddScoped(provider => new Lazy<TenantryDbContext>(provider.GetRequiredService<TenantryDbContext>));
         return services;
     }
 

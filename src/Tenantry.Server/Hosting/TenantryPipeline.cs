@@ -3,19 +3,13 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Data.Providers;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.OperatorApi;
+using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Dialects.SystemApi.Audit;
-using Tenantry.Server.Dialects.SystemApi.Auth;
-using Tenantry.Server.Dialects.SystemApi.Invitations;
-using Tenantry.Server.Dialects.SystemApi.Members;
-using Tenantry.Server.Dialects.SystemApi.Roles;
-using Tenantry.Server.Dialects.SystemApi.Enums;
-using Tenantry.Server.Dialects.SystemApi.SecureChannel;
-using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Operability;
-using Tenantry.Server.Operator;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Hosting;
@@ -53,9 +47,8 @@ public static class TenantryPipeline
             ApplyCurrentCultureToResponseHeaders = true,
         });
         app.UseCors();
-        app.UseMiddleware<PortalGate>();
-        // Decrypts secure-channel requests before anything reads the body (and refuses plain mutations when required).
-        app.UseMiddleware<SecureChannelGate>();
+        // The portal code, then the secure channel, which decrypts before anything reads the body.
+        app.UseSystemGateway();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -63,24 +56,9 @@ public static class TenantryPipeline
 
     public static void MapTenantry(this WebApplication app)
     {
-        var web = app.MapGroup(DialectRouting.SystemPrefix);
-        if (PortalGate.HasBrowserOrigins(app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value))
-        {
-            // Only then: without portal origins, a preflight is an ordinary request and gets the envelope like any other.
-            web.RequireCors(PortalGate.CorsPolicy);
-        }
-        AuthEndpoints.Map(web);
-        MfaEndpoints.Map(web);
-        SecureChannelEndpoints.Map(web);
-        EnumsEndpoint.Map(web);
-        WorkspaceEndpoints.Map(web);
-        RoleEndpoints.Map(web);
-        InvitationEndpoints.Map(web);
-        MemberEndpoints.Map(web);
-        AuditEndpoints.Map(web);
-        MembershipEndpoints.Map(web);
-        WachtEndpoints.Map(app);
-        OperatorEndpoints.Map(app);
+        app.MapSystemDialect();
+        app.MapWachtDialect();
+        app.MapOperatorDialect();
         JwksEndpoint.Map(app);
         app.MapTenantryHealth();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -15,11 +15,13 @@ using Tenantry.Application.Common.Caching;
 using Tenantry.Application.SecureChannels;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Policies;
-using Tenantry.Server.Dialects.SystemApi.Auth;
-using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.OperatorApi;
+using Tenantry.Server.Dialects.Shared;
+using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
-using Tenantry.Server.Json;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
 
@@ -35,7 +37,6 @@ public static class TenantryServices
         var section = builder.Configuration.GetSection(TenantryOptions.Section);
         var options = section.Get<TenantryOptions>() ?? new TenantryOptions();
         options.Database.PostgresConnectionString ??= builder.Configuration.GetConnectionString("Postgres");
-        PortalGate.CheckConfiguration(options);
         builder.Services.Configure<TenantryOptions>(section);
         builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
         builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));
@@ -45,7 +46,9 @@ public static class TenantryServices
         var services = builder.Services;
         services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
         services.AddTenantryApplication();
-        services.AddSingleton<SystemEnums>();
+        services.AddSystemDialect(options);
+        services.AddWachtDialect(options.Wacht);
+        services.AddOperatorDialect();
         services.AddLocalization();
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
@@ -66,11 +69,6 @@ public static class TenantryServices
                 context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : auth.AuthRequestsPerIpWindow));
         });
 
-        services.AddCors(cors =>
-        {
-            cors.AddPolicy(PortalGate.CorsPolicy, policy => PortalGate.ConfigureCors(policy, options));
-            cors.AddPolicy(WachtEndpoints.CorsPolicy, policy => ConfigureWachtCors(policy, options.Wacht));
-        });
         services.Configure<SecureChannelOptions>(section.GetSection("Gateway"));
         services.AddTenantryDataProtection(options.DataProtection);
         services.AddHostedService<SecuritySweeper>();
@@ -106,7 +104,7 @@ public static class TenantryServices
                     "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
                 return Task.CompletedTask;
             })
-            .AddSchemaTransformer(WachtEndpoints.DocumentSnakeCase));
+            .AddSchemaTransformer(WachtDialectHosting.DocumentSnakeCase));
 
         AddTelemetry(builder);
         return options;
@@ -152,24 +150,6 @@ public static class TenantryServices
                 throw new InvalidOperationException($"Tenantry:Gateway:TrustForwardedFrom has an entry that is not an address or CIDR block: '{entry}'.");
             }
             forwarded.KnownIPNetworks.Add(network);
-        }
-    }
-
-    /// <summary>
-    /// Cross-site browsers (Wacht's SDK on another origin) only for the configured origins, with
-    /// the session cookie; in development mode the response header carrying the session token
-    /// is exposed to them as well.
-    /// </summary>
-    private static void ConfigureWachtCors(Microsoft.AspNetCore.Cors.Infrastructure.CorsPolicyBuilder policy, WachtOptions wacht)
-    {
-        if (wacht.AllowedOrigins.Count == 0)
-        {
-            return;
-        }
-        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST");
-        if (wacht.DevelopmentSessions)
-        {
-            policy.WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
         }
     }
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Data;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
 
 namespace Tenantry.Server.Security;
 

@@ -26,7 +26,7 @@ public static class RateLimitPolicies
     /// <summary>Every Wacht-dialect request.</summary>
     public const string Wacht = "wacht-per-ip";
 
-    public static void AddTenantryPolicies(this RateLimiterOptions limiter, AuthOptions auth, Hosting.WachtOptions wacht)
+    public static void AddTenantryPolicies(this RateLimiterOptions limiter, AuthOptions auth, Configuration.WachtOptions wacht)
     {
         PerIp(limiter, Wacht, wacht.RequestsPerMinutePerIp, TimeSpan.FromMinutes(1));
         PerIp(limiter, Auth, auth.AuthRequestsPerIp, auth.AuthRequestsPerIpWindow);

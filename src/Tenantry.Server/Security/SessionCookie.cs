@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Accounts;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
 
 namespace Tenantry.Server.Security;
 

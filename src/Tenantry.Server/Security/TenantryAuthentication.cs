@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Common;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.Shared;
 
 namespace Tenantry.Server.Security;
 

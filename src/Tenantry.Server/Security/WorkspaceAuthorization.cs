@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Memberships;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Dialects.Shared;
 
 namespace Tenantry.Server.Security;
 
@@ -53,8 +52,6 @@ public static class WorkspacePolicies
 
 public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : AuthorizationHandler<WorkspacePermissionRequirement, HttpContext>
 {
-    public const string NotAMemberReason = "not-a-member";
-
     protected override async Task HandleRequirementAsync(
         AuthorizationHandlerContext context, WorkspacePermissionRequirement requirement, HttpContext http)
     {
@@ -62,7 +59,7 @@ public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : Authori
         var userId = context.User.FindFirst(Application.Accounts.Tokens.TenantryClaims.UserId)?.Value;
         if (workspaceId is null || userId is null)
         {
-            context.Fail(new AuthorizationFailureReason(this, NotAMemberReason));
+            context.Fail(new AuthorizationFailureReason(this, AuthorizationFailures.NotAMember));
             return;
         }
         var result = requirement.Permission == WorkspaceAccess.OwnerOnly
@@ -75,27 +72,11 @@ public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : Authori
                 context.Succeed(requirement);
                 break;
             case NotFound:
-                context.Fail(new AuthorizationFailureReason(this, NotAMemberReason));
+                context.Fail(new AuthorizationFailureReason(this, AuthorizationFailures.NotAMember));
                 break;
             default:
                 context.Fail(new AuthorizationFailureReason(this, requirement.Permission));
                 break;
         }
-    }
-}
-
-/// <summary>Turns authorization failures into dialect answers: a non-member gets 404 (never a hint), a member without the permission 403.</summary>
-public sealed class DialectAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
-{
-    private readonly AuthorizationMiddlewareResultHandler _default = new();
-
-    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (!authorizeResult.Forbidden)
-        {
-            return _default.HandleAsync(next, context, policy, authorizeResult);
-        }
-        var notAMember = authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Message == WorkspacePermissionHandler.NotAMemberReason) == true;
-        return DialectErrors.WriteAsync(context, notAMember ? DialectError.NotFound : DialectError.Forbidden);
     }
 }

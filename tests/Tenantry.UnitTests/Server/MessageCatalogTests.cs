@@ -4,8 +4,7 @@ using System.Reflection;
 using System.Resources;
 using Tenantry.Application.Common;
 using Tenantry.Domain.Common;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Dialects.SystemApi.Enums;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Localization;
 
@@ -55,7 +54,7 @@ public sealed class MessageCatalogTests
     public void Every_enum_member_has_a_label_and_a_description()
     {
         var english = Entries("en");
-        foreach (var definition in SystemEnums.Catalog)
+        foreach (var definition in EnvelopeEnums.Catalog)
         {
             foreach (var (code, _) in definition.Members)
             {
@@ -66,14 +65,14 @@ public sealed class MessageCatalogTests
     }
 
     [Fact]
-    public void Every_domain_error_maps_to_a_documented_system_answer_with_a_message()
+    public void Every_domain_error_maps_to_a_documented_envelope_answer_with_a_message()
     {
         var english = Entries("en");
         var errorTypes = typeof(DomainError).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(DomainError)) && !t.IsAbstract);
         foreach (var type in errorTypes)
         {
             var instance = Instantiate(type);
-            var answer = SystemErrors.Describe(instance);
+            var answer = EnvelopeErrors.Describe(instance);
             Assert.True(answer.Status < 500, $"{type.Name} falls through to a 500");
             Assert.True(english.ContainsKey(answer.MessageKey), $"{answer.MessageKey} has no message");
         }
@@ -110,7 +109,7 @@ public sealed class MessageCatalogTests
     [InlineData("$", "$")]
     [InlineData("$.WorkspaceName", "$.workspaceName")]
     [InlineData("$.PolicyConfig.IpAllowlist[1]", "$.policyConfig.ipAllowlist[1]")]
-    public void Field_paths_use_the_wire_casing(string path, string wire) => Assert.Equal(wire, SystemErrors.WireField(path));
+    public void Field_paths_use_the_wire_casing(string path, string wire) => Assert.Equal(wire, EnvelopeErrors.WireField(path));
 
     [Theory]
     [InlineData("", "$")]

@@ -1,5 +1,5 @@
-using Tenantry.Server.Hosting;
-using Tenantry.Server.Security;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.SystemApi.Gateway;
 
 namespace Tenantry.UnitTests.Server;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
@@ -17,9 +16,10 @@ public sealed record AuthenticatedSession(string UserId, string SessionId, bool 
 /// (SYSTEM dialect) or a session token (Wacht dialect). Either way the session must exist,
 /// be unexpired and not revoked, checked on every request through <see cref="SessionStates"/>:
 /// at once for a sign-out on this replica, within <c>Tenantry:Cache:MaxStaleness</c> for one
-/// on another replica (zero: the database on every request).
+/// on another replica (zero: the database on every request). The request's pooled database
+/// context is leased only when the session cache misses.
 /// </summary>
-public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionStates sessions, IServiceProvider services, TimeProvider clock)
+public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionStates sessions, Lazy<TenantryDbContext> db, TimeProvider clock)
 {
     public async Task<Result<AuthenticatedSession>> AuthenticateAccessTokenAsync(string? token, CancellationToken cancellationToken)
     {
@@ -27,7 +27,7 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
         {
             return new InvalidToken();
         }
-        var session = await sessions.GetAsync(claims.SessionId, Database);
+        var session = await sessions.GetAsync(claims.SessionId, db);
         if (session is null || session.UserId != claims.UserId || !IsLive(session))
         {
             return new InvalidToken();
@@ -41,16 +41,13 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
         {
             return new InvalidToken();
         }
-        var session = await sessions.GetAsync(sessionId, Database);
+        var session = await sessions.GetAsync(sessionId, db);
         if (session is null || !IsLive(session) || !TokenHashing.HashEquals(session.TokenHash, secret))
         {
             return new InvalidToken();
         }
         return Authenticated(sessionId, session);
     }
-
-    // The request's pooled context is leased only when the cache misses.
-    private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 
     private static AuthenticatedSession Authenticated(string sessionId, SessionState session) =>
         new(session.UserId, sessionId, session.MfaVerifiedAt is not null, session.CreatedAt, session.UpdatedAt)

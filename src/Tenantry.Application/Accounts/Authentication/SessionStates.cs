@@ -53,8 +53,8 @@ public sealed partial class SessionStates
         changes.Committed += Forget;
     }
 
-    /// <summary>The session, from cache or <paramref name="db"/> (resolved only on a miss), or null when it does not exist.</summary>
-    public async ValueTask<SessionState?> GetAsync(string sessionId, Func<TenantryDbContext> db)
+    /// <summary>The session, from cache or <paramref name="db"/> (leased only on a miss), or null when it does not exist.</summary>
+    public async ValueTask<SessionState?> GetAsync(string sessionId, Lazy<TenantryDbContext> db)
     {
         if (_cache.TryGet(sessionId, out var cached, out var refresh))
         {
@@ -65,7 +65,7 @@ public sealed partial class SessionStates
             return cached;
         }
         var fill = _cache.BeginFill();
-        var state = await s_find(db(), sessionId);
+        var state = await s_find(db.Value, sessionId);
         if (state is not null)
         {
             _cache.Set(sessionId, state, fill);

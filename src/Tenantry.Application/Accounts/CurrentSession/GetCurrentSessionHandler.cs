@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Common;
 using Tenantry.Application.Organizations;
@@ -8,11 +7,10 @@ using Tenantry.Data;
 namespace Tenantry.Application.Accounts.CurrentSession;
 
 /// <summary>
-/// The caller's session as the Wacht dialect shows it: one sign-in per session (the session id
-/// is also the sign-in id, and the SYSTEM <c>sessionId</c>), with the active organization and
-/// workspace memberships.
+/// The caller's session: when and from where it signed in, whether it passed MFA, and the
+/// organization and workspace memberships it is working in (<see cref="ActiveMemberships"/>).
 /// </summary>
-public sealed record CurrentSessionView(
+public sealed record SessionOverview(
     string Id,
     string UserId,
     DateTime CreatedAt,
@@ -24,21 +22,20 @@ public sealed record CurrentSessionView(
     ActiveMemberships Active);
 
 /// <summary>
-/// Sent with every Wacht answer, so it reads no database on a warm request: the session from
-/// the session check's cache (<see cref="SessionStates"/>), the active memberships from the
-/// caller's cached memberships (<see cref="MyMembershipsCache"/>); both drop what a write made stale.
+/// Read on every request of a front end that shows the session with each answer, so it reads no
+/// database on a warm request: the session from the session check's cache (<see cref="SessionStates"/>),
+/// the active memberships from the caller's cached memberships (<see cref="MyMembershipsCache"/>);
+/// both drop what a write made stale.
 /// </summary>
-public sealed class GetCurrentSessionHandler(SessionStates sessions, MyMembershipsCache memberships, IServiceProvider services)
+public sealed class GetCurrentSessionHandler(SessionStates sessions, MyMembershipsCache memberships, Lazy<TenantryDbContext> db)
 {
-    public async Task<CurrentSessionView> HandleAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<SessionOverview> HandleAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetAsync(caller.SessionId, Database)
+        // The request's pooled context is leased only on a cache miss.
+        var session = await sessions.GetAsync(caller.SessionId, db)
             ?? throw new InvalidOperationException("The authenticated session no longer exists.");
-        var active = await memberships.ActiveAsync(caller, Database, cancellationToken);
-        return new CurrentSessionView(caller.SessionId, session.UserId, session.CreatedAt, session.UpdatedAt, session.ExpiresAt,
-            session.ClientIp, session.UserAgent, session.MfaVerifiedAt is not null, active);
+        var (snapshot, _) = await memberships.GetAsync(caller, () => MembershipSnapshots.LoadAsync(db.Value, caller.UserId, cancellationToken));
+        return new SessionOverview(caller.SessionId, session.UserId, session.CreatedAt, session.UpdatedAt, session.ExpiresAt,
+            session.ClientIp, session.UserAgent, session.MfaVerifiedAt is not null, snapshot.Active);
     }
-
-    // The request's pooled context is leased only on a cache miss.
-    private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
 }

@@ -15,8 +15,8 @@ namespace Tenantry.Application.Common.Caching;
 /// sees it. Views that also show member counts, timestamps and segments ask for
 /// <c>showsDetails</c>: changes to those drop every entry too. A value in steady use is re-read
 /// in the background once its entry is half the bound old, together with the others due
-/// (<see cref="RefreshQueue{TItem}"/>). What dialects render from a value is kept with its
-/// entry (<see cref="KeptRenderings"/>) and goes with it.
+/// (<see cref="RefreshQueue{TItem}"/>). A cached value is one object for as long as it is served,
+/// so front ends can key what they derive from it on that object (<see cref="CallerList{TItem}.Snapshot"/>).
 /// </summary>
 public sealed partial class UserListCache<TValue> where TValue : class
 {
@@ -39,12 +39,12 @@ public sealed partial class UserListCache<TValue> where TValue : class
         changes.Committed += Forget;
     }
 
-    /// <summary>The caller's value, and the renderings kept with it (null when caches are off: nothing derived from it is kept either).</summary>
-    public async Task<(TValue Value, KeptRenderings? Renderings)> GetAsync(Caller caller, Func<Task<TValue>> read)
+    /// <summary>The caller's value, and whether it is the cached one (false when caches are off or it was read for this request alone).</summary>
+    public async Task<(TValue Value, bool Cached)> GetAsync(Caller caller, Func<Task<TValue>> read)
     {
         if (caller.MembershipsVersion is not { } version || !_cache.Enabled)
         {
-            return (await read(), null);
+            return (await read(), false);
         }
         if (_cache.TryGet(caller.UserId, out var entry, out var refresh) && entry.Version == version)
         {
@@ -52,12 +52,12 @@ public sealed partial class UserListCache<TValue> where TValue : class
             {
                 _refreshes.Enqueue((caller.UserId, version));
             }
-            return (entry.Value, entry.Renderings);
+            return (entry.Value, true);
         }
         var fill = _cache.BeginFill();
         var fresh = new Entry(version, await read());
         _cache.Set(caller.UserId, fresh, fill);
-        return (fresh.Value, fresh.Renderings);
+        return (fresh.Value, true);
     }
 
     private Task RefreshAsync(IReadOnlyList<(string UserId, long Version)> due)
@@ -96,8 +96,5 @@ public sealed partial class UserListCache<TValue> where TValue : class
         }
     }
 
-    private sealed record Entry(long Version, TValue Value)
-    {
-        public KeptRenderings Renderings { get; } = new();
-    }
+    private sealed record Entry(long Version, TValue Value);
 }

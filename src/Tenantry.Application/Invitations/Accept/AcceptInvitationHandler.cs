@@ -19,7 +19,7 @@ namespace Tenantry.Application.Invitations.Accept;
 /// invitation at all. Accepting again is a no-op that answers the same item; concurrent
 /// accepts are serialized by the workspace and user locks and make one membership.
 /// </summary>
-public sealed class AcceptInvitationHandler(TenantryDbContext db, ListMyWorkspacesHandler list, TimeProvider clock)
+public sealed class AcceptInvitationHandler(TenantryDbContext db, TimeProvider clock)
 {
     public async Task<Result<MyWorkspace>> HandleAsync(string invitationId, Caller caller, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, ListMyWorkspac
             return result.Error;
         }
         // Null when the new member left (or was removed) between the accept and this read.
-        return await list.GetAsync(caller, found.WorkspaceId, cancellationToken) is { } item ? item : new InvitationNotPending();
+        return await MyWorkspaceRows.GetItemAsync(db, caller, found.WorkspaceId, cancellationToken) is { } item ? item : new InvitationNotPending();
     }
 
     private async Task<Result> AcceptAsync(Invitation invitation, Caller caller, CancellationToken cancellationToken)

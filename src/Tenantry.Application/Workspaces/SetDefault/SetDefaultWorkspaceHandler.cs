@@ -16,7 +16,7 @@ namespace Tenantry.Application.Workspaces.SetDefault;
 /// <c>switch-workspace</c> are this one use case, so a switch in one dialect shows in the other.
 /// Only a default-eligible membership (workspace active, membership active) can be the default.
 /// </summary>
-public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, ListMyWorkspacesHandler list, TimeProvider clock)
+public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, TimeProvider clock)
 {
     private const int Attempts = 3;
 
@@ -32,7 +32,7 @@ public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, ListMyWorks
                     return result.Error;
                 }
                 // Null when a concurrent leave took the membership away after the default was set.
-                return await list.GetAsync(caller, workspaceId, cancellationToken) is { } item ? item : new NotAMember();
+                return await MyWorkspaceRows.GetItemAsync(db, caller, workspaceId, cancellationToken) is { } item ? item : new NotAMember();
             }
             catch (DbUpdateException e) when (attempt < Attempts && DatabaseErrors.IsUniqueViolation(e, UniqueKeys.DefaultWorkspace))
             {

@@ -8,7 +8,7 @@ using Tenantry.Data;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Accounts;
 using Tenantry.Domain.Common;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
 
 namespace Tenantry.Server.Cli.Seed;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.SystemApi.Audit;
 using Tenantry.Server.Dialects.SystemApi.Auth;
 using Tenantry.Server.Dialects.SystemApi.Invitations;
@@ -9,8 +8,7 @@ using Tenantry.Server.Dialects.SystemApi.Roles;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.SystemApi.SecureChannel;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
-using Tenantry.Server.Json;
-using Tenantry.Server.Operator;
+using Tenantry.Server.Dialects.Shared.Json;
 
 namespace Tenantry.Server.Dialects.SystemApi;
 
@@ -19,7 +17,6 @@ namespace Tenantry.Server.Dialects.SystemApi;
     JsonSerializerDefaults.Web,
     Converters = [typeof(UtcTimestampJsonConverter)],
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(List<SystemFieldProblem>))]
 [JsonSerializable(typeof(List<SystemWorkspaceItem>))]
 [JsonSerializable(typeof(SystemWorkspaceItem))]
 [JsonSerializable(typeof(SystemWorkspaceDetail))]
@@ -31,9 +28,6 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(SystemStepUp))]
 [JsonSerializable(typeof(SystemSecureChannel))]
 [JsonSerializable(typeof(Dictionary<string, List<SystemEnumValue>>))]
-[JsonSerializable(typeof(AdminWorkspaceResponse))]
-[JsonSerializable(typeof(AdminMembershipResponse))]
-[JsonSerializable(typeof(AdminInstitutionResponse))]
 [JsonSerializable(typeof(List<SystemRole>))]
 [JsonSerializable(typeof(SystemRole))]
 [JsonSerializable(typeof(List<SystemPermission>))]
@@ -44,9 +38,4 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(List<SystemMember>))]
 [JsonSerializable(typeof(List<SystemAuditEvent>))]
 [JsonSerializable(typeof(object))]
-internal sealed partial class SystemJsonContext : JsonSerializerContext
-{
-    public static JsonTypeInfo<T> TypeInfo<T>() =>
-        (JsonTypeInfo<T>?)Default.GetTypeInfo(typeof(T))
-        ?? throw new InvalidOperationException($"{typeof(T).Name} is not registered in {nameof(SystemJsonContext)}.");
-}
+internal sealed partial class SystemJsonContext : JsonSerializerContext;

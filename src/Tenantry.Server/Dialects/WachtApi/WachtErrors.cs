@@ -2,9 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Hosting;
-using Tenantry.Server.Json;
+using Tenantry.Server.Dialects.Shared;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Localization;
 
 namespace Tenantry.Server.Dialects.WachtApi;
@@ -24,7 +23,7 @@ public sealed record WachtError(int Status, string MessageKey, IReadOnlyDictiona
         response.Headers.CacheControl = "no-store";
         if (RetryAfter is { } wait)
         {
-            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = DialectErrors.RetryAfterSeconds(wait);
         }
         await using var writer = new Utf8JsonWriter(response.BodyWriter, AnswerJson.WriterOptions);
         writer.WriteStartObject();
@@ -40,7 +39,10 @@ public sealed record WachtError(int Status, string MessageKey, IReadOnlyDictiona
     }
 }
 
-/// <summary>The one place where failures become Wacht answers.</summary>
+/// <summary>
+/// The one place where failures become Wacht answers: every domain error and every host-level
+/// failure. Wacht's clients read the HTTP status (also in <c>errors[0].code</c>) and the message.
+/// </summary>
 public static class WachtErrors
 {
     public static WachtError For(DialectError error, TimeSpan? retryAfter) => error switch
@@ -61,17 +63,30 @@ public static class WachtErrors
     {
         ValidationFailed => new(400, "Error.ValidationFailed"),
         InvalidToken => new(401, "Error.InvalidToken"),
+        InvalidCredentials => new(401, "Error.InvalidCredentials"),
+        MfaChallengeInvalid => new(401, "Error.MfaChallengeInvalid"),
+        InvalidMfaCode => new(400, "Error.InvalidMfaCode"),
+        // Wacht's session switches answer 400 for an id the caller cannot switch to.
         NotAMember => new(400, "Error.NotAMember"),
         NotAnOrganizationMember => new(400, "Error.NotAnOrganizationMember"),
         NotDefaultEligible => new(400, "Error.NotDefaultEligible"),
         PermissionDenied => new(403, "Error.PermissionDenied"),
-        NotFound => new(404, "Error.NotFound"),
+        RoleExceedsGrantor => new(403, "Error.RoleExceedsGrantor"),
+        // Wacht refuses a last owner's departure as forbidden, not as a conflict.
         LastOwner => new(403, "Error.LastOwner"),
         SoleOrganizationOwner => new(403, "Error.SoleOrganizationOwner"),
+        NotFound => new(404, "Error.NotFound"),
+        EmailTaken => new(409, "Error.EmailTaken"),
+        AlreadyOwnsWorkspace => new(409, "Error.AlreadyOwnsWorkspace"),
+        RoleNameExists => new(409, "Error.RoleNameExists"),
+        BuiltInRoleImmutable => new(409, "Error.BuiltInRoleImmutable"),
+        RoleInUse r => new(409, "Error.RoleInUse", new Dictionary<string, object> { ["count"] = r.MemberCount }),
+        InvitationPending => new(409, "Error.InvitationPending"),
+        InvitationNotPending => new(409, "Error.InvitationNotPending"),
+        AlreadyMember => new(409, "Error.AlreadyMember"),
+        MfaAlreadyEnabled => new(409, "Error.MfaAlreadyEnabled"),
+        MfaNotEnabled => new(409, "Error.MfaNotEnabled"),
         RateLimited r => new(429, "Error.RateLimited", RetryAfter: r.RetryAfter),
-        // Wacht has no codes of its own for the rest: the SYSTEM table's status and message say what happened.
-        _ => FromSystem(SystemErrors.Describe(error)),
+        _ => new(500, "Error.Internal"),
     };
-
-    private static WachtError FromSystem(SystemError error) => new(error.Status, error.MessageKey, error.Arguments, error.RetryAfter);
 }

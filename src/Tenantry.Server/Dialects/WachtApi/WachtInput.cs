@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Dialects.Shared;
+
 
 namespace Tenantry.Server.Dialects.WachtApi;
 

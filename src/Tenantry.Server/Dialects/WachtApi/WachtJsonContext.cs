@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Tenantry.Server.Json;
+using Tenantry.Server.Dialects.Shared.Json;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 

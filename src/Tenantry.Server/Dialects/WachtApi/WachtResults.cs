@@ -1,24 +1,22 @@
 using System.Text.Json;
 using Tenantry.Application.Accounts.CurrentSession;
 using Tenantry.Domain.Common;
-using Tenantry.Server.Json;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
 /// <summary>
 /// How Wacht endpoints answer. Success: <c>{"status":200,"message":"","data":...,"session":{...},"errors":[]}</c>
-/// with the caller's session as it is after the request; failure: <see cref="WachtErrors"/>.
+/// with the caller's session as it is after the request, which the endpoint reads before it builds
+/// the answer (<see cref="WachtSessions"/>); failure: <see cref="WachtErrors"/>.
 /// </summary>
 public static class WachtResults
 {
-    public static IResult Ok<T>(T data) => new WachtOkResult(writer => WachtOkResult.Write(writer, data), session: null);
-
-    /// <summary>An answer whose session block is already known (the session endpoints answer with it).</summary>
     public static IResult Ok<T>(T data, WachtSession session) => new WachtOkResult(writer => WachtOkResult.Write(writer, data), session);
 
     /// <summary>A success whose <c>data</c> was serialized earlier (<see cref="AnswerJson.Serialize{T}"/>), for answers kept and replayed.</summary>
-    public static IResult OkJson(byte[] data) => new WachtOkResult(writer => writer.WriteRawValue(data, skipInputValidation: true), session: null);
+    public static IResult OkJson(byte[] data, WachtSession session) => new WachtOkResult(writer => writer.WriteRawValue(data, skipInputValidation: true), session);
 
     public static IResult Error(DomainError error) => WachtErrors.Describe(error);
 
@@ -27,7 +25,8 @@ public static class WachtResults
     /// answers its error, or the session after it (<paramref name="answerWithSession"/>, as the
     /// switches do) or no data.
     /// </summary>
-    public static async Task<IResult> MutationAsync(HttpContext http, Func<WachtInput, Task<Result>> handle, bool answerWithSession)
+    public static async Task<IResult> MutationAsync(
+        HttpContext http, WachtSessions sessions, Func<WachtInput, Task<Result>> handle, bool answerWithSession)
     {
         var (input, unreadable) = await WachtInput.ReadAsync(http);
         if (unreadable is not null)
@@ -39,20 +38,15 @@ public static class WachtResults
         {
             return Error(result.Error);
         }
-        if (!answerWithSession)
-        {
-            return Ok<object?>(null);
-        }
-        var session = await WachtSessions.CurrentAsync(http);
-        return Ok(session, session);
+        var session = await sessions.CurrentAsync(http);
+        return answerWithSession ? Ok(session, session) : Ok<object?>(null, session);
     }
 }
 
-internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSession? session) : IResult
+internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSession session) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var block = session ?? await WachtSessions.CurrentAsync(httpContext);
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
@@ -65,7 +59,7 @@ internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSessi
             writer.WritePropertyName("data");
             writeData(writer);
             writer.WritePropertyName("session");
-            JsonSerializer.Serialize(writer, block, WachtJsonContext.Default.WachtSession);
+            JsonSerializer.Serialize(writer, session, WachtJsonContext.Default.WachtSession);
             writer.WriteStartArray("errors");
             writer.WriteEndArray();
             writer.WriteEndObject();
@@ -84,9 +78,9 @@ internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSessi
     }
 }
 
-public static class WachtSessions
+/// <summary>The caller's session block, read after the use case ran so that it shows its effect.</summary>
+public sealed class WachtSessions(GetCurrentSessionHandler handler)
 {
-    /// <summary>The caller's session block, read after the use case ran so that it shows its effect.</summary>
-    public static async Task<WachtSession> CurrentAsync(HttpContext http) =>
-        WachtSession.From(await http.RequestServices.GetRequiredService<GetCurrentSessionHandler>().HandleAsync(http.Caller(), http.RequestAborted));
+    public async Task<WachtSession> CurrentAsync(HttpContext http) =>
+        WachtSession.From(await handler.HandleAsync(http.Caller(), http.RequestAborted));
 }

@@ -9,7 +9,7 @@ using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
 using Tenantry.Server.Localization;
-using Tenantry.Server.Operator;
+using Tenantry.Server.Dialects.Shared.Json;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -149,7 +149,7 @@ public sealed record WachtWorkspaceMembership(
 {
     public static WachtWorkspaceMembership From(MembershipDetail m, WachtWireContext context) =>
         new(m.Id, WachtWorkspace.From(m.Workspace, m.Organization, context), m.Organization.Id, m.UserId,
-            [.. m.Roles.Select(WachtRole.From)], m.Permissions, WachtOrganization.From(m.Organization, context),
+            [WachtRole.From(m.Role)], m.Role.Permissions, WachtOrganization.From(m.Organization, context),
             EmptyObject(), m.CreatedAt, m.UpdatedAt, WachtEligibility.From(m.Eligibility, context));
 
     private static readonly JsonElement s_emptyObject = RawJson.Parse("{}");
@@ -200,7 +200,7 @@ public sealed record WachtSession(
     List<JsonElement> SignupAttempts,
     WachtSignIn ActiveSignin)
 {
-    public static WachtSession From(CurrentSessionView s)
+    public static WachtSession From(SessionOverview s)
     {
         var signIn = new WachtSignIn(s.Id, s.UserId, s.Active.OrganizationMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent,
             s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tenantry.Application.Audit.List;
 using Tenantry.Domain.Memberships;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi.Audit;
@@ -28,5 +29,5 @@ internal static class AuditEndpoints
             .WithApiVersion(Version)
             .WithTags("Audit")
             .WithSummary("The workspace's audit trail, newest first (page, pageSize; total in X-Total-Count)")
-            .Produces<SystemEnvelopeDoc<List<SystemAuditEvent>>>();
+            .Produces<EnvelopeDoc<List<SystemAuditEvent>>>();
 }

@@ -4,6 +4,7 @@ using Tenantry.Application.Accounts.SignIn;
 using Tenantry.Application.Accounts.SignOut;
 using Tenantry.Application.Accounts.SignUp;
 using Tenantry.Domain.Common;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi.Auth;
@@ -32,7 +33,7 @@ internal static class AuthEndpoints
                 WithSessionCookie(http, await handler.HandleAsync(new SignUpCommand(body.Email, body.Password, body.DisplayName), http.Origin(), ct)))
             .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithSummary("Create an account and sign in")
-            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+            .Produces<EnvelopeDoc<SystemAuthTokens>>();
 
         auth.MapPost("/sign-in", async (SignInRequest body, SignInHandler handler, HttpContext http, CancellationToken ct) =>
             {
@@ -44,14 +45,14 @@ internal static class AuthEndpoints
             .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithSummary("Sign in with email and password. A user with MFA gets code AUTH.MFA_REQUIRED and a challengeId instead of tokens: " +
                 "complete it with POST /web/v1/auth/mfa/challenge")
-            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>()
-            .Produces<SystemEnvelopeDoc<SystemMfaChallenge>>();
+            .Produces<EnvelopeDoc<SystemAuthTokens>>()
+            .Produces<EnvelopeDoc<SystemMfaChallenge>>();
 
         auth.MapPost("/refresh", async (RefreshRequest body, RefreshHandler handler, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(new RefreshCommand(body.RefreshToken), ct), SystemAuthTokens.From))
             .RequireRateLimiting(RateLimitPolicies.Auth)
             .WithSummary("Rotate the refresh token; reusing a spent one revokes the session")
-            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+            .Produces<EnvelopeDoc<SystemAuthTokens>>();
 
         auth.MapPost("/sign-out", async (SignOutHandler handler, HttpContext http, CancellationToken ct) =>
             {
@@ -61,7 +62,7 @@ internal static class AuthEndpoints
             })
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("Revoke this session at once")
-            .Produces<SystemEnvelopeDoc<object>>();
+            .Produces<EnvelopeDoc<object>>();
     }
 
     public static IResult WithSessionCookie(HttpContext http, Result<AuthTokens> result)

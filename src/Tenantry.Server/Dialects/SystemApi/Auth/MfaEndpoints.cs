@@ -1,5 +1,6 @@
 using Tenantry.Application.Accounts.Mfa;
 using Tenantry.Application.Accounts.SignIn;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi.Auth;
@@ -57,40 +58,40 @@ internal static class MfaEndpoints
                 SystemResults.Ok(SystemMfaStatus.From(await handler.HandleAsync(http.Caller(), ct))))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("MFA state of the caller: enabled, pending enrolment, recovery codes left, whether this session is MFA-verified")
-            .Produces<SystemEnvelopeDoc<SystemMfaStatus>>();
+            .Produces<EnvelopeDoc<SystemMfaStatus>>();
 
         mfa.MapPost("/totp/enroll", async (EnrolTotpHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Caller(), ct), SystemTotpEnrolment.From))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("Start TOTP enrolment: returns the secret, the otpauth:// URI and a QR code (SVG data URI). " +
                 "Pending until confirmed; enrolling again replaces a pending secret. 409 AUTH.MFA_ALREADY_ENABLED when active")
-            .Produces<SystemEnvelopeDoc<SystemTotpEnrolment>>();
+            .Produces<EnvelopeDoc<SystemTotpEnrolment>>();
 
         mfa.MapPost("/totp/confirm", async (MfaCodeRequest body, ConfirmTotpHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(new ConfirmTotpCommand(body.Code), http.Caller(), ct), codes => new SystemRecoveryCodes(codes)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("Activate TOTP with a current code {code}. Returns 10 one-time recovery codes, shown only now. " +
                 "This session becomes MFA-verified")
-            .Produces<SystemEnvelopeDoc<SystemRecoveryCodes>>();
+            .Produces<EnvelopeDoc<SystemRecoveryCodes>>();
 
         mfa.MapPost("/totp/disable", async (MfaProofRequest body, DisableTotpHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(body.ToProof(), http.Caller(), ct)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("Turn TOTP off; needs {code} (current TOTP code) or {recoveryCode}. Recovery codes are deleted")
-            .Produces<SystemEnvelopeDoc<object>>();
+            .Produces<EnvelopeDoc<object>>();
 
         mfa.MapPost("/recovery-codes", async (MfaProofRequest body, RegenerateRecoveryCodesHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(body.ToProof(), http.Caller(), ct), codes => new SystemRecoveryCodes(codes)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("Replace the recovery codes (the old ones stop working); needs {code} or {recoveryCode}")
-            .Produces<SystemEnvelopeDoc<SystemRecoveryCodes>>();
+            .Produces<EnvelopeDoc<SystemRecoveryCodes>>();
 
         mfa.MapPost("/step-up", async (MfaProofRequest body, StepUpHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(body.ToProof(), http.Caller(), ct), SystemStepUp.From))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithSummary("Step-up: prove {code} or {recoveryCode} on the current session, which becomes MFA-verified " +
                 "(workspaces enforcing MFA become enterable). Returns a new access token with amr [pwd, otp]")
-            .Produces<SystemEnvelopeDoc<SystemStepUp>>();
+            .Produces<EnvelopeDoc<SystemStepUp>>();
 
         mfa.MapPost("/challenge", async (MfaChallengeRequest body, CompleteMfaSignInHandler handler, HttpContext http, CancellationToken ct) =>
                 AuthEndpoints.WithSessionCookie(http,
@@ -98,6 +99,6 @@ internal static class MfaEndpoints
             .WithSummary("Complete an MFA sign-in: {challengeId} from sign-in (valid 5 minutes, 5 tries) and {code} or {recoveryCode}. " +
                 "Returns the sign-in tokens of a new MFA-verified session. 401 AUTH.MFA_CHALLENGE_INVALID when the challenge is unknown, " +
                 "expired or used; 400 AUTH.INVALID_MFA_CODE for a wrong code")
-            .Produces<SystemEnvelopeDoc<SystemAuthTokens>>();
+            .Produces<EnvelopeDoc<SystemAuthTokens>>();
     }
 }

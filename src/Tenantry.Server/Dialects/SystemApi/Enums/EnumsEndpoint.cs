@@ -1,3 +1,5 @@
+using Tenantry.Server.Dialects.Envelope;
+
 namespace Tenantry.Server.Dialects.SystemApi.Enums;
 
 /// <summary><c>GET /web/v1/system/enums</c>: the whole dictionary, localized. Needs the portal code, not a token.</summary>
@@ -7,5 +9,5 @@ internal static class EnumsEndpoint
         web.MapGet("/system/enums", (SystemEnums enums) => SystemResults.Ok(enums.Dictionary()))
             .WithName("ListEnums")
             .WithSummary("The enum dictionary (codes, numeric values, localized labels)")
-            .Produces<SystemEnvelopeDoc<Dictionary<string, List<SystemEnumValue>>>>();
+            .Produces<EnvelopeDoc<Dictionary<string, List<SystemEnumValue>>>>();
 }

@@ -7,6 +7,7 @@ using Tenantry.Application.Invitations.ListPending;
 using Tenantry.Application.Invitations.Resend;
 using Tenantry.Application.Invitations.Revoke;
 using Tenantry.Domain.Memberships;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Security;
@@ -18,7 +19,7 @@ public sealed record SystemInvitation(
     string InvitationBizId, string WorkspaceBizId, string Email, string RoleBizId, string Status, DateTime ExpiresAt, DateTime CreatedAt)
 {
     public static SystemInvitation From(InvitationView i) =>
-        new(i.InvitationId, i.WorkspaceId, i.Email, i.RoleId, SystemEnums.Code(i.Status), i.ExpiresAt, i.CreatedAt);
+        new(i.InvitationId, i.WorkspaceId, i.Email, i.RoleId, EnvelopeEnums.Code(i.Status), i.ExpiresAt, i.CreatedAt);
 }
 
 /// <summary>An invitation as its invitee sees it: where to and in which role.</summary>
@@ -27,7 +28,7 @@ public sealed record SystemMyInvitation(
     DateTime ExpiresAt, DateTime CreatedAt)
 {
     public static SystemMyInvitation From(InvitationView i) =>
-        new(i.InvitationId, i.WorkspaceId, i.WorkspaceName, i.Email, i.RoleId, i.RoleName, SystemEnums.Code(i.Status), i.ExpiresAt, i.CreatedAt);
+        new(i.InvitationId, i.WorkspaceId, i.WorkspaceName, i.Email, i.RoleId, i.RoleName, EnvelopeEnums.Code(i.Status), i.ExpiresAt, i.CreatedAt);
 }
 
 public sealed record CreateInvitationRequest(string? Email, string? RoleBizId);
@@ -44,44 +45,44 @@ internal static class InvitationEndpoints
             .RequireWorkspacePermission(Permissions.MembersInvite)
             .RequireRateLimiting(RateLimitPolicies.Invitations)
             .Describe("Invite an email address in a role that does not exceed the inviter's permissions")
-            .Produces<SystemEnvelopeDoc<SystemInvitation>>();
+            .Produces<EnvelopeDoc<SystemInvitation>>();
 
         web.MapGet("/workspaces/{workspaceBizId}/invitations", (string workspaceBizId, int? page, int? pageSize, ListPendingInvitationsHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemPaging.ListAsync(http, page, pageSize, request => handler.HandleAsync(workspaceBizId, request, ct), SystemInvitation.From))
             .RequireWorkspacePermission(Permissions.MembersInvite)
             .Describe("The workspace's pending invitations, newest first (page, pageSize; total in X-Total-Count)")
-            .Produces<SystemEnvelopeDoc<List<SystemInvitation>>>();
+            .Produces<EnvelopeDoc<List<SystemInvitation>>>();
 
         web.MapPost("/workspaces/{workspaceBizId}/invitations/{invitationBizId}/revoke", async (string workspaceBizId, string invitationBizId, RevokeInvitationHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Standing(), invitationBizId, http.Caller(), ct), SystemInvitation.From))
             .RequireWorkspacePermission(Permissions.MembersInvite)
             .Describe("Withdraw a pending invitation")
-            .Produces<SystemEnvelopeDoc<SystemInvitation>>();
+            .Produces<EnvelopeDoc<SystemInvitation>>();
 
         web.MapPost("/workspaces/{workspaceBizId}/invitations/{invitationBizId}/resend", async (string workspaceBizId, string invitationBizId, ResendInvitationHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Standing(), invitationBizId, http.Caller(), ct), SystemInvitation.From))
             .RequireWorkspacePermission(Permissions.MembersInvite)
             .RequireRateLimiting(RateLimitPolicies.Invitations)
             .Describe("Send a pending invitation again, with a new expiry")
-            .Produces<SystemEnvelopeDoc<SystemInvitation>>();
+            .Produces<EnvelopeDoc<SystemInvitation>>();
 
         web.MapGet("/tenant/invitations/mine", async (ListMyInvitationsHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.Ok((await handler.HandleAsync(http.Caller(), ct)).Select(SystemMyInvitation.From).ToList()))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .Describe("Pending invitations addressed to the caller's email")
-            .Produces<SystemEnvelopeDoc<List<SystemMyInvitation>>>();
+            .Produces<EnvelopeDoc<List<SystemMyInvitation>>>();
 
         web.MapPost("/tenant/invitations/{invitationBizId}/accept", async (string invitationBizId, AcceptInvitationHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(invitationBizId, http.Caller(), ct), item => SystemWorkspaceItem.From(item, enums)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .Describe("Accept an invitation addressed to the caller: answers the new workspace list item", WorkspaceEndpoints.ListVersion)
-            .Produces<SystemEnvelopeDoc<SystemWorkspaceItem>>();
+            .Produces<EnvelopeDoc<SystemWorkspaceItem>>();
 
         web.MapPost("/tenant/invitations/{invitationBizId}/decline", async (string invitationBizId, DeclineInvitationHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(invitationBizId, http.Caller(), ct)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .Describe("Decline an invitation addressed to the caller")
-            .Produces<SystemEnvelopeDoc<object>>();
+            .Produces<EnvelopeDoc<object>>();
     }
 
     private static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string summary, string version = Version) =>

@@ -4,6 +4,7 @@ using Tenantry.Application.Members.List;
 using Tenantry.Application.Members.Remove;
 using Tenantry.Application.Members.TransferOwnership;
 using Tenantry.Domain.Memberships;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Security;
 
@@ -33,7 +34,7 @@ internal static class MemberEndpoints
                 SystemPaging.ListAsync(http, page, pageSize, request => handler.HandleAsync(workspaceId, request, ct), m => SystemMember.From(m, enums)))
             .RequireWorkspacePermission(Permissions.MembersRead)
             .Describe("The members, in the order they joined (page, pageSize; total in X-Total-Count)")
-            .Produces<SystemEnvelopeDoc<List<SystemMember>>>();
+            .Produces<EnvelopeDoc<List<SystemMember>>>();
 
         web.MapPost("/workspaces/{workspaceId}/members/role/change", async (string workspaceId, ChangeMemberRoleRequest body, ChangeMemberRoleHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(
@@ -41,13 +42,13 @@ internal static class MemberEndpoints
                     m => SystemMember.From(m, enums)))
             .RequireWorkspacePermission(Permissions.MembersRoleChange)
             .Describe("Give a member another role (the last owner cannot be demoted)")
-            .Produces<SystemEnvelopeDoc<SystemMember>>();
+            .Produces<EnvelopeDoc<SystemMember>>();
 
         web.MapDelete("/workspaces/{workspaceId}/members/{userBizId}", async (string workspaceId, string userBizId, RemoveMemberHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Standing(), userBizId, http.Caller(), ct)))
             .RequireWorkspacePermission(Permissions.MembersRemove)
             .Describe("Remove a member (the last owner cannot be removed)")
-            .Produces<SystemEnvelopeDoc<object>>();
+            .Produces<EnvelopeDoc<object>>();
 
         web.MapPost("/workspaces/{workspaceBizId}/owner/transfer", async (string workspaceBizId, TransferOwnershipRequest body, TransferOwnershipHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(
@@ -55,7 +56,7 @@ internal static class MemberEndpoints
                     m => SystemMember.From(m, enums)))
             .RequireWorkspaceOwner()
             .Describe("An owner makes another active member Owner and becomes Member; answers the new owner")
-            .Produces<SystemEnvelopeDoc<SystemMember>>();
+            .Produces<EnvelopeDoc<SystemMember>>();
     }
 
     private static RouteHandlerBuilder Describe(this RouteHandlerBuilder builder, string summary) =>

@@ -5,7 +5,8 @@ using Tenantry.Application.Roles.Delete;
 using Tenantry.Application.Roles.List;
 using Tenantry.Application.Roles.Update;
 using Tenantry.Domain.Memberships;
-using Tenantry.Server.Json;
+using Tenantry.Server.Dialects.Envelope;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Security;
 
@@ -44,7 +45,7 @@ internal static class RoleEndpoints
             .WithApiVersion(Version)
             .WithTags("Roles")
             .WithSummary("The permission catalogue custom roles choose from, with localized descriptions")
-            .Produces<SystemEnvelopeDoc<List<SystemPermission>>>();
+            .Produces<EnvelopeDoc<List<SystemPermission>>>();
 
         web.MapGet("/workspaces/{workspaceId}/roles", async (string workspaceId, ListRolesHandler handler, IStringLocalizer<Messages> messages, CancellationToken ct) =>
                 SystemResults.Ok((await handler.HandleAsync(workspaceId, ct)).Select(r => SystemRole.From(r, messages)).ToList()))
@@ -52,7 +53,7 @@ internal static class RoleEndpoints
             .WithApiVersion(Version)
             .WithTags("Roles")
             .WithSummary("The roles of the workspace: Owner, Member, then custom roles")
-            .Produces<SystemEnvelopeDoc<List<SystemRole>>>();
+            .Produces<EnvelopeDoc<List<SystemRole>>>();
 
         web.MapPost("/workspaces/{workspaceId}/roles", async (string workspaceId, CreateRoleRequest body, CreateRoleHandler handler, IStringLocalizer<Messages> messages, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(
@@ -62,7 +63,7 @@ internal static class RoleEndpoints
             .WithApiVersion(Version)
             .WithTags("Roles")
             .WithSummary("Create a custom role (name unique in the workspace, case-insensitively)")
-            .Produces<SystemEnvelopeDoc<SystemRole>>();
+            .Produces<EnvelopeDoc<SystemRole>>();
 
         web.MapPatch("/workspaces/{workspaceId}/roles/{roleBizId}", async (string workspaceId, string roleBizId, UpdateRoleRequest body, UpdateRoleHandler handler, IStringLocalizer<Messages> messages, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(
@@ -75,7 +76,7 @@ internal static class RoleEndpoints
             .WithApiVersion(Version)
             .WithTags("Roles")
             .WithSummary("Rename a custom role or change its description or permissions")
-            .Produces<SystemEnvelopeDoc<SystemRole>>();
+            .Produces<EnvelopeDoc<SystemRole>>();
 
         web.MapDelete("/workspaces/{workspaceId}/roles/{roleBizId}", async (string workspaceId, string roleBizId, DeleteRoleHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(http.Standing(), roleBizId, http.Caller(), ct)))
@@ -83,6 +84,6 @@ internal static class RoleEndpoints
             .WithApiVersion(Version)
             .WithTags("Roles")
             .WithSummary("Delete a custom role that no member holds")
-            .Produces<SystemEnvelopeDoc<object>>();
+            .Produces<EnvelopeDoc<object>>();
     }
 }

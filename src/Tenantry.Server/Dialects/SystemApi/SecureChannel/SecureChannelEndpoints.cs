@@ -1,5 +1,7 @@
 using Tenantry.Application.SecureChannels;
 using Tenantry.Application.SecureChannels.Handshake;
+using Tenantry.Server.Dialects.Envelope;
+using Tenantry.Server.Dialects.SystemApi.Gateway;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi.SecureChannel;
@@ -24,5 +26,5 @@ internal static class SecureChannelEndpoints
                 "Key = HKDF-SHA256(ikm = raw ECDH shared secret, salt = UTF-8 channelId, info = \"" + SecureChannelCrypto.KdfInfo + "\", 32 bytes), " +
                 "used with AES-256-GCM (12-byte IV, 16-byte tag, no AAD). Encrypted mutations send header X-Secure-Channel: channelId " +
                 "and body {iv, ciphertext, tag} (base64); the answer's data comes back encrypted the same way. Each IV is accepted once")
-            .Produces<SystemEnvelopeDoc<SystemSecureChannel>>();
+            .Produces<EnvelopeDoc<SystemSecureChannel>>();
 }

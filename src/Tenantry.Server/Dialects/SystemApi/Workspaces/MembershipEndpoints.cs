@@ -1,5 +1,6 @@
 using Tenantry.Application.Workspaces.Leave;
 using Tenantry.Application.Workspaces.SetDefault;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Security;
 
@@ -16,13 +17,13 @@ internal static class MembershipEndpoints
             .WithApiVersion(WorkspaceEndpoints.ListVersion)
             .WithTags("Workspaces")
             .WithSummary("Make this workspace the caller's default (it must be defaultEligible)")
-            .Produces<SystemEnvelopeDoc<SystemWorkspaceItem>>();
+            .Produces<EnvelopeDoc<SystemWorkspaceItem>>();
 
         web.MapPost("/tenant/workspaces/{workspaceBizId}/leave", async (string workspaceBizId, LeaveWorkspaceHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(workspaceBizId, http.Caller(), ct)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
             .WithTags("Workspaces")
             .WithSummary("Leave the workspace; the last owner cannot")
-            .Produces<SystemEnvelopeDoc<object>>();
+            .Produces<EnvelopeDoc<object>>();
     }
 }

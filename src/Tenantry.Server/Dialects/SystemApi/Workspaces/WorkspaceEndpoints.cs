@@ -5,7 +5,9 @@ using Tenantry.Application.Workspaces.ListMine;
 using Tenantry.Application.Workspaces.Update;
 using Tenantry.Domain.Memberships;
 using Tenantry.Server.Dialects.SystemApi.Enums;
-using Tenantry.Server.Json;
+using Tenantry.Server.Dialects.Envelope;
+using Tenantry.Server.Dialects.Shared;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.SystemApi.Workspaces;
@@ -35,7 +37,7 @@ internal static class WorkspaceEndpoints
                 .WithApiVersion(ListVersion)
                 .WithTags("Workspaces")
                 .WithSummary("The workspaces the caller belongs to")
-                .Produces<SystemEnvelopeDoc<List<SystemWorkspaceItem>>>();
+                .Produces<EnvelopeDoc<List<SystemWorkspaceItem>>>();
         }
 
         web.MapPost("/workspaces/self", async (CreateSelfWorkspaceRequest body, CreateSelfWorkspaceHandler handler, HttpContext http, CancellationToken ct) =>
@@ -46,7 +48,7 @@ internal static class WorkspaceEndpoints
             .WithApiVersion(SystemWorkspaceDetail.Version)
             .WithTags("Workspaces")
             .WithSummary("Create the caller's own workspace (one per user)")
-            .Produces<SystemEnvelopeDoc<SystemWorkspaceDetail>>();
+            .Produces<EnvelopeDoc<SystemWorkspaceDetail>>();
 
         web.MapGet("/workspaces/{workspaceBizId}", async (string workspaceBizId, GetWorkspaceHandler handler, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(workspaceBizId, ct), SystemWorkspaceDetail.From))
@@ -54,7 +56,7 @@ internal static class WorkspaceEndpoints
             .WithApiVersion(SystemWorkspaceDetail.Version)
             .WithTags("Workspaces")
             .WithSummary("One workspace (members only)")
-            .Produces<SystemEnvelopeDoc<SystemWorkspaceDetail>>();
+            .Produces<EnvelopeDoc<SystemWorkspaceDetail>>();
 
         web.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, UpdateWorkspaceRequest body, UpdateWorkspaceHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.From(await handler.HandleAsync(workspaceBizId, ToCommand(body), http.Caller(), ct), SystemWorkspaceDetail.From))
@@ -62,14 +64,15 @@ internal static class WorkspaceEndpoints
             .WithApiVersion(SystemWorkspaceDetail.Version)
             .WithTags("Workspaces")
             .WithSummary("Change name, time zone, extraData or policyConfig")
-            .Produces<SystemEnvelopeDoc<SystemWorkspaceDetail>>();
+            .Produces<EnvelopeDoc<SystemWorkspaceDetail>>();
     }
 
-    private static async Task<IResult> ListMine(ListMyWorkspacesHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> ListMine(ListMyWorkspacesHandler handler, SystemEnums enums, KeptRenderings kept, HttpContext http, CancellationToken ct)
     {
-        var workspaces = await handler.HandleAsync(http.Caller(), ct);
+        var caller = http.Caller();
+        var workspaces = await handler.HandleAsync(caller, ct);
         // The serialized items are kept with the cached list for the next request with the same facts and language.
-        var data = workspaces.Rendered("system:" + CultureInfo.CurrentUICulture.Name, list =>
+        var data = kept.GetOrRender(workspaces, new RenderKey("system", CultureInfo.CurrentUICulture.Name, null, caller.ClientIp, caller.MfaVerified), list =>
         {
             var items = new List<SystemWorkspaceItem>(list.Count);
             foreach (var workspace in list)

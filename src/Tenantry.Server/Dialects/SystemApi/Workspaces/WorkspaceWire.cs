@@ -1,6 +1,6 @@
 using Tenantry.Application.Workspaces;
 using Tenantry.Application.Workspaces.ListMine;
-using Tenantry.Domain.Policies;
+using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 
 namespace Tenantry.Server.Dialects.SystemApi.Workspaces;
@@ -19,14 +19,14 @@ public sealed record SystemWorkspaceItem(
     bool IsDefault,
     bool Enterable,
     bool DefaultEligible,
-    SystemPolicyConfig? PolicyConfig,
+    PolicyConfig? PolicyConfig,
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
     public static SystemWorkspaceItem From(MyWorkspace w, SystemEnums enums) =>
         new(w.UserId, w.WorkspaceId, w.WorkspaceName, enums.Value(w.Kind), w.InstitutionId, w.RoleId, w.RoleName,
             enums.Value(w.JoinSource), w.IsOwner, w.IsDefault, w.Eligibility.Enterable, w.Eligibility.DefaultEligible,
-            PolicyWire.From(w.Policy), w.CreatedAt, w.UpdatedAt);
+            PolicyConfig.From(w.Policy), w.CreatedAt, w.UpdatedAt);
 }
 
 /// <summary>The workspace detail: exactly the fields of seed 001.</summary>
@@ -36,8 +36,8 @@ public sealed record SystemWorkspaceDetail(
     string? EntityBizId,
     string WorkspaceName,
     string WorkspaceTimezone,
-    SystemEnumRef WorkspaceStatus,
-    SystemEnumRef WorkspaceKind,
+    EnumRef WorkspaceStatus,
+    EnumRef WorkspaceKind,
     string? ExtraData,
     DateTime CreatedAt,
     DateTime UpdatedAt)
@@ -45,17 +45,6 @@ public sealed record SystemWorkspaceDetail(
     public const string Version = "1.3.0";
 
     public static SystemWorkspaceDetail From(WorkspaceDetail w) =>
-        new(w.WorkspaceId, w.InstitutionId, w.ExternalEntityId, w.Name, w.Timezone, SystemEnums.Ref(w.Status), SystemEnums.Ref(w.Kind),
+        new(w.WorkspaceId, w.InstitutionId, w.ExternalEntityId, w.Name, w.Timezone, EnvelopeEnums.Ref(w.Status), EnvelopeEnums.Ref(w.Kind),
             w.ExtraData, w.CreatedAt, w.UpdatedAt);
-}
-
-public static class PolicyWire
-{
-    public static SystemPolicyConfig? From(WorkspacePolicy? policy) => policy is null ? null : new(policy.IpAllowlist, policy.EnforceMfa);
-}
-
-/// <summary><c>policyConfig</c> as clients send it.</summary>
-public sealed record PolicyConfigRequest(List<string?>? IpAllowlist, bool? EnforceMfa)
-{
-    public Application.Workspaces.Policies.PolicyInput ToInput() => new(IpAllowlist, EnforceMfa ?? false);
 }

@@ -9,21 +9,21 @@ internal static class WachtSessionEndpoints
 {
     public static void Map(RouteGroupBuilder wacht)
     {
-        wacht.MapGet("/session", async (HttpContext http) =>
+        wacht.MapGet("/session", async (WachtSessions sessions, HttpContext http) =>
             {
-                var session = await WachtSessions.CurrentAsync(http);
+                var session = await sessions.CurrentAsync(http);
                 return WachtResults.Ok(session, session);
             })
             .WithSummary("The current session, its sign-in and the active organization and workspace memberships")
             .Produces<WachtEnvelopeDoc<WachtSession>>();
 
-        wacht.MapPost("/session/switch-workspace", (SwitchWorkspaceHandler handler, HttpContext http, CancellationToken ct) =>
-                WachtResults.MutationAsync(http, input => handler.HandleAsync(input["workspace_id"], http.Caller(), ct), answerWithSession: true))
+        wacht.MapPost("/session/switch-workspace", (SwitchWorkspaceHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WachtResults.MutationAsync(http, sessions, input => handler.HandleAsync(input["workspace_id"], http.Caller(), ct), answerWithSession: true))
             .WithSummary("Make a workspace the active one (the SYSTEM default workspace); no workspace_id clears it")
             .Produces<WachtEnvelopeDoc<WachtSession>>();
 
-        wacht.MapPost("/session/switch-organization", (SwitchOrganizationHandler handler, HttpContext http, CancellationToken ct) =>
-                WachtResults.MutationAsync(http, input => handler.HandleAsync(input["organization_id"], http.Caller(), ct), answerWithSession: true))
+        wacht.MapPost("/session/switch-organization", (SwitchOrganizationHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WachtResults.MutationAsync(http, sessions, input => handler.HandleAsync(input["organization_id"], http.Caller(), ct), answerWithSession: true))
             .WithSummary("Make an organization the active one; no organization_id clears it")
             .Produces<WachtEnvelopeDoc<WachtSession>>();
     }

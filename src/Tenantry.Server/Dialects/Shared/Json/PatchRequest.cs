@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.Json.Serialization.Metadata;
 using Tenantry.Domain.Common;
 
-namespace Tenantry.Server.Json;
+namespace Tenantry.Server.Dialects.Shared.Json;
 
 /// <summary>
 /// Base of partial-update bodies: remembers which properties the JSON contained, so that

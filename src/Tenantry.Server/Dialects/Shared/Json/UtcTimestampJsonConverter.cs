@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Tenantry.Server.Json;
+namespace Tenantry.Server.Dialects.Shared.Json;
 
 /// <summary>Timestamps on the wire: UTC, millisecond precision, <c>Z</c> suffix (the form JavaScript's toISOString writes).</summary>
 public sealed class UtcTimestampJsonConverter : JsonConverter<DateTime>

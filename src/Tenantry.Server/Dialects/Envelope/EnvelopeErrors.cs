@@ -2,56 +2,55 @@ using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
+using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Localization;
 
-namespace Tenantry.Server.Dialects.SystemApi;
+namespace Tenantry.Server.Dialects.Envelope;
 
-/// <summary>An error as the SYSTEM dialect puts it on the wire: HTTP status, code, message key.</summary>
-public sealed record SystemError(
+/// <summary>An error as the envelope puts it on the wire: HTTP status, code, message key.</summary>
+public sealed record EnvelopeError(
     int Status, string Code, string MessageKey, IReadOnlyDictionary<string, object>? Arguments = null,
     IReadOnlyList<FieldError>? Fields = null, TimeSpan? RetryAfter = null)
 {
     public IResult ToResult() => Fields is null
-        ? new SystemResult<object>(Status, Code, MessageKey, Arguments, null, RetryAfter)
+        ? new EnvelopeResult<object>(Status, Code, MessageKey, Arguments, null, null, RetryAfter)
         : new FieldProblemsResult(this);
 
     public Task WriteAsync(HttpContext http) => ToResult().ExecuteAsync(http);
 
     /// <summary>A <c>4000</c>: the data lists each field (JSON path in camelCase) with its localized message.</summary>
-    private sealed class FieldProblemsResult(SystemError error) : IResult
+    private sealed class FieldProblemsResult(EnvelopeError error) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             var localizer = httpContext.RequestServices.GetRequiredService<IStringLocalizer<Messages>>();
             var problems = error.Fields!
-                .Select(f => new SystemFieldProblem(SystemErrors.WireField(f.Field), localizer.Text("Validation." + f.Code, f.Arguments)))
+                .Select(f => new FieldProblem(EnvelopeErrors.WireField(f.Field), localizer.Text("Validation." + f.Code, f.Arguments)))
                 .ToList();
-            return new SystemResult<List<SystemFieldProblem>>(error.Status, error.Code, error.MessageKey, null, problems, null).ExecuteAsync(httpContext);
+            return new EnvelopeResult<List<FieldProblem>>(error.Status, error.Code, error.MessageKey, null, problems,
+                EnvelopeJsonContext.Default.ListFieldProblem, null).ExecuteAsync(httpContext);
         }
     }
 }
 
 /// <summary>
-/// The one place where domain errors become SYSTEM answers (CONTRACT 3's table). Codes are
-/// never localized; messages always are.
+/// The one place where domain errors become envelope answers (CONTRACT 3's table), for both
+/// dialects that speak the envelope (SYSTEM and the operator API). Codes are never localized;
+/// messages always are.
 /// </summary>
-public static class SystemErrors
+public static class EnvelopeErrors
 {
-    public static readonly SystemError TokenRejected = new(401, "4010", "Error.InvalidToken");
-    public static readonly SystemError PortalAccessDenied = new(403, "GATEWAY.PORTAL_ACCESS_DENIED", "Error.PortalAccessDenied");
-    public static readonly SystemError ResourceNotFound = new(404, "4040", "Error.NotFound");
-    public static readonly SystemError Forbidden = new(403, "4030", "Error.PermissionDenied");
-    public static readonly SystemError MethodNotAllowed = new(405, "4050", "Error.MethodNotAllowed");
-    public static readonly SystemError PayloadTooLarge = new(413, "4130", "Error.PayloadTooLarge");
-    public static readonly SystemError UnsupportedMediaType = new(415, "4150", "Error.UnsupportedMediaType");
-    public static readonly SystemError UnreadableRequest = new(400, "4000", "Error.BadRequest");
-    public static readonly SystemError DatabaseDown = new(503, "5030", "Error.DatabaseUnavailable");
-    public static readonly SystemError InternalError = new(500, "5000", "Error.Internal");
-    public static readonly SystemError InvalidAdminKey = new(401, "4010", "Error.InvalidAdminKey");
-    public static readonly SystemError SecureChannelRequired = new(403, "GATEWAY.SECURE_CHANNEL_REQUIRED", "Error.SecureChannelRequired");
-    public static readonly SystemError SecureChannelInvalid = new(400, "GATEWAY.SECURE_CHANNEL_INVALID", "Error.SecureChannelInvalid");
+    public static readonly EnvelopeError TokenRejected = new(401, "4010", "Error.InvalidToken");
+    public static readonly EnvelopeError ResourceNotFound = new(404, "4040", "Error.NotFound");
+    public static readonly EnvelopeError Forbidden = new(403, "4030", "Error.PermissionDenied");
+    public static readonly EnvelopeError MethodNotAllowed = new(405, "4050", "Error.MethodNotAllowed");
+    public static readonly EnvelopeError PayloadTooLarge = new(413, "4130", "Error.PayloadTooLarge");
+    public static readonly EnvelopeError UnsupportedMediaType = new(415, "4150", "Error.UnsupportedMediaType");
+    public static readonly EnvelopeError UnreadableRequest = new(400, "4000", "Error.BadRequest");
+    public static readonly EnvelopeError DatabaseDown = new(503, "5030", "Error.DatabaseUnavailable");
+    public static readonly EnvelopeError InternalError = new(500, "5000", "Error.Internal");
 
-    public static SystemError Describe(DomainError error) => error switch
+    public static EnvelopeError Describe(DomainError error) => error switch
     {
         ValidationFailed v => new(400, "4000", "Error.ValidationFailed", Fields: v.Errors),
         InvalidToken => TokenRejected,
@@ -78,22 +77,22 @@ public static class SystemErrors
         _ => InternalError,
     };
 
-    public static SystemError For(Hosting.DialectError error, TimeSpan? retryAfter, FieldError? field) => error switch
+    public static EnvelopeError For(DialectError error, TimeSpan? retryAfter, FieldError? field) => error switch
     {
-        Hosting.DialectError.Unauthorized => TokenRejected,
-        Hosting.DialectError.Forbidden => Forbidden,
-        Hosting.DialectError.NotFound => ResourceNotFound,
-        Hosting.DialectError.MethodNotAllowed => MethodNotAllowed,
-        Hosting.DialectError.PayloadTooLarge => PayloadTooLarge,
-        Hosting.DialectError.UnsupportedMediaType => UnsupportedMediaType,
-        Hosting.DialectError.BadRequest => field is null ? UnreadableRequest : Field(field.Field, field.Code),
-        Hosting.DialectError.RateLimited => Describe(new RateLimited(retryAfter ?? TimeSpan.FromSeconds(60))),
-        Hosting.DialectError.DatabaseUnavailable => DatabaseDown,
+        DialectError.Unauthorized => TokenRejected,
+        DialectError.Forbidden => Forbidden,
+        DialectError.NotFound => ResourceNotFound,
+        DialectError.MethodNotAllowed => MethodNotAllowed,
+        DialectError.PayloadTooLarge => PayloadTooLarge,
+        DialectError.UnsupportedMediaType => UnsupportedMediaType,
+        DialectError.BadRequest => field is null ? UnreadableRequest : Field(field.Field, field.Code),
+        DialectError.RateLimited => Describe(new RateLimited(retryAfter ?? TimeSpan.FromSeconds(60))),
+        DialectError.DatabaseUnavailable => DatabaseDown,
         _ => InternalError,
     };
 
     /// <summary>A single-field <c>4000</c> (bad JSON, missing body).</summary>
-    public static SystemError Field(string jsonPath, string validationCode) =>
+    public static EnvelopeError Field(string jsonPath, string validationCode) =>
         new(400, "4000", "Error.ValidationFailed", Fields: [new FieldError(jsonPath, validationCode)]);
 
     /// <summary>"$.PolicyConfig.IpAllowlist[1]" → "$.policyConfig.ipAllowlist[1]".</summary>

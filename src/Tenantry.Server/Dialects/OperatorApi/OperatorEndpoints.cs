@@ -2,11 +2,12 @@ using Microsoft.Extensions.Options;
 using Tenantry.Application.Operator.UpdateInstitution;
 using Tenantry.Application.Operator.UpdateMemberStatus;
 using Tenantry.Application.Operator.UpdateWorkspace;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.Envelope;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Security;
 
-namespace Tenantry.Server.Operator;
+namespace Tenantry.Server.Dialects.OperatorApi;
 
 /// <summary>
 /// The operator API (CONTRACT 7): suspension, member status, policies and metadata. Needs
@@ -14,8 +15,6 @@ namespace Tenantry.Server.Operator;
 /// </summary>
 internal static class OperatorEndpoints
 {
-    public const string KeyHeader = "X-Admin-Key";
-
     public static void Map(WebApplication app)
     {
         var key = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value.AdminApiKey;
@@ -24,13 +23,13 @@ internal static class OperatorEndpoints
             return;
         }
         var keys = new SecretSet([key]);
-        var admin = app.MapGroup(DialectRouting.OperatorPrefix)
+        var admin = app.MapGroup(OperatorDialect.Prefix)
             .WithTags("Operator")
             .AddEndpointFilter(async (context, next) =>
-                keys.Contains(context.HttpContext.Request.Headers[KeyHeader]) ? await next(context) : SystemErrors.InvalidAdminKey.ToResult());
+                keys.Contains(context.HttpContext.Request.Headers[OperatorDialect.KeyHeader]) ? await next(context) : OperatorDialect.InvalidAdminKey.ToResult());
 
         admin.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, AdminUpdateWorkspaceRequest body, AdminUpdateWorkspaceHandler handler, CancellationToken ct) =>
-                SystemResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(
+                OperatorResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(
                     body.Field(nameof(body.WorkspaceStatus), body.WorkspaceStatus),
                     body.Field(nameof(body.PolicyConfig), body.PolicyConfig?.ToInput()),
                     body.Field(nameof(body.PublicMetadata), RawJson.Text(body.PublicMetadata)),
@@ -40,15 +39,15 @@ internal static class OperatorEndpoints
                     body.Field(nameof(body.Slug), body.Slug),
                     body.Field<IReadOnlyList<string?>?>(nameof(body.Segments), body.Segments)), ct), AdminWorkspaceResponse.From))
             .WithSummary("Suspend or reactivate a workspace; set its policy, metadata, slug and segments")
-            .Produces<SystemEnvelopeDoc<AdminWorkspaceResponse>>();
+            .Produces<EnvelopeDoc<AdminWorkspaceResponse>>();
 
         admin.MapPatch("/workspaces/{workspaceBizId}/members/{userBizId}", async (string workspaceBizId, string userBizId, AdminUpdateMemberRequest body, AdminUpdateMemberStatusHandler handler, CancellationToken ct) =>
-                SystemResults.From(await handler.HandleAsync(workspaceBizId, userBizId, new AdminUpdateMemberStatusCommand(body.Status), ct), AdminMembershipResponse.From))
+                OperatorResults.From(await handler.HandleAsync(workspaceBizId, userBizId, new AdminUpdateMemberStatusCommand(body.Status), ct), AdminMembershipResponse.From))
             .WithSummary("Activate or deactivate one membership")
-            .Produces<SystemEnvelopeDoc<AdminMembershipResponse>>();
+            .Produces<EnvelopeDoc<AdminMembershipResponse>>();
 
         admin.MapPatch("/institutions/{institutionBizId}", async (string institutionBizId, AdminUpdateInstitutionRequest body, AdminUpdateInstitutionHandler handler, CancellationToken ct) =>
-                SystemResults.From(await handler.HandleAsync(institutionBizId, new AdminUpdateInstitutionCommand(
+                OperatorResults.From(await handler.HandleAsync(institutionBizId, new AdminUpdateInstitutionCommand(
                     body.Field(nameof(body.Name), body.Name),
                     body.Field(nameof(body.Slug), body.Slug),
                     body.Field(nameof(body.PublicMetadata), RawJson.Text(body.PublicMetadata)),
@@ -57,6 +56,6 @@ internal static class OperatorEndpoints
                     body.Field<IReadOnlyList<string?>?>(nameof(body.IpAllowlist), body.IpAllowlist),
                     body.Field(nameof(body.AutoAssignedWorkspaceBizId), body.AutoAssignedWorkspaceBizId)), ct), AdminInstitutionResponse.From))
             .WithSummary("Set an institution's name, slug, metadata and policies (MFA, IP allow-list, auto-assigned workspace)")
-            .Produces<SystemEnvelopeDoc<AdminInstitutionResponse>>();
+            .Produces<EnvelopeDoc<AdminInstitutionResponse>>();
     }
 }

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using Tenantry.Application.Operator;
-using Tenantry.Server.Json;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Dialects.SystemApi.Enums;
-using Tenantry.Server.Dialects.SystemApi.Workspaces;
+using Tenantry.Server.Dialects.Envelope;
+using Tenantry.Server.Dialects.Shared.Json;
 
-namespace Tenantry.Server.Operator;
+namespace Tenantry.Server.Dialects.OperatorApi;
 
 public sealed class AdminUpdateWorkspaceRequest : PatchRequest
 {
@@ -38,15 +36,15 @@ public sealed record AdminWorkspaceResponse(
     string? EntityBizId,
     string WorkspaceName,
     string WorkspaceTimezone,
-    SystemEnumRef WorkspaceStatus,
-    SystemEnumRef WorkspaceKind,
+    EnumRef WorkspaceStatus,
+    EnumRef WorkspaceKind,
     string? ExtraData,
     string? Slug,
     string? Description,
     string? ImageUrl,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
-    SystemPolicyConfig? PolicyConfig,
+    PolicyConfig? PolicyConfig,
     int MemberCount,
     IReadOnlyList<string> Segments,
     DateTime CreatedAt,
@@ -54,10 +52,10 @@ public sealed record AdminWorkspaceResponse(
 {
     public static AdminWorkspaceResponse From(AdminWorkspaceView v)
     {
-        var d = SystemWorkspaceDetail.From(v.Detail);
-        return new(d.BizId, d.InstitutionBizId, d.EntityBizId, d.WorkspaceName, d.WorkspaceTimezone, d.WorkspaceStatus, d.WorkspaceKind,
+        var d = v.Detail;
+        return new(d.WorkspaceId, d.InstitutionId, d.ExternalEntityId, d.Name, d.Timezone, EnvelopeEnums.Ref(d.Status), EnvelopeEnums.Ref(d.Kind),
             d.ExtraData, v.Slug, v.Description, v.ImageUrl, RawJson.Parse(v.PublicMetadata), RawJson.Parse(v.PrivateMetadata),
-            PolicyWire.From(v.Policy), v.MemberCount, v.Segments, d.CreatedAt, d.UpdatedAt);
+            PolicyConfig.From(v.Policy), v.MemberCount, v.Segments, d.CreatedAt, d.UpdatedAt);
     }
 }
 
@@ -65,7 +63,7 @@ public sealed record AdminMembershipResponse(
     string WorkspaceBizId, string UserBizId, string WorkspaceRoleBizId, string JoinSource, string Status, bool IsDefault, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static AdminMembershipResponse From(AdminMembershipView v) =>
-        new(v.WorkspaceId, v.UserId, v.RoleId, SystemEnums.Code(v.JoinSource), SystemEnums.Code(v.Status), v.IsDefault, v.CreatedAt, v.UpdatedAt);
+        new(v.WorkspaceId, v.UserId, v.RoleId, EnvelopeEnums.Code(v.JoinSource), EnvelopeEnums.Code(v.Status), v.IsDefault, v.CreatedAt, v.UpdatedAt);
 }
 
 public sealed record AdminInstitutionResponse(
@@ -75,16 +73,4 @@ public sealed record AdminInstitutionResponse(
     public static AdminInstitutionResponse From(AdminInstitutionView v) =>
         new(v.InstitutionId, v.Name, v.Slug, RawJson.Parse(v.PublicMetadata), RawJson.Parse(v.PrivateMetadata), v.EnforceMfa,
             v.IpAllowlist, v.AutoAssignedWorkspaceId, v.MemberCount, v.CreatedAt, v.UpdatedAt);
-}
-
-public static class RawJson
-{
-    public static JsonElement Parse(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
-
-    /// <summary>A metadata value of a request as the JSON text the use case validates; JSON null means "reset".</summary>
-    public static string? Text(JsonElement? value) => value is { ValueKind: not JsonValueKind.Null } element ? element.GetRawText() : null;
 }

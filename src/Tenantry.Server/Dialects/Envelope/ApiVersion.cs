@@ -1,4 +1,4 @@
-namespace Tenantry.Server.Dialects.SystemApi;
+namespace Tenantry.Server.Dialects.Envelope;
 
 /// <summary>The <c>version</c> an endpoint puts in its envelopes, errors included (CONTRACT 3).</summary>
 public sealed record ApiVersion(string Version)

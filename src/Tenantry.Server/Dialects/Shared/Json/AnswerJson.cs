@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Tenantry.Server.Json;
+namespace Tenantry.Server.Dialects.Shared.Json;
 
 /// <summary>
 /// How both dialects write JSON answers: straight to the response, or ahead of time into bytes

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Security;
 
-namespace Tenantry.Server.Security;
+namespace Tenantry.Server.Dialects.SystemApi.Gateway;
 
 /// <summary>
 /// The SYSTEM gateway's first check: every <c>/web/v1</c> request carries a known
@@ -27,11 +27,11 @@ public sealed class PortalGate(RequestDelegate next, IOptions<TenantryOptions> o
 
     public Task InvokeAsync(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments(DialectRouting.SystemPrefix) || IsAdmitted(http.Request))
+        if (!http.Request.Path.StartsWithSegments(SystemDialect.Prefix) || IsAdmitted(http.Request))
         {
             return next(http);
         }
-        return SystemErrors.PortalAccessDenied.WriteAsync(http);
+        return GatewayErrors.PortalAccessDenied.WriteAsync(http);
     }
 
     private bool IsAdmitted(HttpRequest request)

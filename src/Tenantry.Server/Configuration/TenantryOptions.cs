@@ -1,6 +1,6 @@
 using Tenantry.Data.Providers;
 
-namespace Tenantry.Server.Hosting;
+namespace Tenantry.Server.Configuration;
 
 /// <summary>The <c>Tenantry</c> configuration section (CONTRACT 2).</summary>
 public sealed class TenantryOptions

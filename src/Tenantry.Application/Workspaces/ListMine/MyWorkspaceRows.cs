@@ -1,39 +1,18 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Common;
-using Tenantry.Application.Common.Caching;
 using Tenantry.Application.Workspaces.Memberships;
 using Tenantry.Data;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Policies;
-using Tenantry.Domain.Workspaces;
 
 namespace Tenantry.Application.Workspaces.ListMine;
 
-/// <summary>One of the caller's workspaces, with their standing in it and whether they may enter it now.</summary>
-public sealed record MyWorkspace(
-    string UserId,
-    string WorkspaceId,
-    string WorkspaceName,
-    WorkspaceKind Kind,
-    string InstitutionId,
-    string RoleId,
-    string RoleName,
-    JoinSource JoinSource,
-    bool IsOwner,
-    bool IsDefault,
-    EligibilityDecision Eligibility,
-    WorkspacePolicy? Policy,
-    DateTime CreatedAt,
-    DateTime UpdatedAt);
-
 /// <summary>
-/// "List my workspaces": the request every front end makes on every page load. One indexed
-/// query (memberships by user, joined to workspace, role and institution), kept in
-/// <see cref="MyWorkspacesCache"/> under the user's <c>memberships_version</c>; then the
-/// eligibility decision per item for this request (client IP, MFA), which is never cached.
+/// The queries behind "list my workspaces": one user's rows (the list, or one item of it after a
+/// change), several users' rows at once (background refreshes of <see cref="MyWorkspacesCache"/>),
+/// and the per-request eligibility that turns a row into a <see cref="MyWorkspace"/>.
 /// </summary>
-public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspacesCache cache)
+public static class MyWorkspaceRows
 {
     // One compiled query for the whole list (workspaceId null) and for one item; EF Core plans the two cases separately.
     private static readonly Func<TenantryDbContext, string, string?, IAsyncEnumerable<MyWorkspaceRow>> s_rows =
@@ -48,21 +27,8 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
                 w.Id, w.Name, w.Kind, w.Status, w.Policy, w.InstitutionId, i.EnforceMfa, i.IpAllowlist,
                 r.Id, r.Name, r.BuiltIn, m.JoinSource, m.Status, m.IsDefault, m.CreatedAt, m.UpdatedAt));
 
-    public async Task<RenderableList<MyWorkspace>> HandleAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        var (rows, renderings) = await cache.GetAsync(caller, () => LoadRowsAsync(Database(), caller.UserId, workspaceId: null, cancellationToken));
-        return new RenderableList<MyWorkspace>(() => Array.ConvertAll(rows, row => ToItem(row, caller)), caller, renderings);
-    }
-
-    /// <summary>One item of the caller's list (after a change to it), or null when they are not a member. Always read fresh.</summary>
-    public async Task<MyWorkspace?> GetAsync(Caller caller, string workspaceId, CancellationToken cancellationToken)
-    {
-        var rows = await LoadRowsAsync(Database(), caller.UserId, workspaceId, cancellationToken);
-        return rows.Length == 0 ? null : ToItem(rows[0], caller);
-    }
-
-    /// <summary>The caller's rows (all, or the one of <paramref name="workspaceId"/>), in list order, straight from the database.</summary>
-    internal static async Task<MyWorkspaceRow[]> LoadRowsAsync(TenantryDbContext db, string userId, string? workspaceId, CancellationToken cancellationToken)
+    /// <summary>The user's rows (all, or the one of <paramref name="workspaceId"/>), in list order, straight from the database.</summary>
+    public static async Task<MyWorkspaceRow[]> LoadAsync(TenantryDbContext db, string userId, string? workspaceId, CancellationToken cancellationToken)
     {
         var rows = new List<MyWorkspaceRow>();
         await foreach (var row in s_rows(db, userId, workspaceId).WithCancellation(cancellationToken))
@@ -72,8 +38,15 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
         return [.. rows];
     }
 
-    /// <summary>Several users' rows at once (background refreshes of the cache, <see cref="MembershipsOfUsers"/>); every user asked for is in the answer.</summary>
-    internal static async Task<IReadOnlyDictionary<string, MyWorkspaceRow[]>> LoadRowsOfUsersAsync(
+    /// <summary>One item of the caller's list (after a change to it), or null when they are not a member. Always read fresh.</summary>
+    public static async Task<MyWorkspace?> GetItemAsync(TenantryDbContext db, Caller caller, string workspaceId, CancellationToken cancellationToken)
+    {
+        var rows = await LoadAsync(db, caller.UserId, workspaceId, cancellationToken);
+        return rows.Length == 0 ? null : ToItem(rows[0], caller);
+    }
+
+    /// <summary>Several users' rows at once (<see cref="MembershipsOfUsers"/>); every user asked for is in the answer.</summary>
+    public static async Task<IReadOnlyDictionary<string, MyWorkspaceRow[]>> LoadOfUsersAsync(
         TenantryDbContext db, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
         var memberships = await MembershipsOfUsers.LoadAsync(db, userIds, cancellationToken);
@@ -100,10 +73,8 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
         return userIds.Distinct().ToDictionary(id => id, id => byUser.TryGetValue(id, out var own) ? own : []);
     }
 
-    // The request's pooled context is leased only when the cache misses.
-    private TenantryDbContext Database() => services.GetRequiredService<TenantryDbContext>();
-
-    private static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
+    /// <summary>The row as this caller sees it in this request: eligibility is decided now (client IP, MFA), never cached.</summary>
+    public static MyWorkspace ToItem(MyWorkspaceRow row, Caller caller)
     {
         var eligibility = Eligibility.Decide(new EligibilityFacts(
             row.WorkspaceStatus, row.MembershipStatus, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
@@ -113,10 +84,3 @@ public sealed class ListMyWorkspacesHandler(IServiceProvider services, MyWorkspa
             row.JoinSource, row.RoleBuiltIn == BuiltInRole.Owner, row.IsDefault, eligibility, row.Policy, row.CreatedAt, row.UpdatedAt);
     }
 }
-
-/// <summary>What the list stores per membership: everything but the per-request eligibility.</summary>
-public sealed record MyWorkspaceRow(
-    string WorkspaceId, string WorkspaceName, WorkspaceKind Kind, WorkspaceStatus WorkspaceStatus, WorkspacePolicy? Policy,
-    string InstitutionId, bool InstitutionEnforcesMfa, List<string> InstitutionIpAllowlist,
-    string RoleId, string RoleName, BuiltInRole? RoleBuiltIn, JoinSource JoinSource, MembershipStatus MembershipStatus,
-    bool IsDefault, DateTime CreatedAt, DateTime UpdatedAt);

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.SecureChannels;
 using Tenantry.Data;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Hosting;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.Envelope;
 
-namespace Tenantry.Server.Security;
+namespace Tenantry.Server.Dialects.SystemApi.Gateway;
 
 /// <summary>Marks an endpoint that plain mutations may reach even when the channel is required (the handshake).</summary>
 public sealed class SecureChannelExempt
@@ -13,14 +13,25 @@ public sealed class SecureChannelExempt
     public static readonly SecureChannelExempt Instance = new();
 }
 
-/// <summary>This request arrived over a secure channel: the SYSTEM envelope encrypts its <c>data</c> with <see cref="Key"/>.</summary>
-public sealed record SecureChannelSession(string ChannelId, byte[] Key);
+/// <summary>This request arrived over a secure channel: the envelope's <c>data</c> is sealed with <see cref="Key"/>.</summary>
+public sealed record SecureChannelSession(string ChannelId, byte[] Key) : IEnvelopeDataSealer
+{
+    public void WriteSealed(Utf8JsonWriter writer, byte[] plaintext)
+    {
+        var sealedData = SecureChannelCrypto.Seal(Key, plaintext);
+        writer.WriteStartObject();
+        writer.WriteString("iv", sealedData.Iv);
+        writer.WriteString("ciphertext", sealedData.Ciphertext);
+        writer.WriteString("tag", sealedData.Tag);
+        writer.WriteEndObject();
+    }
+}
 
 /// <summary>
 /// The SYSTEM gateway's secure channel (CONTRACT 3). A mutation carrying
 /// <c>X-Secure-Channel</c> is decrypted here, before model binding: its body
 /// <c>{"iv","ciphertext","tag"}</c> is replaced by the plaintext JSON, and the answer's
-/// <c>data</c> is encrypted on the way out (<see cref="SystemEnvelopeWriter"/>). Unknown or
+/// <c>data</c> is encrypted on the way out (<see cref="EnvelopeWriter"/>). Unknown or
 /// expired channel, malformed or tampered message, or an IV used before on the channel:
 /// 400 <c>GATEWAY.SECURE_CHANNEL_INVALID</c>. When the gateway requires the channel, a
 /// plain mutation is refused with 403 <c>GATEWAY.SECURE_CHANNEL_REQUIRED</c>.
@@ -34,7 +45,7 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
     public Task InvokeAsync(HttpContext http)
     {
         var request = http.Request;
-        if (IsSafe(request.Method) || !request.Path.StartsWithSegments(DialectRouting.SystemPrefix))
+        if (IsSafe(request.Method) || !request.Path.StartsWithSegments(SystemDialect.Prefix))
         {
             return next(http);
         }
@@ -44,7 +55,7 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
         }
         if (_required && http.GetEndpoint()?.Metadata.GetMetadata<SecureChannelExempt>() is null)
         {
-            return SystemErrors.SecureChannelRequired.WriteAsync(http);
+            return GatewayErrors.SecureChannelRequired.WriteAsync(http);
         }
         return next(http);
     }
@@ -59,7 +70,7 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
         var key = await keys.GetAsync(db, channelId, cancellationToken);
         if (key is null)
         {
-            await SystemErrors.SecureChannelInvalid.WriteAsync(http);
+            await GatewayErrors.SecureChannelInvalid.WriteAsync(http);
             return;
         }
 
@@ -69,14 +80,14 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
             || SecureChannelCrypto.Open(key, iv, ciphertext, tag) is not { } plaintext
             || !await keys.TryUseIvAsync(db, channelId, iv, cancellationToken))
         {
-            await SystemErrors.SecureChannelInvalid.WriteAsync(http);
+            await GatewayErrors.SecureChannelInvalid.WriteAsync(http);
             return;
         }
 
         http.Request.Body = new MemoryStream(plaintext, writable: false);
         http.Request.ContentLength = plaintext.Length;
         http.Request.ContentType = "application/json";
-        http.Features.Set(new SecureChannelSession(channelId, key));
+        http.Features.Set<IEnvelopeDataSealer>(new SecureChannelSession(channelId, key));
         await next(http);
     }
 

@@ -2,16 +2,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Common;
-using Tenantry.Server.Hosting;
 
-namespace Tenantry.Server.Operability;
+namespace Tenantry.Server.Dialects.Shared;
 
 /// <summary>
 /// Last line of defence: every exception in a dialect's request becomes that dialect's
 /// error. Body binding failures are 4xx; an unreachable database is 503; anything else is a
 /// 500 with a generic message (details go to the log, never to the client).
 /// </summary>
-public sealed partial class DialectExceptionHandler(ILogger<DialectExceptionHandler> logger) : IExceptionHandler
+public sealed partial class DialectExceptionHandler(DialectRouting dialects, ILogger<DialectExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -31,7 +30,7 @@ public sealed partial class DialectExceptionHandler(ILogger<DialectExceptionHand
                 LogDatabaseUnavailable(logger, exception.GetBaseException().Message);
                 break;
         }
-        if (DialectRouting.Of(httpContext) == Dialect.None)
+        if (dialects.Of(httpContext) is null)
         {
             return false;
         }

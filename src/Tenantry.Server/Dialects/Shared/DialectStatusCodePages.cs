@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace Tenantry.Server.Hosting;
+namespace Tenantry.Server.Dialects.Shared;
 
 /// <summary>Gives empty error answers of the framework (no route, wrong method, ...) a body in the request's dialect.</summary>
 public static class DialectStatusCodePages
@@ -8,7 +8,7 @@ public static class DialectStatusCodePages
     public static Task Handle(StatusCodeContext context)
     {
         var http = context.HttpContext;
-        if (DialectRouting.Of(http) == Dialect.None)
+        if (http.RequestServices.GetRequiredService<DialectRouting>().Of(http) is null)
         {
             return context.Next(http);
         }

@@ -1,8 +1,6 @@
 using Tenantry.Domain.Common;
-using Tenantry.Server.Dialects.SystemApi;
-using Tenantry.Server.Dialects.WachtApi;
 
-namespace Tenantry.Server.Hosting;
+namespace Tenantry.Server.Dialects.Shared;
 
 /// <summary>Failures that arise outside any use case: in the gateway, the host or the framework.</summary>
 public enum DialectError
@@ -19,7 +17,7 @@ public enum DialectError
     Internal,
 }
 
-/// <summary>Writes a host-level failure in the shape of the request's dialect (ProblemDetails outside both APIs).</summary>
+/// <summary>Writes a host-level failure in the shape of the request's dialect (ProblemDetails outside every API).</summary>
 public static class DialectErrors
 {
     public static async Task WriteAsync(HttpContext http, DialectError error, TimeSpan? retryAfter = null, FieldError? field = null)
@@ -28,26 +26,21 @@ public static class DialectErrors
         {
             return;
         }
-        switch (DialectRouting.Of(http))
+        if (http.RequestServices.GetRequiredService<DialectRouting>().Of(http) is { } dialect)
         {
-            case Dialect.System:
-                await SystemErrors.For(error, retryAfter, field).WriteAsync(http);
-                break;
-            case Dialect.Wacht:
-                await WachtErrors.For(error, retryAfter).WriteAsync(http);
-                break;
-            default:
-                http.Response.StatusCode = StatusOf(error);
-                if (retryAfter is { } wait)
-                {
-                    http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>()
-                    .WriteAsync(new ProblemDetailsContext { HttpContext = http });
-                break;
+            await dialect.WriteErrorAsync(http, error, retryAfter, field);
+            return;
         }
+        http.Response.StatusCode = StatusOf(error);
+        if (retryAfter is { } wait)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds(wait);
+        }
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = http });
     }
 
+    /// <summary>The HTTP status every dialect gives a host-level failure.</summary>
     public static int StatusOf(DialectError error) => error switch
     {
         DialectError.Unauthorized => 401,
@@ -61,4 +54,8 @@ public static class DialectErrors
         DialectError.DatabaseUnavailable => 503,
         _ => 500,
     };
+
+    /// <summary><c>Retry-After</c> in whole seconds, at least one.</summary>
+    public static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tenantry.Server.Dialects.Shared.Json;
+
+namespace Tenantry.Server.Dialects.Envelope;
+
+/// <summary>Source-generated serializers for what the envelope itself writes (the problems of a <c>4000</c>).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    Converters = [typeof(UtcTimestampJsonConverter)],
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(List<FieldProblem>))]
+internal sealed partial class EnvelopeJsonContext : JsonSerializerContext;

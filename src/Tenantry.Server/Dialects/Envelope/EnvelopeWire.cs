@@ -1,0 +1,27 @@
+using Tenantry.Domain.Policies;
+
+namespace Tenantry.Server.Dialects.Envelope;
+
+// Wire shapes the envelope dialects (SYSTEM, operator) share (camelCase). Property order is
+// the order of the seeds.
+
+/// <summary>An enum in the workspace detail (seed 001): <c>{value, name, code}</c> with name equal to code.</summary>
+public sealed record EnumRef(int Value, string Name, string Code);
+
+/// <summary>One problem of a <c>4000</c> answer.</summary>
+public sealed record FieldProblem(string Field, string Message);
+
+/// <summary><c>policyConfig</c> as answers show it: <c>null</c>, or the allow-list and the MFA flag.</summary>
+public sealed record PolicyConfig(IReadOnlyList<string> IpAllowlist, bool EnforceMfa)
+{
+    public static PolicyConfig? From(WorkspacePolicy? policy) => policy is null ? null : new(policy.IpAllowlist, policy.EnforceMfa);
+}
+
+/// <summary><c>policyConfig</c> as clients send it.</summary>
+public sealed record PolicyConfigRequest(List<string?>? IpAllowlist, bool? EnforceMfa)
+{
+    public Application.Workspaces.Policies.PolicyInput ToInput() => new(IpAllowlist, EnforceMfa ?? false);
+}
+
+/// <summary>The envelope as documented in OpenAPI; answers are written by <see cref="EnvelopeWriter"/>.</summary>
+public sealed record EnvelopeDoc<T>(string Version, long Timestamp, bool Success, string Code, string Message, T? Data);

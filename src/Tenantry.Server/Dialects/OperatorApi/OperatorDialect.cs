@@ -1,0 +1,39 @@
+using Tenantry.Domain.Common;
+using Tenantry.Server.Dialects.Envelope;
+using Tenantry.Server.Dialects.Shared;
+
+namespace Tenantry.Server.Dialects.OperatorApi;
+
+/// <summary>
+/// The operator API (<c>/admin/v1</c>, CONTRACT 7): the envelope, the <c>X-Admin-Key</c> header
+/// instead of user tokens, and its own wire types (<see cref="OperatorJsonContext"/>).
+/// </summary>
+public sealed class OperatorDialect : IWireDialect
+{
+    public const string Prefix = "/admin/v1";
+
+    public const string KeyHeader = "X-Admin-Key";
+
+    public static readonly EnvelopeError InvalidAdminKey = new(401, "4010", "Error.InvalidAdminKey");
+
+    public bool Owns(PathString path) => path.StartsWithSegments(Prefix);
+
+    public Task WriteErrorAsync(HttpContext http, DialectError error, TimeSpan? retryAfter, FieldError? field) =>
+        EnvelopeErrors.For(error, retryAfter, field).WriteAsync(http);
+}
+
+/// <summary>How operator endpoints answer: the envelope, with this dialect's wire types.</summary>
+internal static class OperatorResults
+{
+    private static readonly EnvelopeAnswers s_answers = new(OperatorJsonContext.Default);
+
+    public static IResult From<TValue, TWire>(Result<TValue> result, Func<TValue, TWire> toWire) => s_answers.From(result, toWire);
+}
+
+public static class OperatorDialectHosting
+{
+    public static IServiceCollection AddOperatorDialect(this IServiceCollection services) => services.AddWireDialect<OperatorDialect>();
+
+    /// <summary>Maps the operator API when <c>Tenantry:AdminApiKey</c> is set; without it every operator path answers 404.</summary>
+    public static void MapOperatorDialect(this WebApplication app) => OperatorEndpoints.Map(app);
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Tenantry.Server.Dialects.Shared.Json;
+
+namespace Tenantry.Server.Dialects.OperatorApi;
+
+/// <summary>Source-generated serializers for everything the operator API writes.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    Converters = [typeof(UtcTimestampJsonConverter)],
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(AdminWorkspaceResponse))]
+[JsonSerializable(typeof(AdminMembershipResponse))]
+[JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(object))]
+internal sealed partial class OperatorJsonContext : JsonSerializerContext;

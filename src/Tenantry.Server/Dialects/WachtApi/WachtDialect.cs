@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Localization;
+using Microsoft.OpenApi;
+using Tenantry.Server.Dialects.WachtApi.Memberships;
+using Tenantry.Server.Dialects.WachtApi.Sessions;
+using Tenantry.Domain.Common;
+using Tenantry.Server.Configuration;
+using Tenantry.Server.Dialects.Shared;
+using Tenantry.Server.Localization;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Dialects.WachtApi;
+
+/// <summary>The envelope as documented in OpenAPI; answers are written by <see cref="WachtResults"/>.</summary>
+public sealed record WachtEnvelopeDoc<T>(int Status, string Message, T? Data, WachtSession Session, IReadOnlyList<object> Errors);
+
+/// <summary>
+/// The Wacht dialect (CONTRACT 6): a thin mapping over the same use cases as the SYSTEM
+/// dialect. Every endpoint needs the session token (cookie, Bearer, or the development query
+/// parameter), answers cross-origin callers the configured CORS policy allows, and is
+/// rate-limited per client IP.
+/// </summary>
+public sealed class WachtDialect : IWireDialect
+{
+    public const string CorsPolicy = "wacht";
+
+    private static readonly string[] s_prefixes = ["/me", "/session", "/workspaces", "/organizations"];
+
+    public bool Owns(PathString path)
+    {
+        foreach (var prefix in s_prefixes)
+        {
+            if (path.StartsWithSegments(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Task WriteErrorAsync(HttpContext http, DialectError error, TimeSpan? retryAfter, FieldError? field) =>
+        WachtErrors.For(error, retryAfter).WriteAsync(http);
+}
+
+public static class WachtDialectHosting
+{
+    public static IServiceCollection AddWachtDialect(this IServiceCollection services, WachtOptions options)
+    {
+        services.AddWireDialect<WachtDialect>();
+        services.AddScoped<WachtSessions>();
+        services.AddSingleton(provider => new WachtWireContext(options.DeploymentId, provider.GetRequiredService<IStringLocalizer<Messages>>()));
+        services.AddCors(cors => cors.AddPolicy(WachtDialect.CorsPolicy, policy => ConfigureCors(policy, options)));
+        return services;
+    }
+
+    public static void MapWachtDialect(this WebApplication app)
+    {
+        var wacht = app.MapGroup(string.Empty)
+            .WithTags("Wacht")
+            .RequireAuthorization(WorkspacePolicies.WachtSession)
+            .RequireCors(WachtDialect.CorsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Wacht);
+        WachtMembershipEndpoints.Map(wacht);
+        WachtSessionEndpoints.Map(wacht);
+    }
+
+    /// <summary>
+    /// Cross-site browsers (Wacht's SDK on another origin) only for the configured origins, with
+    /// the session cookie; in development mode the response header carrying the session token
+    /// is exposed to them as well.
+    /// </summary>
+    private static void ConfigureCors(CorsPolicyBuilder policy, WachtOptions wacht)
+    {
+        if (wacht.AllowedOrigins.Count == 0)
+        {
+            return;
+        }
+        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST");
+        if (wacht.DevelopmentSessions)
+        {
+            policy.WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
+        }
+    }
+
+    /// <summary>
+    /// The OpenAPI document describes types with the host's (camelCase) JSON options; the Wacht
+    /// wire is snake_case (<see cref="WachtJsonContext"/>), so its schemas are renamed to match.
+    /// </summary>
+    public static Task DocumentSnakeCase(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type.Namespace?.StartsWith(typeof(WachtDialect).Namespace!, StringComparison.Ordinal) != true
+            || schema.Properties is not { Count: > 0 } properties)
+        {
+            return Task.CompletedTask;
+        }
+        var renamed = properties.Select(p => (Name: JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Key), Schema: p.Value)).ToList();
+        properties.Clear();
+        foreach (var (name, property) in renamed)
+        {
+            properties[name] = property;
+        }
+        if (schema.Required is { Count: > 0 } required)
+        {
+            var names = required.Select(JsonNamingPolicy.SnakeCaseLower.ConvertName).ToList();
+            required.Clear();
+            names.ForEach(n => required.Add(n));
+        }
+        return Task.CompletedTask;
+    }
+}
