@@ -19,8 +19,8 @@ public static class UniqueKeys
     public static readonly UniqueKey InstitutionSlug = new("ux_institutions_slug", "institutions", "slug");
     public static readonly UniqueKey WorkspaceMember = new("ux_workspace_memberships_workspace_user", "workspace_memberships", "workspace_id", "user_id");
     public static readonly UniqueKey DefaultWorkspace = new("ux_workspace_memberships_one_default", "workspace_memberships", "user_id");
-    public static readonly UniqueKey OrganizationMember = new("ux_organization_memberships_institution_user", "organization_memberships", "institution_id", "user_id");
-    public static readonly UniqueKey ActiveOrganization = new("ux_organization_memberships_one_active", "organization_memberships", "user_id");
+    public static readonly UniqueKey InstitutionMember = new("ux_organization_memberships_institution_user", "organization_memberships", "institution_id", "user_id");
+    public static readonly UniqueKey ActiveInstitution = new("ux_organization_memberships_one_active", "organization_memberships", "user_id");
     public static readonly UniqueKey RoleName = new("ux_workspace_roles_workspace_name", "workspace_roles", "workspace_id", "normalized_name");
     public static readonly UniqueKey PendingInvitation = new("ux_invitations_one_pending", "invitations", "workspace_id", "normalized_email");
     public static readonly UniqueKey SecureChannelNonce = new("pk_secure_channel_nonces", "secure_channel_nonces", "channel_id", "iv");

@@ -19,7 +19,7 @@ public static class WorkspaceLocks
             .ExecuteUpdateAsync(w => w.SetProperty(x => x.Version, x => x.Version + 1), cancellationToken) == 1;
 
     /// <summary>
-    /// For changes to who runs an organization ("it keeps an owner"). Institutions carry no
+    /// For changes to who runs an institution ("it keeps an owner"). Institutions carry no
     /// version column, so the write is a no-op assignment: it still takes the row's write lock.
     /// Take it before the workspace and user locks.
     /// </summary>

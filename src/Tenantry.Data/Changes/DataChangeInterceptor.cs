@@ -96,7 +96,7 @@ public sealed class DataChangeInterceptor(DataChangeFeed feed) : ISaveChangesInt
                 case WorkspaceMembership membership:
                     db.PendingChanges.Record(DataChange.UserMemberships(membership.UserId));
                     break;
-                case OrganizationMembership membership:
+                case InstitutionMembership membership:
                     db.PendingChanges.Record(DataChange.UserMemberships(membership.UserId));
                     break;
                 case Workspace or Institution or WorkspaceRole when entry.State != EntityState.Added && ShowsInLists(entry):

@@ -35,18 +35,18 @@ internal sealed class InstitutionConfiguration : IEntityTypeConfiguration<Instit
     }
 }
 
-internal sealed class OrganizationMembershipConfiguration : IEntityTypeConfiguration<OrganizationMembership>
+internal sealed class InstitutionMembershipConfiguration : IEntityTypeConfiguration<InstitutionMembership>
 {
-    public void Configure(EntityTypeBuilder<OrganizationMembership> builder)
+    public void Configure(EntityTypeBuilder<InstitutionMembership> builder)
     {
         builder.ToTable("organization_memberships");
         builder.HasKey(m => m.Id);
         builder.HasOne<Institution>().WithMany().HasForeignKey(m => m.InstitutionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<UserAccount>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasIndex(m => new { m.InstitutionId, m.UserId }).IsUnique().HasDatabaseName(UniqueKeys.OrganizationMember.IndexName);
+        builder.HasIndex(m => new { m.InstitutionId, m.UserId }).IsUnique().HasDatabaseName(UniqueKeys.InstitutionMember.IndexName);
         // Two indexes on user_id: each needs its own name here, or EF Core configures one index twice.
-        builder.HasIndex(m => m.UserId, UniqueKeys.ActiveOrganization.IndexName).IsUnique().HasFilter(IndexFilters.IsActive)
-            .HasDatabaseName(UniqueKeys.ActiveOrganization.IndexName);
+        builder.HasIndex(m => m.UserId, UniqueKeys.ActiveInstitution.IndexName).IsUnique().HasFilter(IndexFilters.IsActive)
+            .HasDatabaseName(UniqueKeys.ActiveInstitution.IndexName);
         builder.HasIndex(m => m.UserId, "ix_organization_memberships_user").HasDatabaseName("ix_organization_memberships_user");
     }
 }
@@ -154,6 +154,10 @@ internal sealed class SegmentConfiguration : IEntityTypeConfiguration<Segment>
         builder.HasAlternateKey(s => new { s.InstitutionId, s.Id });
         builder.HasOne<Institution>().WithMany().HasForeignKey(s => s.InstitutionId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(s => s.Name).HasMaxLength(Segment.MaxNameLength);
+        // Institution segments were stored as "Organization" before the code settled on one name; the stored value stays.
+        builder.Property(s => s.Type).HasConversion(
+            type => type == SegmentType.Institution ? "Organization" : type.ToString(),
+            stored => stored == "Organization" ? SegmentType.Institution : Enum.Parse<SegmentType>(stored));
         builder.HasIndex(s => new { s.InstitutionId, s.Type, s.Name }).IsUnique().HasDatabaseName(UniqueKeys.SegmentName.IndexName);
     }
 }

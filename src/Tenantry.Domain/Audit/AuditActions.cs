@@ -19,7 +19,7 @@ public static class AuditActions
     public const string MemberStatusChanged = "member.status_changed";
     public const string DefaultChanged = "default.changed";
     public const string OwnershipTransferred = "ownership.transferred";
-    public const string OrganizationLeft = "organization.left";
+    public const string InstitutionLeft = "organization.left";
 }
 
 public static class AuditTargets

@@ -18,7 +18,7 @@ public sealed record ValidationFailed(IReadOnlyList<FieldError> Errors) : Domain
 /// <summary>The resource does not exist, or the caller may not know that it exists.</summary>
 public sealed record NotFound : DomainError;
 
-/// <summary>The caller is not a member of the workspace or organization they named.</summary>
+/// <summary>The caller is not a member of the workspace or institution they named.</summary>
 public sealed record NotAMember : DomainError;
 
 /// <summary>The caller is a member but their role lacks <paramref name="Permission"/>.</summary>
@@ -50,7 +50,7 @@ public sealed record InvitationPending : DomainError;
 
 public sealed record AlreadyMember : DomainError;
 
-/// <summary>The change would leave a workspace (or organization) without an owner.</summary>
+/// <summary>The change would leave a workspace (or institution) without an owner.</summary>
 public sealed record LastOwner : DomainError;
 
 public sealed record NotDefaultEligible : DomainError;

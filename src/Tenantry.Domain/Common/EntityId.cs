@@ -12,7 +12,7 @@ public static class EntityId
 {
     public const string User = "usr";
     public const string Institution = "inst";
-    public const string OrganizationMembership = "om";
+    public const string InstitutionMembership = "om";
     public const string Workspace = "ws";
     public const string WorkspaceMembership = "wm";
     public const string Role = "role";

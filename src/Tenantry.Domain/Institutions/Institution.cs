@@ -4,7 +4,7 @@ using Tenantry.Domain.Workspaces;
 namespace Tenantry.Domain.Institutions;
 
 /// <summary>
-/// The tenant: an organization that owns workspaces (SYSTEM "institution", Wacht
+/// The tenant: an institution that owns workspaces (SYSTEM "institution", Wacht
 /// "organization"). Its policies apply to every one of its workspaces, on top of each
 /// workspace's own. Its id is the distribution key of every tenant-owned table.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class Institution
     /// <summary>Canonical CIDR blocks; empty means no IP restriction.</summary>
     public List<string> IpAllowlist { get; private set; } = [];
 
-    /// <summary>A user who joins the organization is also made a member of this workspace.</summary>
+    /// <summary>A user who joins the institution is also made a member of this workspace.</summary>
     public string? AutoAssignedWorkspaceId { get; private set; }
 
     /// <summary>The user who created it by self-service; "already owns an institution" is decided by this.</summary>

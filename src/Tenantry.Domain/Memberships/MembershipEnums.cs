@@ -8,7 +8,7 @@ public enum JoinSource
     /// <summary>Accepted an invitation.</summary>
     Invited,
 
-    /// <summary>Added by an operator or by the organization's auto-assigned workspace.</summary>
+    /// <summary>Added by an operator or by the institution's auto-assigned workspace.</summary>
     Assigned,
 }
 

@@ -2,7 +2,7 @@ namespace Tenantry.Domain.Workspaces;
 
 /// <summary>
 /// A named group inside an institution (Wacht "segments"), used by product teams to target
-/// workspaces, organizations or users. Unique by (institution, type, name).
+/// workspaces, institutions or users. Unique by (institution, type, name).
 /// </summary>
 public sealed class Segment
 {
@@ -39,7 +39,7 @@ public sealed class WorkspaceSegment
     public string InstitutionId { get; init; } = null!;
 }
 
-/// <summary>Links an institution (organization) to a segment.</summary>
+/// <summary>Links an institution to a segment.</summary>
 public sealed class InstitutionSegment
 {
     public string InstitutionId { get; init; } = null!;

@@ -15,6 +15,6 @@ public enum WorkspaceStatus
 public enum SegmentType
 {
     User,
-    Organization,
+    Institution,
     Workspace,
 }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Workspaces;
@@ -8,7 +8,7 @@ namespace Tenantry.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Organization set-up the HTTP API cannot do yet (organization-run workspaces, joining an
-/// organization). Joining goes through <see cref="OrganizationJoining"/>, the one rule every
+/// organization). Joining goes through <see cref="InstitutionJoining"/>, the one rule every
 /// way of joining uses, so auto-assigned workspaces apply as they do for invitations.
 /// </summary>
 public static class OrganizationSeed
@@ -29,32 +29,32 @@ public static class OrganizationSeed
             db.WorkspaceMemberships.Add(WorkspaceMembership.Join(institutionId, workspace.Id, ownerUserId, owner.Id, JoinSource.Assigned, now));
             workspace.MemberAdded();
             await db.SaveChangesAsync();
-            await OrganizationJoining.EnsureMemberAsync(db, institution, ownerUserId, OrganizationRole.Member, now, CancellationToken.None);
+            await InstitutionJoining.EnsureMemberAsync(db, institution, ownerUserId, InstitutionRole.Member, now, CancellationToken.None);
             await db.SaveChangesAsync();
             return workspace.Id;
         });
 
     /// <summary>Joins the organization (and so its auto-assigned workspace), as accepting an invitation or an operator would.</summary>
-    public static Task JoinOrganizationAsync(this TenantryApp app, string institutionId, string userId, OrganizationRole role = OrganizationRole.Member) =>
+    public static Task JoinOrganizationAsync(this TenantryApp app, string institutionId, string userId, InstitutionRole role = InstitutionRole.Member) =>
         app.WithDbAsync(async db =>
         {
             var institution = await db.Institutions.SingleAsync(i => i.Id == institutionId);
-            await OrganizationJoining.EnsureMemberAsync(db, institution, userId, role, DateTimeOffset.UtcNow, CancellationToken.None);
+            await InstitutionJoining.EnsureMemberAsync(db, institution, userId, role, DateTimeOffset.UtcNow, CancellationToken.None);
             await db.SaveChangesAsync();
         });
 
     /// <summary>Joins a workspace in the named role, and its organization with it (what accepting an invitation does).</summary>
     public static async Task AddOrganizationMemberAsync(
-        this TenantryApp app, string workspaceId, string userId, string roleName = WorkspaceRole.MemberName, OrganizationRole organizationRole = OrganizationRole.Member)
+        this TenantryApp app, string workspaceId, string userId, string roleName = WorkspaceRole.MemberName, InstitutionRole organizationRole = InstitutionRole.Member)
     {
         await app.AddMemberAsync(workspaceId, userId, roleName);
         await app.JoinOrganizationAsync(await app.InstitutionOfAsync(workspaceId), userId, organizationRole);
     }
 
-    public static Task SetOrganizationRoleAsync(this TenantryApp app, string institutionId, string userId, OrganizationRole role) =>
+    public static Task SetOrganizationRoleAsync(this TenantryApp app, string institutionId, string userId, InstitutionRole role) =>
         app.WithDbAsync(async db =>
         {
-            var membership = await db.OrganizationMemberships.SingleAsync(m => m.InstitutionId == institutionId && m.UserId == userId);
+            var membership = await db.InstitutionMemberships.SingleAsync(m => m.InstitutionId == institutionId && m.UserId == userId);
             membership.ChangeRole(role, DateTimeOffset.UtcNow);
             await db.SaveChangesAsync();
         });
@@ -62,7 +62,7 @@ public static class OrganizationSeed
     public static Task AddOrganizationSegmentAsync(this TenantryApp app, string institutionId, string name) =>
         app.WithDbAsync(async db =>
         {
-            var segment = Segment.Create(institutionId, name, SegmentType.Organization, DateTimeOffset.UtcNow);
+            var segment = Segment.Create(institutionId, name, SegmentType.Institution, DateTimeOffset.UtcNow);
             db.Segments.Add(segment);
             db.InstitutionSegments.Add(new InstitutionSegment { InstitutionId = institutionId, SegmentId = segment.Id });
             await db.SaveChangesAsync();

@@ -193,7 +193,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
         Assert.True(first.Flag("isDefault"));
         Assert.Single(await _api.ListMineAsync(invitee));
         var institution = first.Text("institutionBizId");
-        Assert.Equal(1, await app.CountAsync<Domain.Institutions.OrganizationMembership>(q => q.Where(m => m.UserId == invitee.UserId && m.InstitutionId == institution)));
+        Assert.Equal(1, await app.CountAsync<Domain.Institutions.InstitutionMembership>(q => q.Where(m => m.UserId == invitee.UserId && m.InstitutionId == institution)));
         Assert.Equal(2, await app.WithDbAsync(db => db.Workspaces.Where(w => w.Id == ws).Select(w => w.MemberCount).SingleAsync()));
         Assert.Equal(1, await app.CountAsync<Domain.Audit.AuditEvent>(q => q.Where(e => e.WorkspaceId == ws && e.Action == "invitation.accepted")));
         (await _api.DeclineAsync(invitee, invitation)).AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.INVITATION_NOT_PENDING");

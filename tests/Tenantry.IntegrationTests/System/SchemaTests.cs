@@ -29,6 +29,6 @@ public sealed class SchemaTests(TenantryApp app) : IClassFixture<TenantryApp>
         // Beside the partial unique index of the active organization, which only covers active rows.
         var names = await IndexNamesAsync();
         Assert.Contains("ix_organization_memberships_user", names);
-        Assert.Contains(UniqueKeys.ActiveOrganization.IndexName, names);
+        Assert.Contains(UniqueKeys.ActiveInstitution.IndexName, names);
     }
 }

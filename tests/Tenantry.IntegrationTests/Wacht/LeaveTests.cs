@@ -112,7 +112,7 @@ public sealed class LeaveTests(WachtApp app) : IClassFixture<WachtApp>
         // The session answered shows where the user is now.
         var ownOrganizationMembership = (await _wacht.OrganizationMembershipsAsync(member)).Single().GetProperty("id").GetString();
         Assert.Equal(ownOrganizationMembership, answer.Session.GetProperty("active_signin").GetProperty("active_organization_membership_id").GetString());
-        Assert.Equal(Catalog.Text("en", "Error.NotAnOrganizationMember"), (await LeaveOrganizationAsync(member, organizationId)).AssertError(HttpStatusCode.BadRequest));
+        Assert.Equal(Catalog.Text("en", "Error.NotAnInstitutionMember"), (await LeaveOrganizationAsync(member, organizationId)).AssertError(HttpStatusCode.BadRequest));
     }
 
     [Fact]
@@ -122,13 +122,13 @@ public sealed class LeaveTests(WachtApp app) : IClassFixture<WachtApp>
         var coOwner = await _system.SignUpAsync();
         var workspaceId = await _system.CreateWorkspaceAsync(owner);
         var organizationId = await app.InstitutionOfAsync(workspaceId);
-        await app.JoinOrganizationAsync(organizationId, coOwner.UserId, OrganizationRole.Owner);
+        await app.JoinOrganizationAsync(organizationId, coOwner.UserId, InstitutionRole.Owner);
 
         // With a second owner, the first one may go (it is not the last owner of any workspace, the co-owner has none).
         (await LeaveOrganizationAsync(coOwner, organizationId)).AssertOk();
 
         var message = (await LeaveOrganizationAsync(owner, organizationId)).AssertError(HttpStatusCode.Forbidden);
-        Assert.Equal(Catalog.Text("en", "Error.SoleOrganizationOwner"), message);
+        Assert.Equal(Catalog.Text("en", "Error.SoleInstitutionOwner"), message);
         Assert.Contains("transfer ownership", message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal([workspaceId], await SystemWorkspacesAsync(owner));
     }
@@ -141,11 +141,11 @@ public sealed class LeaveTests(WachtApp app) : IClassFixture<WachtApp>
         var secondAdmin = await _system.SignUpAsync();
         var workspaceId = await _system.CreateWorkspaceAsync(owner);
         var organizationId = await app.InstitutionOfAsync(workspaceId);
-        await app.JoinOrganizationAsync(organizationId, admin.UserId, OrganizationRole.Admin);
-        await app.JoinOrganizationAsync(organizationId, secondAdmin.UserId, OrganizationRole.Admin);
+        await app.JoinOrganizationAsync(organizationId, admin.UserId, InstitutionRole.Admin);
+        await app.JoinOrganizationAsync(organizationId, secondAdmin.UserId, InstitutionRole.Admin);
 
         (await LeaveOrganizationAsync(secondAdmin, organizationId)).AssertOk();
-        await app.SetOrganizationRoleAsync(organizationId, owner.UserId, OrganizationRole.Member);
+        await app.SetOrganizationRoleAsync(organizationId, owner.UserId, InstitutionRole.Member);
 
         (await LeaveOrganizationAsync(admin, organizationId)).AssertError(HttpStatusCode.Forbidden);
     }
@@ -174,19 +174,19 @@ public sealed class LeaveTests(WachtApp app) : IClassFixture<WachtApp>
         var founder = await _system.SignUpAsync();
         var workspaceId = await _system.CreateWorkspaceAsync(founder);
         var organizationId = await app.InstitutionOfAsync(workspaceId);
-        await app.SetOrganizationRoleAsync(organizationId, founder.UserId, OrganizationRole.Member);
+        await app.SetOrganizationRoleAsync(organizationId, founder.UserId, InstitutionRole.Member);
         var owners = new[] { await _system.SignUpAsync(), await _system.SignUpAsync() };
         foreach (var owner in owners)
         {
-            await app.JoinOrganizationAsync(organizationId, owner.UserId, OrganizationRole.Owner);
+            await app.JoinOrganizationAsync(organizationId, owner.UserId, InstitutionRole.Owner);
         }
 
         var answers = await Task.WhenAll(owners.Select(o => LeaveOrganizationAsync(o, organizationId)));
 
         Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
         Assert.Single(answers, a => a.Status == HttpStatusCode.Forbidden).AssertError(HttpStatusCode.Forbidden);
-        var remaining = await app.WithDbAsync(db => db.OrganizationMemberships
-            .Where(m => m.InstitutionId == organizationId && m.Role == OrganizationRole.Owner).CountAsync());
+        var remaining = await app.WithDbAsync(db => db.InstitutionMemberships
+            .Where(m => m.InstitutionId == organizationId && m.Role == InstitutionRole.Owner).CountAsync());
         Assert.Equal(1, remaining);
         Assert.Equal(2, await OrganizationMemberCountAsync(organizationId));
     }

@@ -178,7 +178,7 @@ public sealed class SessionTests(WachtApp app) : IClassFixture<WachtApp>
 
         var message = (await SwitchOrganizationAsync(user, strangerOrg)).AssertError(HttpStatusCode.BadRequest);
 
-        Assert.Equal(Catalog.Text("en", "Error.NotAnOrganizationMember"), message);
+        Assert.Equal(Catalog.Text("en", "Error.NotAnInstitutionMember"), message);
         (await SwitchOrganizationAsync(user, "inst_nope")).AssertError(HttpStatusCode.BadRequest);
         Assert.Equal(own, await SystemDefaultAsync(user));
         Assert.Equal((await OrganizationMembershipIdsAsync(user))[ownOrg], (await ActiveAsync(user)).Organization);
@@ -200,7 +200,7 @@ public sealed class SessionTests(WachtApp app) : IClassFixture<WachtApp>
         var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => SwitchOrganizationAsync(user, organizations[i % organizations.Count])));
 
         Assert.All(answers, a => a.AssertOk());
-        var active = await app.WithDbAsync(db => db.OrganizationMemberships.Where(m => m.UserId == user.UserId && m.IsActive).Select(m => m.Id).ToListAsync());
+        var active = await app.WithDbAsync(db => db.InstitutionMemberships.Where(m => m.UserId == user.UserId && m.IsActive).Select(m => m.Id).ToListAsync());
         var only = Assert.Single(active);
         Assert.Equal(only, (await ActiveAsync(user)).Organization);
     }
@@ -217,7 +217,7 @@ public sealed class SessionTests(WachtApp app) : IClassFixture<WachtApp>
         Assert.All(answers, a => a.AssertOk());
         var stored = await app.WithDbAsync(async db => (
             Defaults: await db.WorkspaceMemberships.Where(m => m.UserId == user.UserId && m.IsDefault).Select(m => m.InstitutionId).ToListAsync(),
-            Active: await db.OrganizationMemberships.Where(m => m.UserId == user.UserId && m.IsActive).Select(m => m.InstitutionId).ToListAsync()));
+            Active: await db.InstitutionMemberships.Where(m => m.UserId == user.UserId && m.IsActive).Select(m => m.InstitutionId).ToListAsync()));
         var defaultOrg = Assert.Single(stored.Defaults);
         Assert.Equal(defaultOrg, Assert.Single(stored.Active));
         var (organization, workspace) = await ActiveAsync(user);

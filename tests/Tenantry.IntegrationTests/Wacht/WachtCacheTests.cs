@@ -69,7 +69,7 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
 
         var ownerRole = await _system.RoleIdAsync(owner, workspaceId, "Owner");
         (await _system.ChangeRoleAsync(owner, workspaceId, member.UserId, ownerRole)).AssertOk();
-        await app.SetOrganizationRoleAsync(institutionId, member.UserId, OrganizationRole.Admin);
+        await app.SetOrganizationRoleAsync(institutionId, member.UserId, InstitutionRole.Admin);
 
         var after = await OnlyMembershipAsync(member);
         Assert.Equal("Owner", Assert.Single(after.GetProperty("roles").EnumerateArray()).GetProperty("name").GetString());

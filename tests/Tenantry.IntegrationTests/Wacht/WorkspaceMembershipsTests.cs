@@ -239,7 +239,7 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
         var member = await _system.SignUpAsync();
         var orgAdmin = await _system.SignUpAsync();
         await app.AddOrganizationMemberAsync(workspaceId, member.UserId);
-        await app.AddOrganizationMemberAsync(workspaceId, orgAdmin.UserId, organizationRole: OrganizationRole.Admin);
+        await app.AddOrganizationMemberAsync(workspaceId, orgAdmin.UserId, organizationRole: InstitutionRole.Admin);
 
         var ownerItem = Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner));
         var memberItem = Assert.Single(await _wacht.WorkspaceMembershipsAsync(member));
@@ -313,7 +313,7 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
         var admin = await _system.SignUpAsync();
         var workspaceId = await _system.CreateWorkspaceAsync(owner, "Acme");
         var institutionId = await app.InstitutionOfAsync(workspaceId);
-        await app.JoinOrganizationAsync(institutionId, admin.UserId, OrganizationRole.Admin);
+        await app.JoinOrganizationAsync(institutionId, admin.UserId, InstitutionRole.Admin);
 
         var item = Assert.Single(await _wacht.OrganizationMembershipsAsync(owner));
         Assert.Equal(["id", "organization", "user_id", "roles", "public_metadata", "created_at", "updated_at", "eligibility_restriction"],

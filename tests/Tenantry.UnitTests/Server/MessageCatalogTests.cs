@@ -93,10 +93,10 @@ public sealed class MessageCatalogTests
 
     [Theory]
     [InlineData("NotAMember", 400)]
-    [InlineData("NotAnOrganizationMember", 400)]
+    [InlineData("NotAnInstitutionMember", 400)]
     [InlineData("NotDefaultEligible", 400)]
     [InlineData("LastOwner", 403)]
-    [InlineData("SoleOrganizationOwner", 403)]
+    [InlineData("SoleInstitutionOwner", 403)]
     [InlineData("InvalidToken", 401)]
     [InlineData("NotFound", 404)]
     public void Wacht_answers_the_session_and_leave_failures_as_its_clients_expect(string error, int status)

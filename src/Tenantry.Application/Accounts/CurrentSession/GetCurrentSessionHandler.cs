@@ -1,6 +1,6 @@
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Common;
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Data;
 
@@ -8,7 +8,7 @@ namespace Tenantry.Application.Accounts.CurrentSession;
 
 /// <summary>
 /// The caller's session: when and from where it signed in, whether it passed MFA, and the
-/// organization and workspace memberships it is working in (<see cref="ActiveMemberships"/>).
+/// institution and workspace memberships it is working in (<see cref="ActiveMemberships"/>).
 /// </summary>
 public sealed record SessionOverview(
     string Id,

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Application.Workspaces.ListMine;
 using Tenantry.Data;
 using Tenantry.Domain.Audit;
@@ -14,7 +14,7 @@ namespace Tenantry.Application.Invitations.Accept;
 
 /// <summary>
 /// The invitee joins: a membership with joinSource INVITED in the invited role, membership of
-/// the institution (through <see cref="OrganizationJoining"/>), and the workspace as default
+/// the institution (through <see cref="InstitutionJoining"/>), and the workspace as default
 /// when the user has none and it is eligible. Only the account whose email matches sees the
 /// invitation at all. Accepting again is a no-op that answers the same item; concurrent
 /// accepts are serialized by the workspace and user locks and make one membership.
@@ -75,7 +75,7 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, TimeProvider c
                 membership.SetDefault(true, now);
             }
             var institution = await db.Institutions.FirstAsync(i => i.Id == invitation.InstitutionId, cancellationToken);
-            await OrganizationJoining.EnsureMemberAsync(db, institution, caller.UserId, OrganizationRole.Member, now, cancellationToken);
+            await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Member, now, cancellationToken);
         }
         invitation.Accept(now);
         db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationAccepted,

@@ -1,7 +1,7 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Data;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Audit;
@@ -47,7 +47,7 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
     }
 
     private static bool IsRetriableRace(DbUpdateException e) =>
-        DatabaseErrors.IsUniqueViolation(e, UniqueKeys.DefaultWorkspace) || DatabaseErrors.IsUniqueViolation(e, UniqueKeys.OrganizationMember);
+        DatabaseErrors.IsUniqueViolation(e, UniqueKeys.DefaultWorkspace) || DatabaseErrors.IsUniqueViolation(e, UniqueKeys.InstitutionMember);
 
     private async Task<Result<WorkspaceDetail>> CreateAsync(CreateSelfWorkspaceCommand command, Caller caller, CancellationToken cancellationToken)
     {
@@ -64,7 +64,7 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
             institution = Institution.CreateSelfService(command.InstitutionName ?? command.WorkspaceName!, caller.UserId, now);
             db.Institutions.Add(institution);
         }
-        await OrganizationJoining.EnsureMemberAsync(db, institution, caller.UserId, OrganizationRole.Owner, now, cancellationToken);
+        await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Owner, now, cancellationToken);
 
         var workspace = Workspace.CreateSelfService(
             institution.Id, command.WorkspaceName!, WorkspaceCodes.ParseKind(command.WorkspaceKind),

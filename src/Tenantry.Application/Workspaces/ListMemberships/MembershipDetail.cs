@@ -1,4 +1,4 @@
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Domain.Policies;
 
 namespace Tenantry.Application.Workspaces.ListMemberships;
@@ -22,14 +22,14 @@ public sealed record RoleSummary(string Id, string Name, IReadOnlyList<string> P
 
 /// <summary>
 /// One of the caller's workspace memberships with everything around it: the workspace, its
-/// organization, the role with its permissions (catalogue order), and whether this request may
+/// institution, the role with its permissions (catalogue order), and whether this request may
 /// enter it (<see cref="Eligibility"/>, the same decision as the workspace list's <c>enterable</c>).
 /// </summary>
 public sealed record MembershipDetail(
     string Id,
     string UserId,
     WorkspaceSummary Workspace,
-    OrganizationSummary Organization,
+    InstitutionSummary Institution,
     RoleSummary Role,
     EligibilityDecision Eligibility,
     DateTime CreatedAt,

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.Application.Workspaces.Memberships;
 using Tenantry.Data;
@@ -12,8 +12,8 @@ namespace Tenantry.Application.Workspaces.ListMemberships;
 /// <summary>
 /// The queries behind the full membership view: everything about a user's memberships but a
 /// request's eligibility, read in seven queries whatever the number of memberships (memberships,
-/// their workspaces and roles (<see cref="MembershipsOfUsers"/>), the user's organization
-/// memberships, workspace segments, organizations, their segments), for one user or for several
+/// their workspaces and roles (<see cref="MembershipsOfUsers"/>), the user's institution
+/// memberships, workspace segments, institutions, their segments), for one user or for several
 /// at once (background refreshes of <see cref="MyMembershipsCache"/>).
 /// </summary>
 public static class MembershipSnapshots
@@ -30,7 +30,7 @@ public static class MembershipSnapshots
         TenantryDbContext db, IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
         var rows = await MembershipsOfUsers.LoadAsync(db, userIds, cancellationToken);
-        var organizationMemberships = (await db.OrganizationMemberships.AsNoTracking().Where(o => userIds.Contains(o.UserId)).ToListAsync(cancellationToken))
+        var institutionMemberships = (await db.InstitutionMemberships.AsNoTracking().Where(o => userIds.Contains(o.UserId)).ToListAsync(cancellationToken))
             .ToLookup(o => o.UserId);
 
         var workspaceIds = rows.Select(r => r.Workspace.Id).Distinct().ToList();
@@ -44,21 +44,21 @@ public static class MembershipSnapshots
             .ToLookup(s => s.WorkspaceId, s => s.Segment);
         var institutionIds = rows.Select(r => r.Membership.InstitutionId).Distinct().ToList();
         // Read as for a manager; each viewer who may not manage gets the private metadata blanked below.
-        var institutions = await OrganizationSummaries.LoadAsync(db, institutionIds, institutionIds.ToHashSet(StringComparer.Ordinal), cancellationToken);
+        var summaries = await InstitutionSummaries.LoadAsync(db, institutionIds, institutionIds.ToHashSet(StringComparer.Ordinal), cancellationToken);
 
         var rowsOfUser = rows.ToLookup(r => r.Membership.UserId);
         var snapshots = new Dictionary<string, MembershipSnapshot>();
         foreach (var userId in userIds.Distinct())
         {
             var own = rowsOfUser[userId].ToList();
-            var organizationsOfUser = organizationMemberships[userId].ToList();
+            var institutionMembershipsOfUser = institutionMemberships[userId].ToList();
             var defaultMembership = own.Select(r => r.Membership).FirstOrDefault(m => m.IsDefault);
-            var active = ActiveOrganizations.Decide(
+            var active = ActiveInstitutions.Decide(
                 defaultMembership is null ? null : (defaultMembership.Id, defaultMembership.InstitutionId),
-                organizationsOfUser.Select(o => (o.Id, o.InstitutionId, o.IsActive)));
-            var manageable = organizationsOfUser.Where(o => o.CanManage).Select(o => o.InstitutionId).ToHashSet(StringComparer.Ordinal);
-            var organizations = own.Select(r => r.Membership.InstitutionId).Distinct().ToDictionary(id => id, id =>
-                manageable.Contains(id) ? institutions[id] : institutions[id] with { PrivateMetadata = JsonText.EmptyObject });
+                institutionMembershipsOfUser.Select(o => (o.Id, o.InstitutionId, o.IsActive)));
+            var manageable = institutionMembershipsOfUser.Where(o => o.CanManage).Select(o => o.InstitutionId).ToHashSet(StringComparer.Ordinal);
+            var institutions = own.Select(r => r.Membership.InstitutionId).Distinct().ToDictionary(id => id, id =>
+                manageable.Contains(id) ? summaries[id] : summaries[id] with { PrivateMetadata = JsonText.EmptyObject });
             var memberships = own.Select(row =>
             {
                 var (m, w, r) = (row.Membership, row.Workspace, row.Role);
@@ -70,7 +70,7 @@ public static class MembershipSnapshots
                 var role = new RoleSummary(r.Id, r.Name, Domain.Memberships.Permissions.Canonical(r.Permissions), r.CreatedAt, r.UpdatedAt);
                 return new MembershipParts(m.Id, m.UserId, m.InstitutionId, workspace, w.Status, role, m.Status, m.CreatedAt, m.UpdatedAt);
             }).ToArray();
-            snapshots[userId] = new MembershipSnapshot(memberships, organizations, active);
+            snapshots[userId] = new MembershipSnapshot(memberships, institutions, active);
         }
         return snapshots;
     }
@@ -81,6 +81,6 @@ public sealed record MembershipParts(
     string Id, string UserId, string InstitutionId, WorkspaceSummary Workspace, WorkspaceStatus WorkspaceStatus,
     RoleSummary Role, MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt);
 
-/// <summary>What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are active (the session's active organization and workspace).</summary>
+/// <summary>What <see cref="MyMembershipsCache"/> keeps per user: their memberships and which ones are active (the session's active institution and workspace).</summary>
 public sealed record MembershipSnapshot(
-    MembershipParts[] Memberships, IReadOnlyDictionary<string, OrganizationSummary> Organizations, ActiveMemberships Active);
+    MembershipParts[] Memberships, IReadOnlyDictionary<string, InstitutionSummary> Institutions, ActiveMemberships Active);

@@ -6,7 +6,7 @@ namespace Tenantry.Application.Workspaces.Memberships;
 
 /// <summary>
 /// Ends memberships, whoever ends them (the member leaving one workspace or a whole
-/// organization, or someone removing them): each workspace's member count follows, and a
+/// institution, or someone removing them): each workspace's member count follows, and a
 /// user whose default was among them gets the next eligible membership as default.
 /// Callers hold the workspace and user locks (see WorkspaceLocks), have already checked the
 /// last-owner rule, add their audit events and commit.

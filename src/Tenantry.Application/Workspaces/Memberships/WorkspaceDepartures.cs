@@ -6,7 +6,7 @@ using Tenantry.Domain.Memberships;
 namespace Tenantry.Application.Workspaces.Memberships;
 
 /// <summary>
-/// A member leaving workspaces of their own accord (one, or all of an organization's): each
+/// A member leaving workspaces of their own accord (one, or all of an institution's): each
 /// leave is audited, then the memberships end as any removal does (<see cref="MembershipRemoval"/>).
 /// The caller holds the locks and owns the transaction.
 /// </summary>

@@ -1,5 +1,5 @@
 using Tenantry.Application.Common;
-using Tenantry.Application.Organizations;
+using Tenantry.Application.Institutions;
 using Tenantry.Application.Workspaces.SetDefault;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
@@ -9,7 +9,7 @@ namespace Tenantry.Application.Workspaces.Switch;
 /// <summary>
 /// Wacht <c>switch-workspace</c>: the active workspace is the SYSTEM default, so this is
 /// <see cref="SetDefaultWorkspaceHandler"/> (same eligibility rule, same stored choice), after
-/// which the workspace's organization becomes the active one. No id clears both, as Wacht does.
+/// which the workspace's institution becomes the active one. No id clears both, as Wacht does.
 /// </summary>
 public sealed class SwitchWorkspaceHandler(SetDefaultWorkspaceHandler setDefault, TenantryDbContext db, TimeProvider clock)
 {
@@ -37,11 +37,11 @@ public sealed class SwitchWorkspaceHandler(SetDefaultWorkspaceHandler setDefault
         await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
         if (string.IsNullOrEmpty(workspaceId))
         {
-            await ActiveOrganizations.ClearAsync(db, caller.UserId, now, cancellationToken);
+            await ActiveInstitutions.ClearAsync(db, caller.UserId, now, cancellationToken);
         }
         else
         {
-            await ActiveOrganizations.FollowDefaultWorkspaceAsync(db, caller.UserId, now, cancellationToken);
+            await ActiveInstitutions.FollowDefaultWorkspaceAsync(db, caller.UserId, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

@@ -127,7 +127,7 @@ internal static class SeedCommand
             await WriteAsync(sink, SeedRows.Institutions, rows.InstitutionRows(), cancellationToken);
             await WriteAsync(sink, SeedRows.Workspaces, rows.WorkspaceRows(), cancellationToken);
             await WriteAsync(sink, SeedRows.Roles, rows.RoleRows(), cancellationToken);
-            await WriteAsync(sink, SeedRows.OrganizationMemberships, rows.OrganizationMembershipRows(), cancellationToken);
+            await WriteAsync(sink, SeedRows.InstitutionMemberships, rows.InstitutionMembershipRows(), cancellationToken);
             await WriteAsync(sink, SeedRows.WorkspaceMemberships, rows.WorkspaceMembershipRows(), cancellationToken);
             await sink.CommitAsync(cancellationToken);
             step.Restart();

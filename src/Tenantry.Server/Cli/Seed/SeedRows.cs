@@ -28,7 +28,7 @@ internal sealed class SeedRows
     private readonly int[] _workspaceMembers;
     private readonly DateTime[] _membershipCreated;
     private readonly int[] _defaultMembership;
-    private List<(int Institution, int User, bool Owner, DateTime Created)>? _organizationMembers;
+    private List<(int Institution, int User, bool Owner, DateTime Created)>? _institutionMembers;
 
     public SeedRows(SeedPlan plan, DateTimeOffset now)
     {
@@ -86,7 +86,7 @@ internal sealed class SeedRows
 
     public IEnumerable<object?[]> InstitutionRows()
     {
-        var members = OrganizationMembers().GroupBy(m => m.Institution).ToDictionary(g => g.Key, g => g.Count());
+        var members = InstitutionMembers().GroupBy(m => m.Institution).ToDictionary(g => g.Key, g => g.Count());
         for (var i = 0; i < _institutionIds.Length; i++)
         {
             var created = _start.AddMinutes(i);
@@ -138,16 +138,16 @@ internal sealed class SeedRows
         }
     }
 
-    public static readonly SeedTable OrganizationMemberships = new("organization_memberships",
+    public static readonly SeedTable InstitutionMemberships = new("organization_memberships",
         ("id", SeedType.Text), ("institution_id", SeedType.Text), ("user_id", SeedType.Text), ("role", SeedType.Text),
         ("is_active", SeedType.Boolean), ("created_at", SeedType.Timestamp), ("updated_at", SeedType.Timestamp));
 
-    public IEnumerable<object?[]> OrganizationMembershipRows()
+    public IEnumerable<object?[]> InstitutionMembershipRows()
     {
-        foreach (var (institution, user, owner, created) in OrganizationMembers())
+        foreach (var (institution, user, owner, created) in InstitutionMembers())
         {
             var active = SeedPlan.InstitutionOf(_plan.MembershipWorkspace[_defaultMembership[user]], _plan.Sizes) == institution;
-            yield return [EntityId.New(EntityId.OrganizationMembership, created), _institutionIds[institution], _userIds[user],
+            yield return [EntityId.New(EntityId.InstitutionMembership, created), _institutionIds[institution], _userIds[user],
                 owner ? "Owner" : "Member", active, created, created];
         }
     }
@@ -174,9 +174,9 @@ internal sealed class SeedRows
     }
 
     /// <summary>One organization membership per (institution, user) pair met in the workspace memberships.</summary>
-    private List<(int Institution, int User, bool Owner, DateTime Created)> OrganizationMembers() => _organizationMembers ??= CollectOrganizationMembers();
+    private List<(int Institution, int User, bool Owner, DateTime Created)> InstitutionMembers() => _institutionMembers ??= CollectInstitutionMembers();
 
-    private List<(int Institution, int User, bool Owner, DateTime Created)> CollectOrganizationMembers()
+    private List<(int Institution, int User, bool Owner, DateTime Created)> CollectInstitutionMembers()
     {
         var seen = new Dictionary<long, int>(_plan.Sizes.Memberships);
         var order = new List<(int Institution, int User, bool Owner, DateTime Created)>();

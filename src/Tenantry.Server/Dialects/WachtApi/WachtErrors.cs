@@ -68,13 +68,13 @@ public static class WachtErrors
         InvalidMfaCode => new(400, "Error.InvalidMfaCode"),
         // Wacht's session switches answer 400 for an id the caller cannot switch to.
         NotAMember => new(400, "Error.NotAMember"),
-        NotAnOrganizationMember => new(400, "Error.NotAnOrganizationMember"),
+        NotAnInstitutionMember => new(400, "Error.NotAnInstitutionMember"),
         NotDefaultEligible => new(400, "Error.NotDefaultEligible"),
         PermissionDenied => new(403, "Error.PermissionDenied"),
         RoleExceedsGrantor => new(403, "Error.RoleExceedsGrantor"),
         // Wacht refuses a last owner's departure as forbidden, not as a conflict.
         LastOwner => new(403, "Error.LastOwner"),
-        SoleOrganizationOwner => new(403, "Error.SoleOrganizationOwner"),
+        SoleInstitutionOwner => new(403, "Error.SoleInstitutionOwner"),
         NotFound => new(404, "Error.NotFound"),
         EmailTaken => new(409, "Error.EmailTaken"),
         AlreadyOwnsWorkspace => new(409, "Error.AlreadyOwnsWorkspace"),

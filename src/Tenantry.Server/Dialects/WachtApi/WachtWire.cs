@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Localization;
 using Tenantry.Application.Accounts.CurrentSession;
-using Tenantry.Application.Organizations;
-using Tenantry.Application.Organizations.ListMine;
+using Tenantry.Application.Institutions;
+using Tenantry.Application.Institutions.ListMine;
 using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Policies;
@@ -28,7 +28,7 @@ public sealed record WachtSegment(string Id, DateTime CreatedAt, DateTime Update
     private static string TypeName(SegmentType type) => type switch
     {
         SegmentType.User => "user",
-        SegmentType.Organization => "organization",
+        SegmentType.Institution => "organization",
         SegmentType.Workspace => "workspace",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
@@ -54,7 +54,7 @@ public sealed record WachtWorkspace(
     List<WachtSegment> Segments,
     WachtOrganizationRef Organization)
 {
-    public static WachtWorkspace From(WorkspaceSummary w, OrganizationSummary organization, WachtWireContext context)
+    public static WachtWorkspace From(WorkspaceSummary w, InstitutionSummary organization, WachtWireContext context)
     {
         var allowlist = w.Policy?.IpAllowlist ?? [];
         return new(w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, RawJson.Parse(w.PublicMetadata), RawJson.Parse(w.PrivateMetadata),
@@ -80,7 +80,7 @@ public sealed record WachtOrganization(
     DateTime UpdatedAt,
     List<WachtSegment> Segments)
 {
-    public static WachtOrganization From(OrganizationSummary o, WachtWireContext context) =>
+    public static WachtOrganization From(InstitutionSummary o, WachtWireContext context) =>
         new(o.Id, o.Name, o.Slug, o.ImageUrl, o.Description, o.MemberCount, RawJson.Parse(o.PublicMetadata), RawJson.Parse(o.PrivateMetadata),
             o.EnforceMfa, o.IpAllowlist.Count > 0, o.IpAllowlist, o.AutoAssignedWorkspaceId, o.CreatedAt, o.UpdatedAt,
             WachtSegment.From(o.Segments, context));
@@ -95,10 +95,10 @@ public sealed record WachtRole(string Id, string Name, IReadOnlyList<string> Per
     /// so their ids are fixed too. Owners and admins carry the permissions Wacht's SDK checks
     /// before it offers organization management.
     /// </summary>
-    public static WachtRole From(OrganizationRole role, DateTime organizationCreatedAt) => role switch
+    public static WachtRole From(InstitutionRole role, DateTime organizationCreatedAt) => role switch
     {
-        OrganizationRole.Owner => new("orgrole_owner", "Owner", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
-        OrganizationRole.Admin => new("orgrole_admin", "Admin", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Owner => new("orgrole_owner", "Owner", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Admin => new("orgrole_admin", "Admin", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
         _ => new("orgrole_member", "Member", [], organizationCreatedAt, organizationCreatedAt),
     };
 
@@ -148,8 +148,8 @@ public sealed record WachtWorkspaceMembership(
     WachtEligibility EligibilityRestriction)
 {
     public static WachtWorkspaceMembership From(MembershipDetail m, WachtWireContext context) =>
-        new(m.Id, WachtWorkspace.From(m.Workspace, m.Organization, context), m.Organization.Id, m.UserId,
-            [WachtRole.From(m.Role)], m.Role.Permissions, WachtOrganization.From(m.Organization, context),
+        new(m.Id, WachtWorkspace.From(m.Workspace, m.Institution, context), m.Institution.Id, m.UserId,
+            [WachtRole.From(m.Role)], m.Role.Permissions, WachtOrganization.From(m.Institution, context),
             EmptyObject(), m.CreatedAt, m.UpdatedAt, WachtEligibility.From(m.Eligibility, context));
 
     private static readonly JsonElement s_emptyObject = RawJson.Parse("{}");
@@ -169,8 +169,8 @@ public sealed record WachtOrganizationMembership(
     DateTime UpdatedAt,
     WachtEligibility EligibilityRestriction)
 {
-    public static WachtOrganizationMembership From(OrganizationMembershipDetail m, WachtWireContext context) =>
-        new(m.Id, WachtOrganization.From(m.Organization, context), m.UserId, [WachtRole.From(m.Role, m.Organization.CreatedAt)],
+    public static WachtOrganizationMembership From(InstitutionMembershipDetail m, WachtWireContext context) =>
+        new(m.Id, WachtOrganization.From(m.Institution, context), m.UserId, [WachtRole.From(m.Role, m.Institution.CreatedAt)],
             WachtWorkspaceMembership.EmptyObject(), m.CreatedAt, m.UpdatedAt, WachtEligibility.ForOrganization(m.Eligibility, context));
 }
 
@@ -202,7 +202,7 @@ public sealed record WachtSession(
 {
     public static WachtSession From(SessionOverview s)
     {
-        var signIn = new WachtSignIn(s.Id, s.UserId, s.Active.OrganizationMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent,
+        var signIn = new WachtSignIn(s.Id, s.UserId, s.Active.InstitutionMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent,
             s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt);
         return new(s.Id, s.CreatedAt, s.UpdatedAt, [], [signIn], [], signIn);
     }

@@ -401,7 +401,7 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                     b.ToTable("institutions", (string)null);
                 });
 
-            modelBuilder.Entity("Tenantry.Domain.Institutions.OrganizationMembership", b =>
+            modelBuilder.Entity("Tenantry.Domain.Institutions.InstitutionMembership", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text")
@@ -905,7 +905,7 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasConstraintName("fk_institutions_users_owner_user_id");
                 });
 
-            modelBuilder.Entity("Tenantry.Domain.Institutions.OrganizationMembership", b =>
+            modelBuilder.Entity("Tenantry.Domain.Institutions.InstitutionMembership", b =>
                 {
                     b.HasOne("Tenantry.Domain.Institutions.Institution", null)
                         .WithMany()

@@ -606,7 +606,7 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                     b.ToTable("institutions", (string)null);
                 });
 
-            modelBuilder.Entity("Tenantry.Domain.Institutions.OrganizationMembership", b =>
+            modelBuilder.Entity("Tenantry.Domain.Institutions.InstitutionMembership", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT")
@@ -1153,7 +1153,7 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasConstraintName("fk_institutions_users_owner_user_id");
                 });
 
-            modelBuilder.Entity("Tenantry.Domain.Institutions.OrganizationMembership", b =>
+            modelBuilder.Entity("Tenantry.Domain.Institutions.InstitutionMembership", b =>
                 {
                     b.HasOne("Tenantry.Domain.Institutions.Institution", null)
                         .WithMany()

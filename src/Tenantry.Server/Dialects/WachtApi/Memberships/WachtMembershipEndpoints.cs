@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
-using Tenantry.Application.Organizations.Leave;
-using Tenantry.Application.Organizations.ListMine;
+using Tenantry.Application.Institutions.Leave;
+using Tenantry.Application.Institutions.ListMine;
 using Tenantry.Application.Workspaces.Leave;
 using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Server.Dialects.Shared;
@@ -29,7 +29,7 @@ internal static class WachtMembershipEndpoints
             .WithSummary("The caller's workspace memberships, optionally of one organization (org_id)")
             .Produces<WachtEnvelopeDoc<List<WachtWorkspaceMembership>>>();
 
-        wacht.MapGet("/me/organization-memberships", async (ListMyOrganizationsHandler handler, WachtSessions sessions, WachtWireContext context,
+        wacht.MapGet("/me/organization-memberships", async (ListMyInstitutionsHandler handler, WachtSessions sessions, WachtWireContext context,
                 HttpContext http, CancellationToken ct) =>
             {
                 var items = await handler.HandleAsync(http.Caller(), ct);
@@ -43,7 +43,7 @@ internal static class WachtMembershipEndpoints
             .WithSummary("Leave the workspace; its last owner cannot (403: transfer ownership first)")
             .Produces<WachtEnvelopeDoc<object>>();
 
-        wacht.MapPost("/organizations/{id}/leave", (string id, LeaveOrganizationHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+        wacht.MapPost("/organizations/{id}/leave", (string id, LeaveInstitutionHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
                 WachtResults.MutationAsync(http, sessions, _ => handler.HandleAsync(id, http.Caller(), ct), answerWithSession: false))
             .WithSummary("Leave the organization and its workspaces; whoever runs it, or owns one of its workspaces alone, cannot (403)")
             .Produces<WachtEnvelopeDoc<object>>();

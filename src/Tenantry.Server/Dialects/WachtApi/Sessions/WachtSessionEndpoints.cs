@@ -1,4 +1,4 @@
-using Tenantry.Application.Organizations.Switch;
+using Tenantry.Application.Institutions.Switch;
 using Tenantry.Application.Workspaces.Switch;
 using Tenantry.Server.Security;
 
@@ -22,7 +22,7 @@ internal static class WachtSessionEndpoints
             .WithSummary("Make a workspace the active one (the SYSTEM default workspace); no workspace_id clears it")
             .Produces<WachtEnvelopeDoc<WachtSession>>();
 
-        wacht.MapPost("/session/switch-organization", (SwitchOrganizationHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+        wacht.MapPost("/session/switch-organization", (SwitchInstitutionHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
                 WachtResults.MutationAsync(http, sessions, input => handler.HandleAsync(input["organization_id"], http.Caller(), ct), answerWithSession: true))
             .WithSummary("Make an organization the active one; no organization_id clears it")
             .Produces<WachtEnvelopeDoc<WachtSession>>();

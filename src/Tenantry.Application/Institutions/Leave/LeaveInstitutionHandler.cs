@@ -6,32 +6,32 @@ using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
 
-namespace Tenantry.Application.Organizations.Leave;
+namespace Tenantry.Application.Institutions.Leave;
 
 /// <summary>
-/// The caller leaves an organization (Wacht <c>POST /organizations/{id}/leave</c>). A workspace
-/// membership lives inside the organization membership, so the caller also leaves every
-/// workspace of the organization; the default workspace, if it was one of them, moves on as
+/// The caller leaves an institution (Wacht <c>POST /organizations/{id}/leave</c>). A workspace
+/// membership lives inside the institution membership, so the caller also leaves every
+/// workspace of the institution; the default workspace, if it was one of them, moves on as
 /// on any leave. Refused, with nothing changed, when the caller is the one who runs the
-/// organization (<see cref="SoleOrganizationOwner"/>) or the last owner of one of its
+/// institution (<see cref="SoleInstitutionOwner"/>) or the last owner of one of its
 /// workspaces (<see cref="LastOwner"/>): ownership has to be transferred first. Locks: the
 /// institution (two managers leaving at once), then the workspaces, then the user.
 /// </summary>
-public sealed class LeaveOrganizationHandler(TenantryDbContext db, TimeProvider clock)
+public sealed class LeaveInstitutionHandler(TenantryDbContext db, TimeProvider clock)
 {
-    public async Task<Result> HandleAsync(string organizationId, Caller caller, CancellationToken cancellationToken)
+    public async Task<Result> HandleAsync(string institutionId, Caller caller, CancellationToken cancellationToken)
     {
-        if (!EntityId.LooksValid(organizationId, EntityId.Institution))
+        if (!EntityId.LooksValid(institutionId, EntityId.Institution))
         {
-            return new NotAnOrganizationMember();
+            return new NotAnInstitutionMember();
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.LockInstitutionAsync(organizationId, cancellationToken))
+        if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
         {
-            return new NotAnOrganizationMember();
+            return new NotAnInstitutionMember();
         }
         var workspaceIds = await db.WorkspaceMemberships
-            .Where(m => m.UserId == caller.UserId && m.InstitutionId == organizationId)
+            .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
             .OrderBy(m => m.WorkspaceId)
             .Select(m => m.WorkspaceId)
             .ToListAsync(cancellationToken);
@@ -41,23 +41,23 @@ public sealed class LeaveOrganizationHandler(TenantryDbContext db, TimeProvider 
         }
         await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
 
-        var membership = await db.OrganizationMemberships
-            .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == organizationId, cancellationToken);
+        var membership = await db.InstitutionMemberships
+            .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == institutionId, cancellationToken);
         if (membership is null)
         {
-            return new NotAnOrganizationMember();
+            return new NotAnInstitutionMember();
         }
-        var otherRoles = await db.OrganizationMemberships
-            .Where(m => m.InstitutionId == organizationId && m.Id != membership.Id)
+        var otherRoles = await db.InstitutionMemberships
+            .Where(m => m.InstitutionId == institutionId && m.Id != membership.Id)
             .Select(m => m.Role)
             .Distinct()
             .ToListAsync(cancellationToken);
-        if (OrganizationManagers.IsIndispensable(membership.Role, otherRoles))
+        if (InstitutionManagers.IsIndispensable(membership.Role, otherRoles))
         {
-            return new SoleOrganizationOwner();
+            return new SoleInstitutionOwner();
         }
         var workspaceMemberships = await db.WorkspaceMemberships
-            .Where(m => m.UserId == caller.UserId && m.InstitutionId == organizationId)
+            .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
             .ToListAsync(cancellationToken);
         foreach (var workspaceMembership in workspaceMemberships)
         {
@@ -68,10 +68,10 @@ public sealed class LeaveOrganizationHandler(TenantryDbContext db, TimeProvider 
         }
 
         var now = clock.GetUtcNow();
-        var institution = await db.Institutions.FirstAsync(i => i.Id == organizationId, cancellationToken);
-        db.OrganizationMemberships.Remove(membership);
+        var institution = await db.Institutions.FirstAsync(i => i.Id == institutionId, cancellationToken);
+        db.InstitutionMemberships.Remove(membership);
         institution.MemberRemoved();
-        db.AuditEvents.Add(AuditEvent.Record(organizationId, null, caller.UserId, AuditActions.OrganizationLeft,
+        db.AuditEvents.Add(AuditEvent.Record(institutionId, null, caller.UserId, AuditActions.InstitutionLeft,
             AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
         await WorkspaceDepartures.LeaveAsync(db, workspaceMemberships, caller, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

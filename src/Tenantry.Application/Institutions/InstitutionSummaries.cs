@@ -6,16 +6,16 @@ using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
 
-namespace Tenantry.Application.Organizations;
+namespace Tenantry.Application.Institutions;
 
-/// <summary>A segment an organization, workspace or user is in (Wacht <c>segments[]</c>).</summary>
+/// <summary>A segment an institution, workspace or user is in (Wacht <c>segments[]</c>).</summary>
 public sealed record SegmentSummary(string Id, string Name, SegmentType Type, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>
-/// An organization as one of its members sees it. <see cref="PrivateMetadata"/> is the
-/// empty object unless the member may manage the organization.
+/// An institution as one of its members sees it. <see cref="PrivateMetadata"/> is the
+/// empty object unless the member may manage the institution.
 /// </summary>
-public sealed record OrganizationSummary(
+public sealed record InstitutionSummary(
     string Id,
     string Name,
     string? Slug,
@@ -31,11 +31,11 @@ public sealed record OrganizationSummary(
     DateTime UpdatedAt,
     IReadOnlyList<SegmentSummary> Segments);
 
-/// <summary>Loads organizations with their segments for the membership lists, in two queries whatever their number.</summary>
-public static class OrganizationSummaries
+/// <summary>Loads institutions with their segments for the membership lists, in two queries whatever their number.</summary>
+public static class InstitutionSummaries
 {
-    /// <param name="manageable">Ids of the organizations whose private metadata the caller may see.</param>
-    public static async Task<Dictionary<string, OrganizationSummary>> LoadAsync(
+    /// <param name="manageable">Ids of the institutions whose private metadata the caller may see.</param>
+    public static async Task<Dictionary<string, InstitutionSummary>> LoadAsync(
         TenantryDbContext db, IReadOnlyCollection<string> institutionIds, IReadOnlySet<string> manageable, CancellationToken cancellationToken)
     {
         if (institutionIds.Count == 0)
@@ -54,14 +54,14 @@ public static class OrganizationSummaries
         return institutions.ToDictionary(i => i.Id, i => From(i, manageable.Contains(i.Id), [.. segmentsOf[i.Id]]));
     }
 
-    private static OrganizationSummary From(Institution i, bool mayManage, IReadOnlyList<SegmentSummary> segments) =>
+    private static InstitutionSummary From(Institution i, bool mayManage, IReadOnlyList<SegmentSummary> segments) =>
         new(i.Id, i.Name, i.Slug, i.ImageUrl, i.Description, i.MemberCount, i.PublicMetadata,
             mayManage ? i.PrivateMetadata : JsonText.EmptyObject, i.EnforceMfa, i.IpAllowlist, i.AutoAssignedWorkspaceId,
             i.CreatedAt, i.UpdatedAt, segments);
 
     /// <summary>The organization-level policy decision for one member: its IP allow-list and MFA rule against this request.</summary>
-    public static EligibilityDecision DecideFor(OrganizationSummary organization, Caller caller) =>
+    public static EligibilityDecision DecideFor(InstitutionSummary institution, Caller caller) =>
         Eligibility.Decide(new EligibilityFacts(
             WorkspaceStatus.Active, MembershipStatus.Active, WorkspacePolicy: null,
-            organization.IpAllowlist, organization.EnforceMfa, caller.ClientIp, caller.MfaVerified));
+            institution.IpAllowlist, institution.EnforceMfa, caller.ClientIp, caller.MfaVerified));
 }

@@ -3,32 +3,32 @@ using Tenantry.Data;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Memberships;
 
-namespace Tenantry.Application.Organizations;
+namespace Tenantry.Application.Institutions;
 
 /// <summary>
-/// How a user joins an organization (institution), whichever way they arrive: creating it,
+/// How a user joins an institution (a Wacht organization), whichever way they arrive: creating it,
 /// accepting an invitation to one of its workspaces, or an operator adding them. The one
-/// place that applies the organization's <c>auto_assigned_workspace_id</c>.
+/// place that applies the institution's <c>auto_assigned_workspace_id</c>.
 /// </summary>
-public static class OrganizationJoining
+public static class InstitutionJoining
 {
     /// <summary>
     /// Makes <paramref name="userId"/> a member of <paramref name="institution"/> (no change if
     /// they are one already) and, on joining, a Member of its auto-assigned workspace. Adds to
     /// <paramref name="db"/>; the caller saves in its transaction.
     /// </summary>
-    public static async Task<OrganizationMembership> EnsureMemberAsync(
-        TenantryDbContext db, Institution institution, string userId, OrganizationRole role, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<InstitutionMembership> EnsureMemberAsync(
+        TenantryDbContext db, Institution institution, string userId, InstitutionRole role, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var existing = db.OrganizationMemberships.Local.FirstOrDefault(m => m.InstitutionId == institution.Id && m.UserId == userId)
-            ?? await db.OrganizationMemberships.FirstOrDefaultAsync(m => m.InstitutionId == institution.Id && m.UserId == userId, cancellationToken);
+        var existing = db.InstitutionMemberships.Local.FirstOrDefault(m => m.InstitutionId == institution.Id && m.UserId == userId)
+            ?? await db.InstitutionMemberships.FirstOrDefaultAsync(m => m.InstitutionId == institution.Id && m.UserId == userId, cancellationToken);
         if (existing is not null)
         {
             return existing;
         }
 
-        var membership = OrganizationMembership.Join(institution.Id, userId, role, now);
-        db.OrganizationMemberships.Add(membership);
+        var membership = InstitutionMembership.Join(institution.Id, userId, role, now);
+        db.InstitutionMemberships.Add(membership);
         institution.MemberAdded();
         if (institution.AutoAssignedWorkspaceId is { } workspaceId && !await IsWorkspaceMemberAsync(db, workspaceId, userId, cancellationToken))
         {

@@ -2,7 +2,7 @@ using Tenantry.Domain.Common;
 
 namespace Tenantry.Domain.Institutions;
 
-public enum OrganizationRole
+public enum InstitutionRole
 {
     Owner,
     Admin,
@@ -10,32 +10,32 @@ public enum OrganizationRole
 }
 
 /// <summary>
-/// A user's membership of an institution (Wacht organization membership). Workspace
+/// A user's membership of an institution (Wacht institution membership). Workspace
 /// memberships sit alongside it; joining any workspace of an institution makes one.
 /// </summary>
-public sealed class OrganizationMembership
+public sealed class InstitutionMembership
 {
-    private OrganizationMembership()
+    private InstitutionMembership()
     {
     }
 
     public string Id { get; private set; } = null!;
     public string InstitutionId { get; private set; } = null!;
     public string UserId { get; private set; } = null!;
-    public OrganizationRole Role { get; private set; }
+    public InstitutionRole Role { get; private set; }
 
-    /// <summary>The user's active organization (Wacht <c>active_organization_membership_id</c>); at most one per user.</summary>
+    /// <summary>The user's active institution (Wacht <c>active_organization_membership_id</c>); at most one per user.</summary>
     public bool IsActive { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    public bool CanManage => Role is OrganizationRole.Owner or OrganizationRole.Admin;
+    public bool CanManage => Role is InstitutionRole.Owner or InstitutionRole.Admin;
 
-    public static OrganizationMembership Join(string institutionId, string userId, OrganizationRole role, DateTimeOffset now) =>
+    public static InstitutionMembership Join(string institutionId, string userId, InstitutionRole role, DateTimeOffset now) =>
         new()
         {
-            Id = EntityId.New(EntityId.OrganizationMembership, now),
+            Id = EntityId.New(EntityId.InstitutionMembership, now),
             InstitutionId = institutionId,
             UserId = userId,
             Role = role,
@@ -43,7 +43,7 @@ public sealed class OrganizationMembership
             UpdatedAt = now.UtcDateTime,
         };
 
-    public void ChangeRole(OrganizationRole role, DateTimeOffset now)
+    public void ChangeRole(InstitutionRole role, DateTimeOffset now)
     {
         Role = role;
         UpdatedAt = now.UtcDateTime;
