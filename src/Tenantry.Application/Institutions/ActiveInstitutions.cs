@@ -14,7 +14,7 @@ public sealed record ActiveMemberships(string? InstitutionMembershipId, string? 
 /// no default workspace is it the one they last switched to (stored as <c>IsActive</c>, at
 /// most one per user, held by a partial unique index). Deriving it this way keeps the pair
 /// consistent whichever dialect or use case moved the default. Writers hold the user's
-/// membership lock (<see cref="WorkspaceLocks.LockUserMembershipsAsync"/>).
+/// membership lock (<see cref="RowLocks.LockUserMembershipsAsync"/>).
 /// </summary>
 public static class ActiveInstitutions
 {

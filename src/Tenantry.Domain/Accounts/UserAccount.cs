@@ -26,7 +26,7 @@ public sealed class UserAccount
 
     /// <summary>
     /// Bumped by every change to the user's memberships or default workspace. Taking it (see
-    /// WorkspaceLocks.LockUserMembershipsAsync) serializes those changes per user; readers can
+    /// RowLocks.LockUserMembershipsAsync) serializes those changes per user; readers can
     /// use it to tell whether what they cached is still current.
     /// </summary>
     public long MembershipsVersion { get; private set; }

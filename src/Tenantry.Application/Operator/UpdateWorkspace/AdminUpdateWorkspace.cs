@@ -1,6 +1,6 @@
 using FluentValidation;
 using Tenantry.Application.Common;
-using Tenantry.Application.Workspaces.CreateSelf;
+using Tenantry.Application.Workspaces;
 using Tenantry.Application.Workspaces.Policies;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Workspaces;

@@ -2,7 +2,6 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
 using Tenantry.Application.Workspaces;
-using Tenantry.Application.Workspaces.CreateSelf;
 using Tenantry.Data;
 using Tenantry.Data.Providers;
 using Tenantry.Domain.Common;

@@ -5,7 +5,6 @@ using Tenantry.Application.Workspaces.Memberships;
 using Tenantry.Data;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Workspaces;
-using Tenantry.Domain.Common;
 
 namespace Tenantry.Application.Workspaces.ListMemberships;
 

@@ -8,7 +8,7 @@ namespace Tenantry.Application.Workspaces.Memberships;
 /// Ends memberships, whoever ends them (the member leaving one workspace or a whole
 /// institution, or someone removing them): each workspace's member count follows, and a
 /// user whose default was among them gets the next eligible membership as default.
-/// Callers hold the workspace and user locks (see WorkspaceLocks), have already checked the
+/// Callers hold the workspace and user locks (see RowLocks), have already checked the
 /// last-owner rule, add their audit events and commit.
 /// </summary>
 public static class MembershipRemoval

@@ -4,7 +4,7 @@ using Tenantry.Domain.Memberships;
 
 namespace Tenantry.Application.Workspaces.Memberships;
 
-/// <summary>"A workspace always keeps at least one Owner." Callers hold the workspace lock (see WorkspaceLocks) while they ask.</summary>
+/// <summary>"A workspace always keeps at least one Owner." Callers hold the workspace lock (see RowLocks) while they ask.</summary>
 public static class WorkspaceOwners
 {
     /// <summary>True when <paramref name="membership"/> holds the Owner role and no other member of its workspace does.</summary>

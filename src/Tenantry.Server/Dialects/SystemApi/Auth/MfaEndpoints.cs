@@ -1,4 +1,11 @@
 using Tenantry.Application.Accounts.Mfa;
+using Tenantry.Application.Accounts.Mfa.CompleteSignIn;
+using Tenantry.Application.Accounts.Mfa.Confirm;
+using Tenantry.Application.Accounts.Mfa.Disable;
+using Tenantry.Application.Accounts.Mfa.Enrol;
+using Tenantry.Application.Accounts.Mfa.RegenerateRecoveryCodes;
+using Tenantry.Application.Accounts.Mfa.Status;
+using Tenantry.Application.Accounts.Mfa.StepUp;
 using Tenantry.Application.Accounts.SignIn;
 using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Security;

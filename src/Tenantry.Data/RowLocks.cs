@@ -11,7 +11,7 @@ namespace Tenantry.Data;
 /// result. Take them at the start of the transaction, workspace before user, so that two
 /// transactions never wait on each other in opposite orders.
 /// </summary>
-public static class WorkspaceLocks
+public static class RowLocks
 {
     /// <summary>For changes to one workspace's ownership ("at least one owner").</summary>
     public static async Task<bool> LockWorkspaceAsync(this TenantryDbContext db, string workspaceId, CancellationToken cancellationToken) =>
