@@ -182,6 +182,23 @@ public sealed class SecureChannelTests(SecureChannelApp app) : IClassFixture<Sec
     }
 
     [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_message_that_is_not_utf8_is_refused(bool knownChannel, bool inTheName)
+    {
+        // {"\xff":"x"} and {"iv":"\xff"}: bytes no JSON text may hold (a 500 before the gateway read them defensively).
+        byte[] body = inTheName ? [.. "{\""u8, 0xff, .. "\":\"x\"}"u8] : [.. "{\"iv\":\""u8, 0xff, .. "\"}"u8];
+        var channel = await SecureChannelClient.OpenAsync(_api);
+        var response = await _api.SendAsync(HttpMethod.Post, "/web/v1/auth/sign-up", configure: request =>
+        {
+            request.Headers.Add(SecureChannelClient.Header, knownChannel ? channel.ChannelId : "sch_01m8a9t56kdm2avr4tk56ncfbm");
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+        });
+        response.AssertEnvelope(HttpStatusCode.BadRequest, "GATEWAY.SECURE_CHANNEL_INVALID");
+    }
+
+    [Theory]
     [InlineData("sch_01m8a9t56kdm2avr4tk56ncfbm")]
     [InlineData("not-a-channel")]
     [InlineData("sch_")]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Tenantry.Data.Providers;
+using Tenantry.Application.Common;
 using Tenantry.Domain.Common;
 
 namespace Tenantry.Server.Dialects.Shared;
@@ -52,7 +52,7 @@ public sealed partial class DialectExceptionHandler(DialectRouting dialects, ILo
             || b.Message.Contains("was not provided from body", StringComparison.Ordinal) => (DialectError.BadRequest, new FieldError("$", "BodyRequired")),
         BadHttpRequestException b when UnboundParameter().Match(b.Message) is { Success: true } m => (DialectError.BadRequest, new FieldError(m.Groups[1].Value, "InvalidQuery")),
         BadHttpRequestException => (DialectError.BadRequest, null),
-        _ when DatabaseErrors.IsUnavailable(exception) => (DialectError.DatabaseUnavailable, null),
+        _ when InfrastructureFailures.IsDatabaseUnavailable(exception) => (DialectError.DatabaseUnavailable, null),
         _ => (DialectError.Internal, null),
     };
 

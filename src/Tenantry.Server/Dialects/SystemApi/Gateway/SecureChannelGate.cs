@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.SecureChannels;
-using Tenantry.Data;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
 
@@ -36,7 +35,7 @@ public sealed record SecureChannelSession(string ChannelId, byte[] Key) : IEnvel
 /// 400 <c>GATEWAY.SECURE_CHANNEL_INVALID</c>. When the gateway requires the channel, a
 /// plain mutation is refused with 403 <c>GATEWAY.SECURE_CHANNEL_REQUIRED</c>.
 /// </summary>
-public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOptions> options, SecureChannelKeys keys)
+public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOptions> options)
 {
     public const string Header = "X-Secure-Channel";
 
@@ -65,29 +64,21 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
 
     private async Task DecryptAsync(HttpContext http, string channelId)
     {
-        var cancellationToken = http.RequestAborted;
-        var db = http.RequestServices.GetRequiredService<TenantryDbContext>();
-        var key = await keys.GetAsync(db, channelId, cancellationToken);
-        if (key is null)
-        {
-            await GatewayErrors.SecureChannelInvalid.WriteAsync(http);
-            return;
-        }
-
         using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, cancellationToken);
+        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
+        // Resolved here, not per request: only secure-channel requests lease a database context.
+        var open = http.RequestServices.GetRequiredService<OpenSecureMessageHandler>();
         if (!TryReadMessage(body.GetBuffer().AsSpan(0, (int)body.Length), out var iv, out var ciphertext, out var tag)
-            || SecureChannelCrypto.Open(key, iv, ciphertext, tag) is not { } plaintext
-            || !await keys.TryUseIvAsync(db, channelId, iv, cancellationToken))
+            || await open.HandleAsync(channelId, iv, ciphertext, tag, http.RequestAborted) is not { } message)
         {
             await GatewayErrors.SecureChannelInvalid.WriteAsync(http);
             return;
         }
 
-        http.Request.Body = new MemoryStream(plaintext, writable: false);
-        http.Request.ContentLength = plaintext.Length;
+        http.Request.Body = new MemoryStream(message.Plaintext, writable: false);
+        http.Request.ContentLength = message.Plaintext.Length;
         http.Request.ContentType = "application/json";
-        http.Features.Set<IEnvelopeDataSealer>(new SecureChannelSession(channelId, key));
+        http.Features.Set<IEnvelopeDataSealer>(new SecureChannelSession(channelId, message.Key));
         await next(http);
     }
 
@@ -131,8 +122,9 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that is not valid UTF-8 cannot be read as text.
             return false;
         }
         return ivText is not null && ciphertextText is not null && tagText is not null
