@@ -18,6 +18,15 @@ public sealed class ReplicaPair : IAsyncLifetime
     /// <summary>How often each replica re-reads the key ring.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the replicas' caches may serve an entry: long, so that a change through one replica
+    /// showing on the other within <see cref="BroadcastBound"/> can only be the broadcast's doing.
+    /// </summary>
+    public static readonly TimeSpan MaxStaleness = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a test waits for a replica to apply another's change (it takes milliseconds; the rest is slack for a loaded machine).</summary>
+    public static readonly TimeSpan BroadcastBound = TimeSpan.FromSeconds(5);
+
     private TestDatabase? _database;
 
     public ServerProcess A { get; private set; } = null!;
@@ -34,6 +43,7 @@ public sealed class ReplicaPair : IAsyncLifetime
             ["Tenantry:Auth:SigningKeyRotation"] = Rotation.ToString(),
             ["Tenantry:Auth:SigningKeyPublishLead"] = PublishLead.ToString(),
             ["Tenantry:Auth:KeyRingRefreshInterval"] = RefreshInterval.ToString(),
+            ["Tenantry:Cache:MaxStaleness"] = MaxStaleness.ToString(),
         });
         var a = ServerProcess.StartAsync("A", settings);
         var b = ServerProcess.StartAsync("B", settings);

@@ -10,7 +10,9 @@ namespace Tenantry.Data.Providers.Postgres;
 /// <summary>
 /// Carries committed changes between replicas over PostgreSQL LISTEN/NOTIFY, so that a
 /// sign-out or a membership change made through one replica is dropped from every replica's
-/// caches before the write is acknowledged. Each replica keeps one connection listening; while
+/// caches. The write is acknowledged once PostgreSQL has delivered the notice to every listener
+/// (this replica waits for its own copy); each replica applies it when its listener reads it, a
+/// moment later, so only a request racing that read sees the old state. Each replica keeps one connection listening; while
 /// it is down (or the server stops answering the liveness probe) the replica is not coherent
 /// and serves nothing from its caches, and when it comes back the caches start over, since
 /// notifications sent meanwhile were lost.
