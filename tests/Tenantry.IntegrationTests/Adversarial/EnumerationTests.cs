@@ -7,16 +7,6 @@ namespace Tenantry.IntegrationTests.Adversarial;
 
 public sealed class EnumerationApp(IMessageSink diagnostics) : ReportingApp(diagnostics);
 
-/// <summary>
-/// Test classes that run while no other test class runs: timing measurements (other classes' load would read as a
-/// difference) and the fuzz run (its load would make other classes' races, such as a 413 before the body ends, flaky).
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RunsAloneCollection
-{
-    public const string Name = "Runs alone";
-}
-
 /// <summary>Nothing in the sign-in answers, their headers or their timing tells whether an email has an account.</summary>
 [Collection(RunsAloneCollection.Name)]
 public sealed class EnumerationTests(EnumerationApp app, ITestOutputHelper output) : IClassFixture<EnumerationApp>
