@@ -27,6 +27,8 @@
 #                           server. The role must be allowed to CREATE/DROP DATABASE. When
 #                           this is set, no throwaway cluster is started. Example:
 #                             Host=127.0.0.1;Port=5432;Username=postgres;Password=secret;Database=postgres
+#   TENANTRY_TEST_TIMING_SAMPLES  sign-ins per case in the sign-in timing measurement
+#                           (EnumerationTests, default 21); see docs/SECURITY.md.
 #
 # Hidden developer flag:
 #   ./test.sh --pg-smoke    only start the throwaway PostgreSQL cluster, run `select version()`
