@@ -7,8 +7,8 @@
 #   2. unit tests                                  -> TestResults/unit.trx
 #   3. integration tests against SQLite            -> TestResults/integration-sqlite.trx
 #      Tests marked [Trait("Requires", "PostgreSQL")] (several server processes on one
-#      database, PostgreSQL stopped under load) are excluded here with an explicit
-#      --filter, and the script says so; they run in step 4.
+#      database, PostgreSQL stopped under load, lock waits observed in pg_stat_activity)
+#      are excluded here with an explicit --filter, and the script says so; they run in step 4.
 #   4. integration tests against PostgreSQL        -> TestResults/integration-postgres.trx
 #      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set). The
 #      database fault tests always start, stop and freeze a cluster of their own, so the
@@ -27,6 +27,8 @@
 #                           server. The role must be allowed to CREATE/DROP DATABASE. When
 #                           this is set, no throwaway cluster is started. Example:
 #                             Host=127.0.0.1;Port=5432;Username=postgres;Password=secret;Database=postgres
+#   TENANTRY_TEST_TIMING_SAMPLES  sign-ins per case in the sign-in timing measurement
+#                           (EnumerationTests, default 21); see docs/SECURITY.md.
 #
 # Hidden developer flag:
 #   ./test.sh --pg-smoke    only start the throwaway PostgreSQL cluster, run `select version()`
@@ -436,7 +438,8 @@ fi
 run_tests "unit" unit.trx tests/Tenantry.UnitTests ""
 
 log "NOTE: the SQLite run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (--filter \"$POSTGRES_ONLY_FILTER\"):
-    two server processes on one database, PostgreSQL stopped and frozen under load. They run in the PostgreSQL run below.
+    two server processes on one database, PostgreSQL stopped and frozen under load, a lock wait observed in pg_stat_activity.
+    They run in the PostgreSQL run below.
     The crash test (SIGKILL mid-write) runs in both runs, on each run's database."
 run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER" \
     TENANTRY_TEST_DATABASE=sqlite

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using Tenantry.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -8,28 +9,29 @@ namespace Tenantry.IntegrationTests.Adversarial;
 public sealed class EnumerationApp(IMessageSink diagnostics) : ReportingApp(diagnostics);
 
 /// <summary>
-/// Test classes that run while no other test class runs: timing measurements (other classes' load would read as a
-/// difference) and the fuzz run (its load would make other classes' races, such as a 413 before the body ends, flaky).
+/// Nothing in the sign-in answers or their headers tells whether an email has an account; their timing is
+/// measured and reported (docs/SECURITY.md). Runs alone so that other classes' load does not blur the figure.
 /// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class RunsAloneCollection
-{
-    public const string Name = "Runs alone";
-}
-
-/// <summary>Nothing in the sign-in answers, their headers or their timing tells whether an email has an account.</summary>
 [Collection(RunsAloneCollection.Name)]
-public sealed class EnumerationTests(EnumerationApp app, ITestOutputHelper output) : IClassFixture<EnumerationApp>
+public sealed partial class EnumerationTests(EnumerationApp app, ITestOutputHelper output) : IClassFixture<EnumerationApp>
 {
     private readonly SystemApi _api = app.System;
 
     private Task<ApiResponse> SignInAsync(string email, string password) =>
         _api.PostAsync("/web/v1/auth/sign-in", new { email, password });
 
-    private static string Shape(ApiResponse response) =>
-        $"{(int)response.Status} {response.Code} {response.MessageText} headers: " +
-        string.Join(",", response.Message.Headers.Concat(response.Message.Content.Headers)
-            .Where(h => h.Key is not ("Date" or "Content-Length")).Select(h => h.Key + "=" + string.Join(";", h.Value)).Order());
+    /// <summary>
+    /// The whole answer: status, every header but <c>Date</c>, and the body with the envelope's
+    /// <c>timestamp</c> blanked (the only parts that may differ between two identical answers).
+    /// </summary>
+    private static string Answer(ApiResponse response) =>
+        $"{(int)response.Status}\n" +
+        string.Join("\n", response.Message.Headers.Concat(response.Message.Content.Headers)
+            .Where(h => h.Key != "Date").Select(h => h.Key + ": " + string.Join(";", h.Value)).Order()) +
+        "\n" + Timestamp().Replace(response.Body, "\"timestamp\":0");
+
+    [GeneratedRegex("\"timestamp\":[0-9]+")]
+    private static partial Regex Timestamp();
 
     [Fact]
     public async Task Unknown_email_wrong_password_and_an_mfa_account_answer_identically()
@@ -38,16 +40,17 @@ public sealed class EnumerationTests(EnumerationApp app, ITestOutputHelper outpu
         var withMfa = await _api.SignUpAsync();
         await _api.EnableMfaAsync(withMfa, DateTimeOffset.UtcNow);
 
-        var shapes = new[]
+        var ghost = await SignInAsync(SystemApi.NewEmail("ghost"), "wrong password");
+        var answers = new[]
         {
-            Shape(await SignInAsync(SystemApi.NewEmail("ghost"), "wrong password")),
-            Shape(await SignInAsync(plain.Email, "wrong password")),
-            Shape(await SignInAsync(withMfa.Email, "wrong password")),
+            Answer(ghost),
+            Answer(await SignInAsync(plain.Email, "wrong password")),
+            Answer(await SignInAsync(withMfa.Email, "wrong password")),
         };
 
-        Assert.Single(shapes.Distinct());
-        Assert.StartsWith("401 AUTH.INVALID_CREDENTIALS", shapes[0]);
-        Assert.DoesNotContain("Set-Cookie", shapes[0]);
+        Assert.Single(answers.Distinct());
+        ghost.AssertEnvelope(HttpStatusCode.Unauthorized, "AUTH.INVALID_CREDENTIALS");
+        Assert.Null(ghost.Header("Set-Cookie"));
     }
 
     [Fact]
@@ -64,45 +67,51 @@ public sealed class EnumerationTests(EnumerationApp app, ITestOutputHelper outpu
         Assert.Equal(taken.Data.GetRawText(), free.Data.GetRawText());
     }
 
+    /// <summary>
+    /// Interleaved sign-ins with a wrong password for existing accounts and for unknown emails give
+    /// the same answer every time. Their timing (the decoy hash) is measured and reported, not
+    /// asserted: a bound on time would pass or fail with the machine's load, not with the code.
+    /// The figure, and the command that prints it, are in docs/SECURITY.md.
+    /// </summary>
     [Fact]
-    public async Task Sign_in_takes_as_long_for_an_unknown_email_as_for_a_wrong_password()
+    public async Task Sign_in_answers_an_unknown_email_as_a_wrong_password_and_reports_their_timing()
     {
-        const int Samples = 21;
+        // 21 by default; TENANTRY_TEST_TIMING_SAMPLES asks for more when the figure itself is wanted (docs/SECURITY.md).
+        var samples = int.TryParse(Environment.GetEnvironmentVariable("TENANTRY_TEST_TIMING_SAMPLES"), out var wanted) && wanted > 0 ? wanted : 21;
         var known = new List<TestUser>();
-        for (var i = 0; i < Samples; i++)
+        for (var i = 0; i < samples; i++)
         {
             known.Add(await _api.SignUpAsync());
         }
         // Warm-up, then interleaved samples (fresh emails each time, so no throttle or lockout is involved).
         await SignInAsync(SystemApi.NewEmail("warm"), "wrong password");
-        var knownTimes = new List<double>();
-        var unknownTimes = new List<double>();
-        for (var i = 0; i < Samples; i++)
+        var knownSamples = new List<(double Ms, string Answer)>();
+        var unknownSamples = new List<(double Ms, string Answer)>();
+        for (var i = 0; i < samples; i++)
         {
-            knownTimes.Add(await TimeAsync(known[i].Email));
-            unknownTimes.Add(await TimeAsync(SystemApi.NewEmail("unknown")));
+            knownSamples.Add(await TimeAsync(known[i].Email));
+            unknownSamples.Add(await TimeAsync(SystemApi.NewEmail("unknown")));
         }
 
-        var knownMedian = Median(knownTimes);
-        var unknownMedian = Median(unknownTimes);
-        var difference = Math.Abs(knownMedian - unknownMedian);
-        // Without the decoy hash an unknown email would skip the password hash, which is most of a sign-in's time:
-        // the difference would be close to the known median itself. Half of it is a generous noise bound.
-        var bound = knownMedian / 2;
-        var report = $"Sign-in timing over {Samples} samples each: wrong password median {knownMedian:F1} ms, unknown email median {unknownMedian:F1} ms, " +
-            $"difference {difference:F1} ms (bound {bound:F1} ms)";
+        var knownMedian = Median([.. knownSamples.Select(s => s.Ms)]);
+        var unknownMedian = Median([.. unknownSamples.Select(s => s.Ms)]);
+        var report = $"Sign-in timing over {samples} samples each ({TestDatabase.ProviderUnderTest}): wrong password median {knownMedian:F1} ms, " +
+            $"unknown email median {unknownMedian:F1} ms, difference {Math.Abs(knownMedian - unknownMedian):F1} ms";
         app.Report(report);
         output.WriteLine(report);
-        Assert.True(difference < bound, report);
+
+        var answers = knownSamples.Concat(unknownSamples).Select(s => s.Answer).Distinct().ToList();
+        Assert.True(answers.Count == 1, "Different answers:\n" + string.Join("\n---\n", answers));
+        Assert.StartsWith("401\n", answers[0]);
     }
 
-    private async Task<double> TimeAsync(string email)
+    private async Task<(double Ms, string Answer)> TimeAsync(string email)
     {
         var watch = Stopwatch.StartNew();
         var response = await SignInAsync(email, "wrong password");
         watch.Stop();
         response.AssertEnvelope(HttpStatusCode.Unauthorized, "AUTH.INVALID_CREDENTIALS");
-        return watch.Elapsed.TotalMilliseconds;
+        return (watch.Elapsed.TotalMilliseconds, Answer(response));
     }
 
     private static double Median(List<double> values)

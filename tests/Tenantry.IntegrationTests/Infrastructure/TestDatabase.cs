@@ -62,14 +62,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// </summary>
     public static Task<TestDatabase> CreatePostgresAsync()
     {
-        if (!IsPostgres)
-        {
-            throw new InvalidOperationException(
-                $"This test needs PostgreSQL, but TENANTRY_TEST_DATABASE is '{ProviderUnderTest}'. It is marked " +
-                $"[Trait(\"{PostgresOnly.Trait}\", \"{PostgresOnly.Value}\")]: ./test.sh runs it in the PostgreSQL pass and excludes it " +
-                $"from the SQLite pass with --filter \"{PostgresOnly.Trait}!={PostgresOnly.Value}\". To run it by hand set " +
-                "TENANTRY_TEST_DATABASE=postgres and TENANTRY_TEST_POSTGRES (an admin connection string).");
-        }
+        PostgresOnly.Require();
         return CreatePostgresAsync(Directory.CreateTempSubdirectory("tenantry-test-").FullName);
     }
 

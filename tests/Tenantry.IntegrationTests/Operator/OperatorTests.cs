@@ -38,9 +38,14 @@ public sealed class OperatorTests(TenantryApp app) : IClassFixture<TenantryApp>
         (await _api.AdminPatchAsync("/admin/v1/institutions/inst_00000000000000000000000000", new { enforceMfa = true }))
             .AssertEnvelope(HttpStatusCode.NotFound, "4040");
         var (owner, workspaceId, _) = await OwnedWorkspaceAsync();
-        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}/members/usr_00000000000000000000000000", new { status = "INACTIVE" }))
-            .AssertEnvelope(HttpStatusCode.NotFound, "4040");
-        Assert.NotNull(owner);
+        // A user who is not a member, whether the id names another account, nobody, or nothing id-shaped: 404, as in the SYSTEM dialect.
+        var stranger = await _api.SignUpAsync();
+        foreach (var userId in new[] { "usr_00000000000000000000000000", stranger.UserId, "garbage" })
+        {
+            (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}/members/{userId}", new { status = "INACTIVE" }))
+                .AssertEnvelope(HttpStatusCode.NotFound, "4040");
+        }
+        Assert.True(Assert.Single(await _api.ListMineAsync(owner)).GetProperty("enterable").GetBoolean());
     }
 
     [Fact]

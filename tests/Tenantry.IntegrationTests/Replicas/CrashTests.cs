@@ -23,15 +23,17 @@ public sealed class CrashTests(ITestOutputHelper output)
         await using var database = await TestDatabase.CreateAsync();
         var settings = ServerSettings.For(database);
         var answered = new ConcurrentDictionary<string, Answered>();
-        var unanswered = 0;
+        var sends = new SendTimes();
 
+        Uri doomedAddress;
         await using (var doomed = await ServerProcess.StartAsync("doomed", settings))
         {
+            doomedAddress = doomed.BaseAddress;
             using var stop = new CancellationTokenSource();
             // Each writer signs up a new account and creates its workspace, again and again.
             var writers = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
             {
-                using var http = doomed.CreateHttpClient(TimeSpan.FromSeconds(30));
+                using var http = sends.CreateClient(doomed.BaseAddress);
                 var api = new SystemApi(http);
                 while (!stop.IsCancellationRequested)
                 {
@@ -43,8 +45,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                     }
                     catch (HttpRequestException)
                     {
-                        // No answer: the process died under this request. Whatever it was, it was never acknowledged.
-                        Interlocked.Increment(ref unanswered);
+                        // No answer: the process died before or under this request; SendTimes says which.
                         return;
                     }
                 }
@@ -55,15 +56,25 @@ public sealed class CrashTests(ITestOutputHelper output)
             {
                 await Task.Delay(20);
             }
+            sends.MarkKill();
             await doomed.KillAsync();
             await stop.CancelAsync();
             await Task.WhenAll(writers);
             Assert.True(answered.Count >= 20, $"Only {answered.Count} writes answered before the kill.\n{doomed.LogTail()}");
         }
         var snapshot = answered.Values.ToList();
-        output.WriteLine($"{database.Provider}: {snapshot.Count} accounts and {snapshot.Count(a => a.WorkspaceId is not null)} workspaces answered before SIGKILL; {unanswered} requests cut off");
-        // The kill landed mid-stream: writers were waiting for answers that never came.
-        Assert.True(unanswered > 0, "No request was in flight when the process was killed.");
+        output.WriteLine($"{database.Provider}: {snapshot.Count} accounts and {snapshot.Count(a => a.WorkspaceId is not null)} workspaces answered before SIGKILL; " +
+            $"{sends.CutOff} requests sent before the kill never answered, {sends.FailedOtherwise} failed without having been sent before it");
+        // The kill landed mid-stream: requests whose bodies had reached the server's socket before the kill got no answer.
+        // Requests first tried after the kill (connection refused) do not count.
+        Assert.True(sends.CutOff > 0, $"No request was in flight when the process was killed ({sends.FailedOtherwise} failed without having been sent before it).");
+        // The count itself: a request first tried after the kill (refused) is not counted as in flight.
+        var (cutOff, failedOtherwise) = (sends.CutOff, sends.FailedOtherwise);
+        using (var late = sends.CreateClient(doomedAddress))
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => new SystemApi(late).SignUpAsync());
+        }
+        Assert.Equal((cutOff, failedOtherwise + 1), (sends.CutOff, sends.FailedOtherwise));
 
         // A new process on the same database sees every answered write; the old tokens still work,
         // so the sessions and the signing keys were committed too.
@@ -84,5 +95,94 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(workspaces.Count, await db.CountAsync<Workspace>(q => q.Where(w => workspaces.Contains(w.Id))));
         // And the database is consistent where a write was cut off: no workspace without its owner membership.
         Assert.Equal(0, await db.WithDbAsync(ctx => ctx.Workspaces.CountAsync(w => !ctx.WorkspaceMemberships.Any(m => m.WorkspaceId == w.Id))));
+    }
+    /// <summary>
+    /// Notes, for every request of its clients, the moment the request body had been written and
+    /// flushed to the connection ("sent"), and classifies each request that got no answer: sent
+    /// before <see cref="MarkKill"/> (in flight at the kill) or not (for example refused afterwards).
+    /// </summary>
+    private sealed class SendTimes
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _killedAtTicks = long.MaxValue;
+        private int _cutOff;
+        private int _failedOtherwise;
+
+        public int CutOff => Volatile.Read(ref _cutOff);
+
+        public int FailedOtherwise => Volatile.Read(ref _failedOtherwise);
+
+        /// <summary>Call just before the kill: a request sent after this instant is not counted as in flight.</summary>
+        public void MarkKill() => Interlocked.Exchange(ref _killedAtTicks, _clock.Elapsed.Ticks);
+
+        public HttpClient CreateClient(Uri baseAddress) =>
+            new(new Handler(this)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        private sealed class Handler(SendTimes times) : DelegatingHandler(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+        {
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                long? sentAt = null;
+                if (request.Content is { } content)
+                {
+                    request.Content = new NotedContent(content, () => sentAt = times._clock.Elapsed.Ticks);
+                }
+                try
+                {
+                    return await base.SendAsync(request, cancellationToken);
+                }
+                catch (HttpRequestException)
+                {
+                    if (sentAt is { } sent && sent < Interlocked.Read(ref times._killedAtTicks))
+                    {
+                        Interlocked.Increment(ref times._cutOff);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref times._failedOtherwise);
+                    }
+                    throw;
+                }
+            }
+        }
+
+        /// <summary>The same body, with a note once it has been written and flushed to the connection.</summary>
+        private sealed class NotedContent : HttpContent
+        {
+            private readonly HttpContent _inner;
+            private readonly Action _sent;
+
+            public NotedContent(HttpContent inner, Action sent)
+            {
+                _inner = inner;
+                _sent = sent;
+                foreach (var (name, values) in inner.Headers)
+                {
+                    Headers.TryAddWithoutValidation(name, values);
+                }
+            }
+
+            protected override async Task SerializeToStreamAsync(Stream stream, global::System.Net.TransportContext? context)
+            {
+                await _inner.CopyToAsync(stream);
+                await stream.FlushAsync();
+                _sent();
+            }
+
+            protected override bool TryComputeLength(out long length)
+            {
+                length = _inner.Headers.ContentLength ?? -1;
+                return length >= 0;
+            }
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _inner.Dispose();
+                }
+                base.Dispose(disposing);
+            }
+        }
     }
 }

@@ -10,9 +10,12 @@ namespace Tenantry.IntegrationTests.Replicas;
 /// PostgreSQL goes away under load (issue 6): the server answers 503 / 5030 quickly instead of
 /// hanging, /health/ready says not ready, and when PostgreSQL is back the same process serves
 /// again without a restart. Each test owns a throwaway cluster that it stops, starts and
-/// freezes; the measured timings are written to the test output.
+/// freezes; the measured timings are written to the test output. They bound how fast errors
+/// come and count requests, so they run alone (no other class loads the two cores meanwhile),
+/// and they wait for what they need to see in the load's samples rather than for fixed times.
 /// </summary>
 [Trait(PostgresOnly.Trait, PostgresOnly.Value)]
+[Collection(RunsAloneCollection.Name)]
 public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>While PostgreSQL is down, an error answer must come at least this fast (in practice a connection is refused at once).</summary>
@@ -40,14 +43,14 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
 
         await using (var load = new LoadGenerator(server, users, workers: 8))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await LoadFlowingAsync(load);
             // "fast" is an orderly shutdown (sessions are told); "immediate" is a crash of PostgreSQL.
             foreach (var mode in new[] { "fast", "immediate" })
             {
                 var stopping = load.Now;
                 await _cluster.StopAsync(mode);
                 var stopped = load.Now;
-                await Task.Delay(TimeSpan.FromSeconds(2));
+                await UntilAsync(load, samples => samples.Count(s => s.StartedAt > stopped) > 10, "more than 10 answers while PostgreSQL is down");
 
                 var (ready, readyLatency) = await HealthAsync(server, "/health/ready");
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
@@ -58,7 +61,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
                 await _cluster.StartAsync();
                 var restarted = load.Now;
                 var recovered = await FirstSuccessAfterAsync(load, restarted);
-                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await UntilAsync(load, samples => samples.Count(s => s.StartedAt > recovered) > 10, "more than 10 answers after the first success");
 
                 var samples = load.Samples;
                 var down = samples.Where(s => s.StartedAt > stopped && s.EndedAt < restarting).ToList();
@@ -111,12 +114,12 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var server = await StartServerAsync();
         var users = await UsersWithWorkspacesAsync(server, 4);
         await using var load = new LoadGenerator(server, users, workers: 8);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await LoadFlowingAsync(load);
 
         // SIGSTOP: connections are still accepted by the kernel, but nothing answers (a hung host, a lost network).
+        // Freeze returns once the postmaster and every backend are stopped (state T in /proc): nothing to wait for.
         _cluster.Freeze();
         var frozen = load.Now;
-        await Task.Delay(TimeSpan.FromSeconds(1));
         var first = await HealthAsync(server, "/health/ready");
         var second = await HealthAsync(server, "/health/ready");
         var live = await HealthAsync(server, "/health/live");
@@ -129,7 +132,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var thawing = load.Now;
         _cluster.Thaw();
         var recovered = await FirstSuccessAfterAsync(load, thawing);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await UntilAsync(load, samples => samples.Count(s => s.StartedAt > recovered) > 10, "more than 10 answers after the first success");
         var samples = load.Samples;
 
         // Requests that were waiting on the silent database got their answer once it spoke again,
@@ -137,6 +140,7 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var stuck = samples.Where(s => s.StartedAt < thawing && s.EndedAt > frozen).ToList();
         output.WriteLine($"[hang] {stuck.Count} requests waited on the frozen database, answered {Ms(Max(stuck, s => s.EndedAt) - thawing)} ms after it answered again at most: " +
             string.Join(", ", stuck.GroupBy(s => s.Code ?? "none").Select(g => $"{g.Key} x{g.Count()}")));
+        Assert.NotEmpty(stuck);
         Assert.All(stuck, s => Assert.True(s.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable && s.Code is "2000" or "5030", s.ToString()));
         Assert.All(stuck, s => Assert.True(s.EndedAt < thawing + s_fastError, $"Still waiting {Ms(s.EndedAt - thawing)} ms after the database answered again: {s}"));
         var after = samples.Where(s => s.StartedAt > recovered).ToList();
@@ -163,6 +167,25 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
             users.Add((user, await api.CreateWorkspaceAsync(user)));
         }
         return users;
+    }
+
+    /// <summary>Until the load has had some successes: it is flowing.</summary>
+    private static Task LoadFlowingAsync(LoadGenerator load) =>
+        UntilAsync(load, samples => samples.Count(s => s.Status == HttpStatusCode.OK) >= 16, "16 successful requests under load");
+
+    /// <summary>Polls until <paramref name="condition"/> holds for the load's samples so far; fails after 30 s.</summary>
+    private static async Task UntilAsync(LoadGenerator load, Func<IReadOnlyList<Sample>, bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition(load.Samples))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                var samples = load.Samples;
+                throw new Xunit.Sdk.XunitException($"Waited 30 s for {what}. {samples.Count} samples, the last: {string.Join("; ", samples.TakeLast(5))}");
+            }
+            await Task.Delay(20);
+        }
     }
 
     private static async Task<TimeSpan> FirstSuccessAfterAsync(LoadGenerator load, TimeSpan since)

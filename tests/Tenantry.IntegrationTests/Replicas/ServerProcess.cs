@@ -186,7 +186,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The dotnet host that runs the tests runs the server too.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
         {

@@ -98,29 +98,52 @@ public sealed class MfaTests(MfaApp app) : IClassFixture<MfaApp>
         Assert.Equal(handedOut.Order(), stored.Order());
     }
 
+    /// <summary>
+    /// The enrolment-versus-confirm race, interleaved deterministically: the test is the confirm in
+    /// flight (it holds the enrolment's row lock in an open transaction) and commits only once
+    /// PostgreSQL shows the restarted enrolment's statement on that table waiting for the test's
+    /// backend. With the row lock the enrolment waits there before reading and then finds the row
+    /// confirmed; without it the enrolment would read the pending row, wait at its write and then
+    /// overwrite the confirmed secret. PostgreSQL only: SQLite transactions begin IMMEDIATE with
+    /// the database-wide write lock, so there an enrolment cannot read before a confirm commits
+    /// (the interleaving does not exist) and SQLite has no view in which a test could see a wait.
+    /// </summary>
     [Fact]
+    [Trait(PostgresOnly.Trait, PostgresOnly.Value)]
     public async Task An_enrolment_that_waited_on_a_confirm_in_flight_finds_it_confirmed()
     {
+        PostgresOnly.Require();
         var user = await _api.SignUpAsync();
         (await _api.PostAsync(MfaApi.Enroll, token: user.AccessToken)).AssertOk();
 
-        // A confirm in flight, held open here: it has locked the enrolment row and is about to confirm it.
+        string? confirmedSecret = null;
         ApiResponse? restarted = null;
         await app.WithDbAsync(async db =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             Assert.True(await db.LockTotpAuthenticatorAsync(user.UserId, CancellationToken.None));
+            var backend = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+            var table = db.Model.FindEntityType(typeof(Domain.Accounts.TotpAuthenticator))!.GetTableName()!;
+            confirmedSecret = await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).Select(t => t.ProtectedSecret).SingleAsync();
+
             var enrol = _api.PostAsync(MfaApi.Enroll, token: user.AccessToken);
-            // Long enough for the enrolment to read the row (still pending) and reach its write.
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // The observable event: a statement on the enrolment's table waits for this transaction's backend.
+            await Eventually.TrueAsync(async () => enrol.IsCompleted || await app.WithDbAsync(probe => probe.Database.SqlQuery<int>(
+                $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE {backend} = ANY(pg_blocking_pids(pid)) AND query LIKE {"%" + table + "%"}")
+                .SingleAsync()) > 0, TimeSpan.FromSeconds(60));
+            Assert.False(enrol.IsCompleted, $"The enrolment answered while the confirm held its row lock: {(enrol.IsCompleted ? await enrol : null)}");
+
             var now = Now.UtcDateTime;
             await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).ExecuteUpdateAsync(t => t.SetProperty(x => x.ConfirmedAt, now));
             await transaction.CommitAsync();
             restarted = await enrol;
         });
 
-        // Without the lock the enrolment would have written a new secret over the confirmed one.
         restarted!.AssertEnvelope(HttpStatusCode.Conflict, "AUTH.MFA_ALREADY_ENABLED");
+        var stored = await app.WithDbAsync(db => db.TotpAuthenticators.Where(t => t.UserId == user.UserId)
+            .Select(t => new { t.ProtectedSecret, t.ConfirmedAt }).SingleAsync());
+        Assert.Equal(confirmedSecret, stored.ProtectedSecret);
+        Assert.NotNull(stored.ConfirmedAt);
     }
 
     [Fact]

@@ -69,6 +69,30 @@ public sealed class DefaultAndLeaveTests(TenantryApp app) : IClassFixture<Tenant
     }
 
     [Fact]
+    public async Task The_current_default_is_refused_once_its_workspace_is_suspended()
+    {
+        var (user, own, _) = await UserInTwoWorkspacesAsync();
+        Assert.Equal(own, await DefaultOfAsync(user));
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{own}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+
+        // Already the default, but no longer eligible: eligibility is decided first (CONTRACT 3 and 5).
+        (await SetDefaultAsync(user, own)).AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.NOT_DEFAULT_ELIGIBLE", "2.0.0");
+        // Refusing changes nothing: suspension does not move the default either.
+        Assert.Equal(own, await DefaultOfAsync(user));
+    }
+
+    [Fact]
+    public async Task The_current_default_is_refused_once_the_membership_is_inactive()
+    {
+        var (user, _, joined) = await UserInTwoWorkspacesAsync();
+        (await SetDefaultAsync(user, joined)).AssertOk();
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{joined}/members/{user.UserId}", new { status = "INACTIVE" })).AssertOk();
+
+        (await SetDefaultAsync(user, joined)).AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.NOT_DEFAULT_ELIGIBLE", "2.0.0");
+        Assert.Equal(joined, await DefaultOfAsync(user));
+    }
+
+    [Fact]
     public async Task Suspension_does_not_move_the_default()
     {
         var (user, own, _) = await UserInTwoWorkspacesAsync();

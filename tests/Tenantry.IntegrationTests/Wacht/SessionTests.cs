@@ -144,6 +144,36 @@ public sealed class SessionTests(WachtApp app) : IClassFixture<WachtApp>
     }
 
     [Fact]
+    public async Task The_active_workspace_cannot_be_switched_to_again_once_suspended()
+    {
+        var (user, own, _, ownOrg, _) = await UserInTwoOrganizationsAsync();
+        var organizations = await OrganizationMembershipIdsAsync(user);
+        var memberships = await MembershipIdsAsync(user);
+        (await SwitchWorkspaceAsync(user, own)).AssertOk();
+        (await _system.AdminPatchAsync($"/admin/v1/workspaces/{own}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+
+        // The same rule as SYSTEM's set-default: eligibility before "already active".
+        var message = (await SwitchWorkspaceAsync(user, own)).AssertError(HttpStatusCode.BadRequest);
+
+        Assert.Equal(Catalog.Text("en", "Error.NotDefaultEligible"), message);
+        Assert.Equal(own, await SystemDefaultAsync(user));
+        Assert.Equal((organizations[ownOrg], memberships[own]), await ActiveAsync(user));
+    }
+
+    [Fact]
+    public async Task The_active_workspace_cannot_be_switched_to_again_once_the_membership_is_inactive()
+    {
+        var (user, _, joined, _, _) = await UserInTwoOrganizationsAsync();
+        (await SwitchWorkspaceAsync(user, joined)).AssertOk();
+        (await _system.AdminPatchAsync($"/admin/v1/workspaces/{joined}/members/{user.UserId}", new { status = "INACTIVE" })).AssertOk();
+
+        var message = (await SwitchWorkspaceAsync(user, joined)).AssertError(HttpStatusCode.BadRequest);
+
+        Assert.Equal(Catalog.Text("en", "Error.NotDefaultEligible"), message);
+        Assert.Equal(joined, await SystemDefaultAsync(user));
+    }
+
+    [Fact]
     public async Task Switching_the_organization_clears_a_workspace_of_another_and_keeps_one_inside()
     {
         var (user, own, joined, ownOrg, joinedOrg) = await UserInTwoOrganizationsAsync();

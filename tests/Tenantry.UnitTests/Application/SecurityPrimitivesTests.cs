@@ -57,6 +57,47 @@ public sealed class SecurityPrimitivesTests
         Assert.Null(TotpCodes.MatchStep(secret, "abcdef", now));
     }
 
+    /// <summary>
+    /// RFC 6238 appendix B, SHA-1 (secret "12345678901234567890"): the RFC lists 8-digit codes; the
+    /// service's codes have 6 digits, which are the last 6 of the 8 (both are the same truncated
+    /// HMAC value modulo 10^digits).
+    /// </summary>
+    [Theory]
+    [InlineData(59L, "94287082")]
+    [InlineData(1111111109L, "07081804")]
+    [InlineData(1111111111L, "14050471")]
+    [InlineData(1234567890L, "89005924")]
+    [InlineData(2000000000L, "69279037")]
+    [InlineData(20000000000L, "65353130")]
+    public void Totp_codes_are_the_rfc_6238_test_vectors(long unixSeconds, string rfcCode)
+    {
+        var secret = Encoding.ASCII.GetBytes("12345678901234567890");
+        var at = DateTimeOffset.FromUnixTimeSeconds(unixSeconds);
+        var code = rfcCode[^TotpCodes.Digits..];
+
+        Assert.Equal(6, TotpCodes.Digits);
+        Assert.Equal(code, TotpCodes.Compute(secret, at));
+        Assert.Equal(unixSeconds / TotpCodes.PeriodSeconds, TotpCodes.MatchStep(secret, code, at));
+    }
+
+    /// <summary>
+    /// The channel key for known inputs, against a value computed independently (Python's hmac and
+    /// hashlib, HKDF written out from RFC 5869 and checked against its test case A.1):
+    /// <code>
+    /// prk = hmac.new(b"sch_test", bytes(range(32)), sha256).digest()
+    /// okm = hmac.new(prk, b"tenantry-secure-channel-v1" + b"\x01", sha256).digest()
+    /// </code>
+    /// </summary>
+    [Fact]
+    public void The_channel_key_is_hkdf_sha256_with_the_channel_id_as_salt_and_the_versioned_info()
+    {
+        var sharedSecret = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+
+        var key = SecureChannelCrypto.DeriveKey(sharedSecret, "sch_test");
+
+        Assert.Equal("6b15db88c08f20a0c2e3ba4b2be764d6779dd3d31c88d8a9e35f4ea6974eab41", Convert.ToHexStringLower(key));
+    }
+
     [Fact]
     public void Sealed_messages_open_only_unchanged_and_with_the_right_key()
     {

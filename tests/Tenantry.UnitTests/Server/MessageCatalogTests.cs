@@ -2,6 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using System.Resources;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Tenantry.Application.Common;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Dialects.Envelope;
@@ -10,7 +13,10 @@ using Tenantry.Server.Localization;
 
 namespace Tenantry.UnitTests.Server;
 
-/// <summary>The compiled catalogue: every language has every message, and every message the code asks for exists.</summary>
+/// <summary>
+/// The catalogue: every language has every message, every message the code asks for exists, and a few
+/// known texts read exactly as written in every language.
+/// </summary>
 public sealed class MessageCatalogTests
 {
     private static readonly ResourceManager s_resources = new("Tenantry.Server.Localization.Messages", typeof(Messages).Assembly);
@@ -39,6 +45,57 @@ public sealed class MessageCatalogTests
         // Translations, not copies: most messages differ from English.
         var same = english.Count(e => e.Value.Length > 0 && translated[e.Key] == e.Value);
         Assert.True(same < english.Count / 5, $"{same} of {english.Count} {culture} messages are identical to English");
+    }
+
+    /// <summary>
+    /// Independent expectations: the texts are written here, not read from the catalogue, and each is
+    /// checked in the translators' source file, in the compiled catalogue and through the localizer the
+    /// server uses. A regenerated .resx with shifted keys, another language's file, mangled encoding or
+    /// a lookup that falls back to English would not match. The English error is CONTRACT 3's wording.
+    /// </summary>
+    [Theory]
+    [InlineData("en", "Error.InvalidToken", "Invalid or expired token")]
+    [InlineData("zh", "Error.InvalidToken", "令牌无效或已过期")]
+    [InlineData("zh-Hant", "Error.InvalidToken", "權杖無效或已過期")]
+    [InlineData("ja", "Error.InvalidToken", "トークンが無効か、有効期限が切れています")]
+    [InlineData("vi", "Error.InvalidToken", "Mã thông báo không hợp lệ hoặc đã hết hạn")]
+    [InlineData("en", "Enum.WorkspaceKind.LIVE.Label", "Live")]
+    [InlineData("zh", "Enum.WorkspaceKind.LIVE.Label", "正式")]
+    [InlineData("zh-Hant", "Enum.WorkspaceKind.LIVE.Label", "正式")]
+    [InlineData("ja", "Enum.WorkspaceKind.LIVE.Label", "本番")]
+    [InlineData("vi", "Enum.WorkspaceKind.LIVE.Label", "Chính thức")]
+    public void Known_texts_read_as_written_in_every_language(string culture, string key, string expected)
+    {
+        Assert.Equal(expected, SourceFile(culture)[key]);
+        Assert.Equal(expected, Entries(culture)[key]);
+        var localizer = new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance)
+            .Create(typeof(Messages));
+        var previous = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture == "en" ? "en" : culture);
+            Assert.Equal(expected, localizer[key].Value);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
+    /// <summary>The translators' JSON files of one language (src/Tenantry.Server/Localization/catalog/&lt;language&gt;/*.json).</summary>
+    private static Dictionary<string, string> SourceFile(string culture)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Tenantry.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        Assert.NotNull(directory);
+        var folder = Directory.GetDirectories(directory.FullName, "catalog", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden })
+            .Single(d => Directory.Exists(Path.Combine(d, "en")) && !d.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        return Directory.GetFiles(Path.Combine(folder, culture), "*.json")
+            .SelectMany(file => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!)
+            .ToDictionary();
     }
 
     [Fact]

@@ -14,7 +14,8 @@ namespace Tenantry.Application.Members.ChangeRole;
 /// Gives a member another role (<c>members.role.change</c>). The caller may neither give
 /// nor take away a role beyond their own (<see cref="RoleExceedsGrantor"/>); demoting the
 /// last owner answers <see cref="LastOwner"/>, decided under the workspace lock so that
-/// concurrent demotions cannot leave the workspace without one.
+/// concurrent demotions cannot leave the workspace without one. A <c>userBizId</c> that names no
+/// member is <see cref="NotFound"/>, as in a path; a missing one or an unknown role is a validation error.
 /// </summary>
 public sealed class ChangeMemberRoleHandler(
     TenantryDbContext db, WorkspaceAccess access, IValidator<ChangeMemberRoleCommand> validator, TimeProvider clock)
@@ -34,13 +35,15 @@ public sealed class ChangeMemberRoleHandler(
         }
         standing = recheck.Value;
         var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, command.UserBizId, cancellationToken);
-        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
-        if (membership is null || role is null)
+        if (membership is null)
         {
-            return new ValidationFailed([
-                .. membership is null ? [new FieldError("$.UserBizId", ValidationCodes.InvalidId)] : Array.Empty<FieldError>(),
-                .. role is null ? [new FieldError("$.RoleBizId", ValidationCodes.InvalidId)] : Array.Empty<FieldError>(),
-            ]);
+            // Not a member (unknown or malformed id): not found, as for the member in a path.
+            return new NotFound();
+        }
+        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
+        if (role is null)
+        {
+            return new ValidationFailed(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));
         }
         if (membership.RoleId == role.Id)
         {

@@ -13,7 +13,8 @@ namespace Tenantry.Application.Members.TransferOwnership;
 /// An owner hands ownership to another active member: the target becomes Owner and the caller
 /// Member, in one transaction under the workspace lock, so the workspace has an owner at every
 /// moment and two transfers cannot cross. Whether the caller is still an owner is decided again
-/// under the lock.
+/// under the lock. A <c>userBizId</c> that names no member is <see cref="NotFound"/>, as in a path;
+/// the caller themselves or an inactive member is a validation error.
 /// </summary>
 public sealed class TransferOwnershipHandler(TenantryDbContext db, IValidator<TransferOwnershipCommand> validator, TimeProvider clock)
 {
@@ -33,7 +34,12 @@ public sealed class TransferOwnershipHandler(TenantryDbContext db, IValidator<Tr
             return new PermissionDenied(WorkspaceAccess.OwnerOnly);
         }
         var target = await MemberQueries.FindAsync(db, standing.WorkspaceId, command.UserBizId, cancellationToken);
-        if (target is null || target.UserId == caller.UserId || target.Status != MembershipStatus.Active)
+        if (target is null)
+        {
+            // Not a member (unknown or malformed id): not found, as for the member in a path.
+            return new NotFound();
+        }
+        if (target.UserId == caller.UserId || target.Status != MembershipStatus.Active)
         {
             return new ValidationFailed(new FieldError("$.UserBizId", ValidationCodes.NotAnActiveMember));
         }

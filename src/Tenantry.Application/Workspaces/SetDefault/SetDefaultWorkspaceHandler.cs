@@ -14,7 +14,8 @@ namespace Tenantry.Application.Workspaces.SetDefault;
 /// <summary>
 /// Sets (or clears) the caller's default workspace: SYSTEM <c>.../default</c> and Wacht
 /// <c>switch-workspace</c> are this one use case, so a switch in one dialect shows in the other.
-/// Only a default-eligible membership (workspace active, membership active) can be the default.
+/// Only a default-eligible membership (workspace active, membership active) can be the default,
+/// and that is decided before "already the default", so both dialects refuse an ineligible one.
 /// </summary>
 public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, TimeProvider clock)
 {
@@ -61,14 +62,16 @@ public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, TimeProvide
         {
             return new NotAMember();
         }
-        if (membership.IsDefault)
-        {
-            return Result.Success;
-        }
+        // Eligibility first: a default that was suspended or deactivated since it was chosen stays
+        // the default (suspension does not move it), but choosing it again is refused like any other.
         var workspaceStatus = await db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.Status).FirstAsync(cancellationToken);
         if (workspaceStatus != WorkspaceStatus.Active || membership.Status != MembershipStatus.Active)
         {
             return new NotDefaultEligible();
+        }
+        if (membership.IsDefault)
+        {
+            return Result.Success;
         }
 
         var now = clock.GetUtcNow();

@@ -11,7 +11,7 @@ public sealed class LockoutReplicas : TwoReplicas
 }
 
 /// <summary>The security state that must hold on every replica: key ring, MFA secrets, channels, IVs, lockouts.</summary>
-public sealed class ReplicaTests(LockoutReplicas replicas) : IClassFixture<LockoutReplicas>
+public sealed class SecurityStateAcrossReplicasTests(LockoutReplicas replicas) : IClassFixture<LockoutReplicas>
 {
     private readonly SystemApi _first = replicas.First.System;
     private readonly SystemApi _second = replicas.Second.System;
