@@ -53,7 +53,7 @@ public static class TenantryServices
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
-        AddOutbox(services, section);
+        AddOutbox(services, section, options);
 
         services.AddAuthentication()
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
@@ -111,23 +111,31 @@ public static class TenantryServices
     }
 
     /// <summary>
-    /// Invitations and the outbox that emails them: SMTP (MailKit) when Tenantry:Email:Smtp:Host
-    /// is set, otherwise a sender that only logs (development).
+    /// Invitations and the outbox that emails them: SMTP (MailKit) when
+    /// Tenantry:Email:Smtp:Host is set; otherwise .eml files in Tenantry:Email:PickupDirectory when
+    /// that is set (Development: <c>mail</c> under the data folder); otherwise a sender that logs
+    /// who would get which email, never its body.
     /// </summary>
-    private static void AddOutbox(IServiceCollection services, IConfigurationSection section)
+    private static void AddOutbox(IServiceCollection services, IConfigurationSection section, TenantryOptions tenantry)
     {
         services.AddOptions<InvitationOptions>().Bind(section.GetSection("Invitations"))
             .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:Invitations:ValidFor must be positive.").ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(section.GetSection("Outbox"))
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.MaxAttempts > 0, "Tenantry:Outbox has a non-positive setting.").ValidateOnStart();
         services.Configure<EmailOptions>(section.GetSection("Email"));
-        if (string.IsNullOrWhiteSpace(section["Email:Smtp:Host"]))
+        var email = section.GetSection("Email").Get<EmailOptions>() ?? new EmailOptions();
+        if (!string.IsNullOrWhiteSpace(email.Smtp.Host))
         {
-            services.AddSingleton<IEmailSender, LoggingEmailSender>();
+            services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        }
+        else if (email.ResolvedPickupDirectory(tenantry.ResolvedDataDir) is { } pickup)
+        {
+            services.AddSingleton<IEmailSender>(sp => new PickupDirectoryEmailSender(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>(), pickup, sp.GetRequiredService<ILogger<PickupDirectoryEmailSender>>()));
         }
         else
         {
-            services.AddSingleton<IEmailSender, SmtpEmailSender>();
+            services.AddSingleton<IEmailSender, LoggingEmailSender>();
         }
         services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
         services.AddHostedService<OutboxWorker>();
