@@ -9,6 +9,7 @@ namespace Tenantry.Application.Outbox;
 public static class OutboxKinds
 {
     public const string InvitationEmail = "invitation.email";
+    public const string EmailVerification = "email.verification";
 }
 
 /// <summary>
@@ -17,6 +18,16 @@ public static class OutboxKinds
 /// </summary>
 public sealed record InvitationEmailPayload(
     string InvitationId, string Email, string WorkspaceId, string WorkspaceName, string InviterName, string RoleName, DateTime ExpiresAt, string Language);
+
+/// <summary>
+/// What a verification email needs. The link token and the code are encrypted with
+/// <see cref="Security.SecretsAtRest"/> (<see cref="Security.SecretKind.OutboxSecret"/>): the email
+/// must carry them, the table must not show them. <see cref="VerificationId"/> names the issue they belong to, so that an
+/// email replaced by a newer one before it went out is not sent.
+/// </summary>
+public sealed record EmailVerificationPayload(
+    string UserId, string VerificationId, string Email, string DisplayName, string ProtectedToken, string ProtectedCode, DateTime ExpiresAt,
+    string Language);
 
 public static class OutboxWriter
 {

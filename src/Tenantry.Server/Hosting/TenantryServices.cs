@@ -9,6 +9,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
+using Tenantry.Application.Accounts.EmailVerification;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Common.Caching;
@@ -111,7 +112,7 @@ public static class TenantryServices
     }
 
     /// <summary>
-    /// Invitations and the outbox that emails them: SMTP (MailKit) when
+    /// Invitations, email verification and the outbox that emails them: SMTP (MailKit) when
     /// Tenantry:Email:Smtp:Host is set; otherwise .eml files in Tenantry:Email:PickupDirectory when
     /// that is set (Development: <c>mail</c> under the data folder); otherwise a sender that logs
     /// who would get which email, never its body.
@@ -120,6 +121,11 @@ public static class TenantryServices
     {
         services.AddOptions<InvitationOptions>().Bind(section.GetSection("Invitations"))
             .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:Invitations:ValidFor must be positive.").ValidateOnStart();
+        services.AddOptions<EmailVerificationOptions>().Bind(section.GetSection("EmailVerification"))
+            .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:EmailVerification:ValidFor must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.VerifyUrl) || o.VerifyUrl.Contains("{token}", StringComparison.Ordinal),
+                "Tenantry:EmailVerification:VerifyUrl must contain the {token} placeholder.")
+            .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(section.GetSection("Outbox"))
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.MaxAttempts > 0, "Tenantry:Outbox has a non-positive setting.").ValidateOnStart();
         services.Configure<EmailOptions>(section.GetSection("Email"));
@@ -138,6 +144,7 @@ public static class TenantryServices
             services.AddSingleton<IEmailSender, LoggingEmailSender>();
         }
         services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
+        services.AddScoped<IOutboxDeliverer, EmailVerificationDeliverer>();
         services.AddHostedService<OutboxWorker>();
     }
 

@@ -19,6 +19,30 @@ public sealed class AdminUpdateWorkspaceRequest : PatchRequest
 
 public sealed record AdminUpdateMemberRequest(string? Status);
 
+public sealed class AdminUpdateUserRequest : PatchRequest
+{
+    public bool? EmailVerified { get; init; }
+}
+
+/// <summary>An account as the operator sees it. <c>status</c>: ACTIVE or DISABLED.</summary>
+public sealed record AdminUserResponse(
+    string UserBizId, string Email, string DisplayName, string Status, bool EmailVerified, DateTime? EmailVerifiedAt, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static AdminUserResponse From(AdminUserView v) =>
+        new(v.UserId, v.Email, v.DisplayName, v.Status.ToString().ToUpperInvariant(), v.EmailVerified, v.EmailVerifiedAt, v.CreatedAt, v.UpdatedAt);
+}
+
+/// <summary>
+/// One event of an account's trail. <c>actor</c>: <c>user</c> (the account itself, <c>actorUserBizId</c> set) or
+/// <c>operator</c> (the operator API: no user id, no client IP).
+/// </summary>
+public sealed record AdminAccountEvent(
+    string EventBizId, string Action, string Actor, string? ActorUserBizId, string? ClientIp, JsonElement Details, DateTime CreatedAt)
+{
+    public static AdminAccountEvent From(AccountEventView e) =>
+        new(e.EventId, e.Action, e.Actor, e.ActorUserId, e.ClientIp, RawJson.Parse(e.Details), e.CreatedAt);
+}
+
 public sealed class AdminUpdateInstitutionRequest : PatchRequest
 {
     public string? Name { get; init; }
