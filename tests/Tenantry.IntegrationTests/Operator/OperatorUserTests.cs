@@ -54,15 +54,20 @@ public sealed class OperatorUserTests(TenantryApp app) : IClassFixture<TenantryA
     }
 
     [Fact]
-    public async Task An_operator_withdraws_a_verification()
+    public async Task An_operator_withdraws_a_verification_and_invitations_by_address_stop_matching()
     {
+        var owner = await _api.SignUpVerifiedAsync();
+        var ws = await _api.CreateWorkspaceAsync(owner);
         var user = await _api.SignUpVerifiedAsync();
+        var invitationId = await _api.InvitedAsync(owner, ws, user.Email, await _api.RoleIdAsync(owner, ws, "Member"));
+        Assert.Single(await _api.MyInvitationsAsync(user));
 
         var withdrawn = (await _api.AdminPatchAsync($"/admin/v1/users/{user.UserId}", new { emailVerified = false })).AssertOk();
 
         Assert.False(withdrawn.Flag("emailVerified"));
         Assert.Equal(JsonValueKind.Null, withdrawn.GetProperty("emailVerifiedAt").ValueKind);
-        Assert.False((await _api.MeAsync(user)).Flag("emailVerified"));
+        Assert.Empty(await _api.MyInvitationsAsync(user));
+        (await _api.AcceptAsync(user, invitationId)).AssertEnvelope(HttpStatusCode.NotFound, "4040");
         var events = await EventsAsync(user.UserId);
         Assert.Equal(["email.unverified", "email.verified"], events.Select(e => e.Text("action")));
         Assert.All(events, e => Assert.Equal("operator", e.Text("actor")));
@@ -101,5 +106,26 @@ public sealed class OperatorUserTests(TenantryApp app) : IClassFixture<TenantryA
         (await _api.AdminGetAsync(path + "/events", adminKey: "wrong")).AssertEnvelope(HttpStatusCode.Unauthorized, "4010");
 
         Assert.False((await _api.MeAsync(user)).Flag("emailVerified"));
+    }
+
+    [Fact]
+    public async Task The_invitation_transfer_flag_is_written_by_the_owner_and_shown_to_the_operator_but_not_in_list_items()
+    {
+        var owner = await _api.SignUpAsync();
+        var ws = await _api.CreateWorkspaceAsync(owner);
+
+        (await _api.PatchAsync($"/web/v1/workspaces/{ws}", new { policyConfig = new { enforceMfa = false, allowInvitationTransfer = true } }, owner.AccessToken))
+            .AssertOk("1.3.0");
+
+        var listed = Assert.Single(await _api.ListMineAsync(owner)).GetProperty("policyConfig");
+        Assert.Equal(["ipAllowlist", "enforceMfa"], listed.EnumerateObject().Select(p => p.Name));
+        var shown = (await _api.AdminPatchAsync($"/admin/v1/workspaces/{ws}", new { })).AssertOk().GetProperty("policyConfig");
+        Assert.Equal(["ipAllowlist", "enforceMfa", "allowInvitationTransfer"], shown.EnumerateObject().Select(p => p.Name));
+        Assert.True(shown.Flag("allowInvitationTransfer"));
+        (await _api.PatchAsync($"/web/v1/workspaces/{ws}", """{"policyConfig":{"allowInvitationTransfer":"yes"}}""", owner.AccessToken))
+            .AssertValidationError("$.policyConfig.allowInvitationTransfer");
+        // The operator replaces the whole policy too: left out, the flag is off.
+        var byOperator = (await _api.AdminPatchAsync($"/admin/v1/workspaces/{ws}", new { policyConfig = new { ipAllowlist = new[] { "0.0.0.0/0" } } })).AssertOk();
+        Assert.False(byOperator.GetProperty("policyConfig").Flag("allowInvitationTransfer"));
     }
 }

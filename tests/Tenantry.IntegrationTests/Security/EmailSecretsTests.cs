@@ -75,4 +75,21 @@ public sealed class EmailSecretsTests(EmailSecretsTests.LogOnlyApp app) : IClass
         (await _api.PostAsync("/web/v1/auth/email/verify", new { code }, user.AccessToken)).AssertOk();
         AssertNotLogged(token, code);
     }
+
+    [Fact]
+    public async Task The_invitation_token_and_accept_link_never_reach_the_log()
+    {
+        var owner = await _api.SignUpAsync();
+        var ws = await _api.CreateWorkspaceAsync(owner, "Logged Inc");
+        var invitee = await _api.SignUpAsync(SystemApi.NewEmail("logged-invitee"));
+        var invitationId = await _api.InvitedAsync(owner, ws, invitee.Email, await _api.RoleIdAsync(owner, ws, "Member"));
+
+        var payload = await DeliveredAsync<InvitationEmailPayload>(OutboxKinds.InvitationEmail, invitationId);
+        var token = Unprotect(payload.ProtectedToken!);
+
+        Assert.Contains(app.ServerLog.Entries, e => e.Contains($"invitation {invitationId}", StringComparison.Ordinal));
+        AssertNotLogged(token);
+        (await _api.AcceptAsync(invitee, invitationId, token)).AssertOk("2.0.0");
+        AssertNotLogged(token);
+    }
 }

@@ -246,16 +246,22 @@ public sealed class EmailVerificationTests(MailApp app) : IClassFixture<MailApp>
     }
 
     [Fact]
-    public async Task Neither_the_outbox_nor_the_table_holds_the_link_token_or_code_in_clear()
+    public async Task Neither_the_outbox_nor_the_tables_hold_a_link_token_or_code_in_clear()
     {
         var owner = await _api.SignUpAsync();
+        var ws = await _api.CreateWorkspaceAsync(owner, "Secrets Inc");
+        var invited = SystemApi.NewEmail("invited");
+        var invitationId = await _api.InvitedAsync(owner, ws, invited, await _api.RoleIdAsync(owner, ws, "Member"));
         var verification = (await app.Smtp.VerificationEmailAsync(owner.Email));
-        var secrets = new[] { verification.VerificationToken(), verification.VerificationCode() };
+        var invitation = (await app.Smtp.InvitationEmailAsync(invited));
+        var secrets = new[] { verification.VerificationToken(), verification.VerificationCode(), invitation.InvitationToken() };
 
         var payloads = await app.WithDbAsync(db => db.OutboxMessages.AsNoTracking().Select(m => m.Payload).ToListAsync());
         var stored = await app.WithDbAsync(async db => string.Join("\n",
-            (await db.EmailVerifications.AsNoTracking().ToListAsync()).Select(v => $"{v.Id} {v.TokenHash} {v.CodeHash}")));
+            (await db.EmailVerifications.AsNoTracking().ToListAsync()).Select(v => $"{v.Id} {v.TokenHash} {v.CodeHash}")
+                .Concat(await db.Invitations.AsNoTracking().Select(i => i.Id + " " + i.TokenHash).ToListAsync())));
 
+        Assert.Contains(payloads, p => p.Contains(invitationId, StringComparison.Ordinal));
         // (PostgreSQL's jsonb rewrites the text, so the payload is read as JSON.)
         var ownVerification = payloads.Select(p => JsonDocument.Parse(p).RootElement)
             .Single(p => p.TryGetProperty("verificationId", out _) && p.Text("userId") == owner.UserId);

@@ -24,6 +24,13 @@ public sealed class AdminUpdateUserRequest : PatchRequest
     public bool? EmailVerified { get; init; }
 }
 
+/// <summary><c>policyConfig</c> as the operator sees it: CONTRACT 5's fields and the invitation-transfer flag.</summary>
+public sealed record AdminPolicyConfig(IReadOnlyList<string> IpAllowlist, bool EnforceMfa, bool AllowInvitationTransfer)
+{
+    public static AdminPolicyConfig? From(Domain.Policies.WorkspacePolicy? policy) =>
+        policy is null ? null : new(policy.IpAllowlist, policy.EnforceMfa, policy.AllowInvitationTransfer);
+}
+
 /// <summary>An account as the operator sees it. <c>status</c>: ACTIVE or DISABLED.</summary>
 public sealed record AdminUserResponse(
     string UserBizId, string Email, string DisplayName, string Status, bool EmailVerified, DateTime? EmailVerifiedAt, DateTime CreatedAt, DateTime UpdatedAt)
@@ -68,7 +75,7 @@ public sealed record AdminWorkspaceResponse(
     string? ImageUrl,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
-    PolicyConfig? PolicyConfig,
+    AdminPolicyConfig? PolicyConfig,
     int MemberCount,
     IReadOnlyList<string> Segments,
     DateTime CreatedAt,
@@ -79,7 +86,7 @@ public sealed record AdminWorkspaceResponse(
         var d = v.Detail;
         return new(d.WorkspaceId, d.InstitutionId, d.ExternalEntityId, d.Name, d.Timezone, EnvelopeEnums.Ref(d.Status), EnvelopeEnums.Ref(d.Kind),
             d.ExtraData, v.Slug, v.Description, v.ImageUrl, RawJson.Parse(v.PublicMetadata), RawJson.Parse(v.PrivateMetadata),
-            PolicyConfig.From(v.Policy), v.MemberCount, v.Segments, d.CreatedAt, d.UpdatedAt);
+            AdminPolicyConfig.From(v.Policy), v.MemberCount, v.Segments, d.CreatedAt, d.UpdatedAt);
     }
 }
 
