@@ -36,6 +36,8 @@ public sealed class AdminUpdateUserHandler(
         if (command.EmailVerified is { HasValue: true, Value: { } verified })
         {
             var now = clock.GetUtcNow();
+            // The open verification is dropped in the same transaction as the change it makes moot.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             if (verified)
             {
                 await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Operator, actorUserId: null, clientIp: null, now, cancellationToken);
@@ -45,6 +47,7 @@ public sealed class AdminUpdateUserHandler(
                 db.AccountEvents.Add(AccountEvent.ByOperator(user.Id, AccountActions.EmailUnverified, AuditDetails.Of(("email", user.Email)), now));
             }
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         return AdminUserView.From(user);
     }
