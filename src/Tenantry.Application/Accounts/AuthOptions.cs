@@ -57,6 +57,21 @@ public sealed class AuthOptions
 
     public TimeSpan InvitationsPerIpWindow { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Verification emails a user may have sent again per <see cref="VerificationResendsPerAccountWindow"/>.</summary>
+    public int VerificationResendsPerAccount { get; set; } = 5;
+
+    public TimeSpan VerificationResendsPerAccountWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Verification emails sent again per client IP per <see cref="VerificationResendsPerIpWindow"/>.</summary>
+    public int VerificationResendsPerIp { get; set; } = 20;
+
+    public TimeSpan VerificationResendsPerIpWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Email verification attempts (link token or code) per client IP per <see cref="VerificationAttemptsPerIpWindow"/>.</summary>
+    public int VerificationAttemptsPerIp { get; set; } = 30;
+
+    public TimeSpan VerificationAttemptsPerIpWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Secure-channel handshakes allowed per client IP per <see cref="HandshakesPerIpWindow"/>.</summary>
     public int HandshakesPerIp { get; set; } = 60;
 

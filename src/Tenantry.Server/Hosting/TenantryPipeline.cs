@@ -8,6 +8,7 @@ using Tenantry.Server.Dialects.OperatorApi;
 using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.WachtApi;
+using Tenantry.Server.Email;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
@@ -75,6 +76,7 @@ public static class TenantryPipeline
             Console.WriteLine($"  Tenantry is listening on {address}");
             Console.WriteLine($"  API reference:  {address}/docs");
             Console.WriteLine($"  Database:       {Describe(options)}");
+            Console.WriteLine($"  Email:          {Describe(app.Services.GetRequiredService<IEmailSender>(), app.Services.GetRequiredService<IOptions<EmailOptions>>().Value)}");
             if (app.Environment.IsDevelopment() && options.PortalAccessCodes.Count > 0)
             {
                 // Only the development default is printed; production codes never reach the console or the log.
@@ -82,6 +84,14 @@ public static class TenantryPipeline
             }
             Console.WriteLine();
         });
+
+    private static string Describe(IEmailSender sender, EmailOptions email) => sender switch
+    {
+        SmtpEmailSender => $"SMTP, {email.Smtp.Host}:{email.Smtp.Port}",
+        PickupDirectoryEmailSender pickup => $"written as .eml files to {pickup.Directory} (no SMTP server configured)",
+        LoggingEmailSender => "not sent: no SMTP server configured (the log names recipient and subject, never the body)",
+        _ => sender.GetType().Name,
+    };
 
     private static string Describe(TenantryOptions options) => options.Database.Provider == Data.DatabaseProvider.Sqlite
         ? "SQLite, " + Path.Combine(options.ResolvedDataDir, options.Database.SqliteFile)

@@ -9,6 +9,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
+using Tenantry.Application.Accounts.EmailVerification;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Common.Caching;
@@ -53,7 +54,7 @@ public static class TenantryServices
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
-        AddOutbox(services, section);
+        AddOutbox(services, section, options);
 
         services.AddAuthentication()
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
@@ -111,25 +112,39 @@ public static class TenantryServices
     }
 
     /// <summary>
-    /// Invitations and the outbox that emails them: SMTP (MailKit) when Tenantry:Email:Smtp:Host
-    /// is set, otherwise a sender that only logs (development).
+    /// Invitations, email verification and the outbox that emails them: SMTP (MailKit) when
+    /// Tenantry:Email:Smtp:Host is set; otherwise .eml files in Tenantry:Email:PickupDirectory when
+    /// that is set (Development: <c>mail</c> under the data folder); otherwise a sender that logs
+    /// who would get which email, never its body.
     /// </summary>
-    private static void AddOutbox(IServiceCollection services, IConfigurationSection section)
+    private static void AddOutbox(IServiceCollection services, IConfigurationSection section, TenantryOptions tenantry)
     {
         services.AddOptions<InvitationOptions>().Bind(section.GetSection("Invitations"))
             .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:Invitations:ValidFor must be positive.").ValidateOnStart();
+        services.AddOptions<EmailVerificationOptions>().Bind(section.GetSection("EmailVerification"))
+            .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:EmailVerification:ValidFor must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.VerifyUrl) || o.VerifyUrl.Contains("{token}", StringComparison.Ordinal),
+                "Tenantry:EmailVerification:VerifyUrl must contain the {token} placeholder.")
+            .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(section.GetSection("Outbox"))
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.MaxAttempts > 0, "Tenantry:Outbox has a non-positive setting.").ValidateOnStart();
         services.Configure<EmailOptions>(section.GetSection("Email"));
-        if (string.IsNullOrWhiteSpace(section["Email:Smtp:Host"]))
-        {
-            services.AddSingleton<IEmailSender, LoggingEmailSender>();
-        }
-        else
+        var email = section.GetSection("Email").Get<EmailOptions>() ?? new EmailOptions();
+        if (!string.IsNullOrWhiteSpace(email.Smtp.Host))
         {
             services.AddSingleton<IEmailSender, SmtpEmailSender>();
         }
+        else if (email.ResolvedPickupDirectory(tenantry.ResolvedDataDir) is { } pickup)
+        {
+            services.AddSingleton<IEmailSender>(sp => new PickupDirectoryEmailSender(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>(), pickup, sp.GetRequiredService<ILogger<PickupDirectoryEmailSender>>()));
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, LoggingEmailSender>();
+        }
         services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
+        services.AddScoped<IOutboxDeliverer, EmailVerificationDeliverer>();
         services.AddHostedService<OutboxWorker>();
     }
 

@@ -17,6 +17,9 @@ public static class ServerSettings
             ["Tenantry:Auth:InvitationsPerIp"] = "100000",
             ["Tenantry:Auth:InvitationsPerAccount"] = "100000",
             ["Tenantry:Auth:HandshakesPerIp"] = "100000",
+            ["Tenantry:Auth:VerificationResendsPerAccount"] = "100000",
+            ["Tenantry:Auth:VerificationResendsPerIp"] = "100000",
+            ["Tenantry:Auth:VerificationAttemptsPerIp"] = "100000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

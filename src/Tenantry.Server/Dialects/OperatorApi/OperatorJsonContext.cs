@@ -12,5 +12,7 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]
 [JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(AdminUserResponse))]
+[JsonSerializable(typeof(List<AdminAccountEvent>))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

@@ -76,6 +76,7 @@ public static class WachtErrors
         InvalidCredentials => new(401, "Error.InvalidCredentials"),
         MfaChallengeInvalid => new(401, "Error.MfaChallengeInvalid"),
         InvalidMfaCode => new(400, "Error.InvalidMfaCode"),
+        EmailVerificationInvalid => new(400, "Error.EmailVerificationInvalid"),
         // Wacht's session switches answer 400 for an id the caller cannot switch to.
         NotAMember => new(400, "Error.NotAMember"),
         NotAnInstitutionMember => new(400, "Error.NotAnInstitutionMember"),
@@ -96,6 +97,7 @@ public static class WachtErrors
         AlreadyMember => new(409, "Error.AlreadyMember"),
         MfaAlreadyEnabled => new(409, "Error.MfaAlreadyEnabled"),
         MfaNotEnabled => new(409, "Error.MfaNotEnabled"),
+        EmailAlreadyVerified => new(409, "Error.EmailAlreadyVerified"),
         RateLimited r => new(429, "Error.RateLimited", RetryAfter: r.RetryAfter),
         NotEnterable n => new(403, "Eligibility." + n.Restriction, Type: WachtEligibility.TypeName(n.Restriction)),
         PolicyLocksOutCaller p => new(409, "Error.PolicyLocksOutCaller", Type: WachtEligibility.TypeName(p.Restriction)),
