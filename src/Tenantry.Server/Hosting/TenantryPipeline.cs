@@ -6,6 +6,7 @@ using Tenantry.Data.Providers;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.OperatorApi;
 using Tenantry.Server.Dialects.Shared;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Localization;
@@ -52,6 +53,8 @@ public static class TenantryPipeline
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Bodies are read only for callers the endpoint admits.
+        app.UseMiddleware<Utf8JsonBodies>();
     }
 
     public static void MapTenantry(this WebApplication app)
