@@ -18,6 +18,13 @@ public sealed class TenantryOptions
     /// <summary>Named portals whose code is bound to the browser origins of their front end (<c>Tenantry:Portals:&lt;name&gt;</c>).</summary>
     public Dictionary<string, PortalOptions> Portals { get; set; } = [];
 
+    /// <summary>
+    /// The service's origin as browsers see it (<c>https://id.example.com</c>), when a proxy in front
+    /// changes the scheme, host or port the server sees. Cookie-authenticated state changes are
+    /// accepted from it, from the request's own origin and from <see cref="WachtOptions.AllowedOrigins"/>.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
+
     /// <summary>Enables the operator API when set.</summary>
     public string? AdminApiKey { get; set; }
 

@@ -53,6 +53,8 @@ public static class TenantryPipeline
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Once the credential's source is known: a cookie-authenticated change from another origin never reaches its endpoint.
+        app.UseMiddleware<CrossSiteRequestGuard>();
         // Bodies are read only for callers the endpoint admits.
         app.UseMiddleware<Utf8JsonBodies>();
     }

@@ -44,6 +44,8 @@ public static class TenantryServices
         var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
 
         var services = builder.Services;
+        TrustedOrigins.CheckConfiguration(options);
+        services.AddSingleton<TrustedOrigins>();
         services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
         services.AddTenantryApplication();
         services.AddSystemDialect(options);
