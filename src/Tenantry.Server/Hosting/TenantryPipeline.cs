@@ -51,6 +51,8 @@ public static class TenantryPipeline
         app.UseCors();
         // The portal code, then the secure channel, which decrypts before anything reads the body.
         app.UseSystemGateway();
+        // The operator key, before anything can answer an /admin/v1 request otherwise.
+        app.UseOperatorGate();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -50,7 +50,7 @@ public static class TenantryServices
         services.AddTenantryApplication();
         services.AddSystemDialect(options);
         services.AddWachtDialect(options.Wacht);
-        services.AddOperatorDialect();
+        services.AddOperatorDialect(options);
         services.AddLocalization();
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
