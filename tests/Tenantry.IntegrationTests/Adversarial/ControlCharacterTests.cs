@@ -45,6 +45,21 @@ public sealed class ControlCharacterTests(TenantryApp app) : IClassFixture<Tenan
 
     [Theory]
     [MemberData(nameof(InNames))]
+    public async Task An_email_with_a_control_character_is_no_email(string control)
+    {
+        var owner = await _api.SignUpAsync();
+        var workspaceId = await _api.CreateWorkspaceAsync(owner);
+        var roleId = await _api.RoleIdAsync(owner, workspaceId, "Member");
+        var email = $"new{control}hire@example.com";
+
+        (await _api.PostAsync("/web/v1/auth/sign-up", $$"""{"email":"{{email}}","password":"{{SystemApi.Password}}","displayName":"Ada"}"""))
+            .AssertValidationError("$.email");
+        (await _api.PostAsync($"/web/v1/workspaces/{workspaceId}/invitations", $$"""{"email":"{{email}}","roleBizId":"{{roleId}}"}""", owner.AccessToken))
+            .AssertValidationError("$.email");
+    }
+
+    [Theory]
+    [MemberData(nameof(InNames))]
     public async Task A_workspace_or_institution_name_with_a_control_character_is_refused_and_nothing_is_created(string control)
     {
         var user = await _api.SignUpAsync();
