@@ -6,6 +6,7 @@ using Tenantry.Data.Providers;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.OperatorApi;
 using Tenantry.Server.Dialects.Shared;
+using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.SystemApi;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
@@ -30,6 +31,7 @@ public static class TenantryPipeline
 
     public static void UseTenantry(this WebApplication app)
     {
+        WarnWhenNoProxyIsTrusted(app);
         app.UseMiddleware<SecurityHeaders>();
         // The client IP first: rate limits, sessions, audit and IP allow-lists all read it.
         app.UseForwardedHeaders();
@@ -50,9 +52,27 @@ public static class TenantryPipeline
         app.UseCors();
         // The portal code, then the secure channel, which decrypts before anything reads the body.
         app.UseSystemGateway();
+        // The operator key, before anything can answer an /admin/v1 request otherwise.
+        app.UseOperatorGate();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Once the credential's source is known: a cookie-authenticated change from another origin never reaches its endpoint.
+        app.UseMiddleware<CrossSiteRequestGuard>();
+        // Bodies are read only for callers the endpoint admits.
+        app.UseMiddleware<Utf8JsonBodies>();
+    }
+
+    /// <summary>Outside Development an empty trust list means every forwarding header is ignored: fine without a proxy, wrong behind one.</summary>
+    private static void WarnWhenNoProxyIsTrusted(WebApplication app)
+    {
+        var gateway = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value.Gateway;
+        if (TenantryServices.TrustedProxies(gateway, app.Environment.IsDevelopment()).Count == 0)
+        {
+            app.Logger.LogWarning(
+                "No proxy is trusted (Tenantry:Gateway:TrustForwardedFrom is empty): CF-Connecting-IP and X-Forwarded-Proto are ignored and every " +
+                "request's client IP is its TCP peer. Behind Cloudflare, a load balancer or a local reverse proxy, list its addresses (docs/DEPLOYMENT.md).");
+        }
     }
 
     public static void MapTenantry(this WebApplication app)

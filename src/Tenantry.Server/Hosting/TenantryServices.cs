@@ -45,11 +45,13 @@ public static class TenantryServices
         var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
 
         var services = builder.Services;
+        TrustedOrigins.CheckConfiguration(options);
+        services.AddSingleton<TrustedOrigins>();
         services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
         services.AddTenantryApplication();
         services.AddSystemDialect(options);
         services.AddWachtDialect(options.Wacht);
-        services.AddOperatorDialect();
+        services.AddOperatorDialect(options);
         services.AddLocalization();
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
@@ -79,7 +81,8 @@ public static class TenantryServices
             hsts.IncludeSubDomains = false;
         });
 
-        services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway));
+        var development = builder.Environment.IsDevelopment();
+        services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway, development));
         services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
@@ -148,16 +151,31 @@ public static class TenantryServices
         services.AddHostedService<OutboxWorker>();
     }
 
-    /// <summary>Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3).</summary>
-    private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway)
+    /// <summary>The proxies trusted when <c>Tenantry:Gateway:TrustForwardedFrom</c> is empty: loopback in Development, none elsewhere.</summary>
+    public static IReadOnlyList<string> TrustedProxies(GatewayOptions gateway, bool development) =>
+        gateway.TrustForwardedFrom.Count > 0 ? gateway.TrustForwardedFrom : development ? ["127.0.0.0/8", "::1"] : [];
+
+    /// <summary>
+    /// Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3) and the
+    /// scheme through <c>X-Forwarded-Proto</c>. Outside Development nobody is trusted until the list is
+    /// configured (CONTRACT 8): a proxy on the same host that passes a client's header through would
+    /// otherwise let every client choose its own address.
+    /// </summary>
+    private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway, bool development)
     {
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        var trusted = TrustedProxies(gateway, development);
+        if (trusted.Count == 0)
+        {
+            // Not an empty list of known proxies: the middleware would then trust every peer.
+            forwarded.ForwardedHeaders = ForwardedHeaders.None;
+            return;
+        }
         // The scheme too (X-Forwarded-Proto), so that HSTS is sent behind a TLS-terminating proxy.
         forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
         forwarded.ForwardLimit = 1;
-        forwarded.KnownProxies.Clear();
-        forwarded.KnownIPNetworks.Clear();
-        var trusted = gateway.TrustForwardedFrom.Count > 0 ? gateway.TrustForwardedFrom : ["127.0.0.0/8", "::1"];
         foreach (var entry in trusted)
         {
             if (!IpAllowlist.TryParseEntry(entry, out var network))

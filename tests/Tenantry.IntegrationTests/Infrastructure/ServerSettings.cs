@@ -9,6 +9,9 @@ public static class ServerSettings
         {
             ["Tenantry:PortalAccessCodes:0"] = TenantryApp.PortalCode,
             ["Tenantry:AdminApiKey"] = TenantryApp.AdminKey,
+            // The tests simulate Cloudflare from loopback (CONTRACT 2); outside Development that trust must be configured.
+            ["Tenantry:Gateway:TrustForwardedFrom:0"] = "127.0.0.0/8",
+            ["Tenantry:Gateway:TrustForwardedFrom:1"] = "::1",
             // The tests sign up many users from one address; the limits have their own tests.
             ["Tenantry:Auth:AuthRequestsPerIp"] = "100000",
             ["Tenantry:Auth:SignInAttemptsPerAccount"] = "100000",

@@ -17,7 +17,7 @@ namespace Tenantry.IntegrationTests.Infrastructure;
 public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PortalCode = "test-portal-code";
-    public const string AdminKey = "test-admin-key-3f9d2c";
+    public const string AdminKey = "test-admin-key-3f9d2c-81b7e46a0c95d2f3";
 
     private TestDatabase? _database;
 

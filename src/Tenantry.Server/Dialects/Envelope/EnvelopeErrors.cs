@@ -93,6 +93,7 @@ public static class EnvelopeErrors
     {
         DialectError.Unauthorized => TokenRejected,
         DialectError.Forbidden => Forbidden,
+        DialectError.CrossSiteRequest => new(403, "4030", "Error.CrossSiteRequest"),
         DialectError.NotFound => ResourceNotFound,
         DialectError.MethodNotAllowed => MethodNotAllowed,
         DialectError.PayloadTooLarge => PayloadTooLarge,

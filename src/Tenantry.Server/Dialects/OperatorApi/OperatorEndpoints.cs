@@ -7,13 +7,13 @@ using Tenantry.Application.Operator.UpdateWorkspace;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.Shared.Json;
-using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.OperatorApi;
 
 /// <summary>
 /// The operator API (CONTRACT 7 and 8): suspension, member status, policies and metadata, accounts. Needs
-/// <c>X-Admin-Key</c>; never accepts user tokens. Not mapped at all when no key is configured.
+/// <c>X-Admin-Key</c>, checked for the whole prefix by <see cref="OperatorKeyGate"/>; never accepts
+/// user tokens. Not mapped at all when no key is configured.
 /// </summary>
 internal static class OperatorEndpoints
 {
@@ -24,11 +24,9 @@ internal static class OperatorEndpoints
         {
             return;
         }
-        var keys = new SecretSet([key]);
+        // The key was checked before routing and binding (OperatorKeyGate): nothing here runs without it.
         var admin = app.MapGroup(OperatorDialect.Prefix)
-            .WithTags("Operator")
-            .AddEndpointFilter(async (context, next) =>
-                keys.Contains(context.HttpContext.Request.Headers[OperatorDialect.KeyHeader]) ? await next(context) : OperatorDialect.InvalidAdminKey.ToResult());
+            .WithTags("Operator");
 
         admin.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, AdminUpdateWorkspaceRequest body, AdminUpdateWorkspaceHandler handler, CancellationToken ct) =>
                 OperatorResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(

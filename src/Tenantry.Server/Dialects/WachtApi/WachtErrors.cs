@@ -59,6 +59,7 @@ public static class WachtErrors
     {
         DialectError.Unauthorized => new(401, "Error.InvalidToken"),
         DialectError.Forbidden => new(403, "Error.PermissionDenied"),
+        DialectError.CrossSiteRequest => new(403, "Error.CrossSiteRequest"),
         DialectError.NotFound => new(404, "Error.NotFound"),
         DialectError.MethodNotAllowed => new(405, "Error.MethodNotAllowed"),
         DialectError.PayloadTooLarge => new(413, "Error.PayloadTooLarge"),
