@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using Tenantry.Application.Accounts;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Data.Providers;
 using Tenantry.Server.Configuration;
@@ -26,6 +27,12 @@ public static class TenantryPipeline
             await DatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
         }
         await DataProtectionSetup.EnsureKeyAsync(app.Services, cancellationToken);
+        var iterations = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.PasswordHashIterations;
+        if (iterations < AuthOptions.DefaultPasswordHashIterations && !app.Environment.IsDevelopment())
+        {
+            app.Logger.LogWarning("Tenantry:Auth:PasswordHashIterations is {Iterations}, below the default {Default}: stolen password hashes are cheaper to crack",
+                iterations, AuthOptions.DefaultPasswordHashIterations);
+        }
         await app.Services.GetRequiredService<SigningKeyRing>().RefreshAsync(cancellationToken);
     }
 

@@ -40,7 +40,8 @@ public static class TenantryServices
         options.Database.PostgresConnectionString ??= builder.Configuration.GetConnectionString("Postgres");
         builder.Services.Configure<TenantryOptions>(section);
         builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
-        builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));
+        builder.Services.AddOptions<AuthOptions>().Bind(section.GetSection("Auth"))
+            .Validate(o => o.PasswordHashIterations >= 1_000, "Tenantry:Auth:PasswordHashIterations must be at least 1000.").ValidateOnStart();
         builder.Services.Configure<CacheOptions>(section.GetSection("Cache"));
         var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
 

@@ -23,6 +23,9 @@ public static class ServerSettings
             ["Tenantry:Auth:VerificationResendsPerAccount"] = "100000",
             ["Tenantry:Auth:VerificationResendsPerIp"] = "100000",
             ["Tenantry:Auth:VerificationAttemptsPerIp"] = "100000",
+            // Thousands of sign-ups per run: the same PBKDF2 at 1,000 iterations instead of 100,000
+            // (PasswordsTests check the default and the upgrade of weaker hashes).
+            ["Tenantry:Auth:PasswordHashIterations"] = "1000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
