@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tenantry hot-path benchmark: "list my workspaces" against this machine's own ceiling.
 #
-#   bench/run.sh                       small dataset (~10k memberships) on SQLite and PostgreSQL
+#   bench/run.sh                       one-workspace users and the small dataset (~10k memberships), SQLite and PostgreSQL
 #   bench/run.sh --datasets small,large
 #   bench/run.sh --dbs sqlite --datasets large --duration 30
 #
@@ -14,7 +14,7 @@
 # ceiling. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
 #
 # Options (defaults in brackets):
-#   --datasets LIST     small,large                                   [small]
+#   --datasets LIST     one,small,large                               [one,small]
 #   --dbs LIST          sqlite,postgres                               [sqlite,postgres]
 #   --endpoints LIST    names from ENDPOINTS below                    [all]
 #   --duration S        measured seconds per wrk run                  [15]
@@ -28,6 +28,9 @@
 #   --server-env K=V    extra environment variable for the server only (not the ceiling), repeatable,
 #                       e.g. --server-env DOTNET_GCgen0size=0x4000000
 #   --no-build          use the existing Release build
+#   --alloc-profile S   after each endpoint's measured run, an S-second wrk run with the GC's allocation
+#                       samples traced (dotnet-trace), summarized by bench/Allocations: bytes per request
+#                       by allocated type and by who allocated them
 #   --profile S         also take an S-second dotnet-trace CPU sample of the server during the first
 #                       endpoint's measured run (installs the dotnet-trace tool when missing) and print
 #                       where the time goes (bench/profile_summary.py); that run's req/s include the
@@ -49,12 +52,16 @@ ENDPOINTS=(
     "wacht-memberships /me/workspace-memberships cookie"
 )
 
+# one: 40 users who each own one workspace and belong to nothing else (most real users sit in one
+# to five workspaces, so most answers are small: ~750 bytes in SYSTEM). With small answers the fixed
+# cost of each request dominates.
 declare -A DATASET_ARGS=(
+    [one]="--users 40 --workspaces 40 --memberships 40"
     [small]="--users 2000 --workspaces 500 --memberships 10000"
     [large]="--users 200000 --workspaces 50000 --memberships 1000000"
 )
 
-DATASETS="small"
+DATASETS="one,small"
 DBS="sqlite,postgres"
 ONLY_ENDPOINTS=""
 DURATION=15
@@ -65,6 +72,7 @@ THREADS=2
 LABEL="default"
 BUILD=1
 PROFILE=0
+ALLOC_PROFILE=0
 SERVER_ARGS=()
 SERVER_ENV=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
@@ -87,6 +95,7 @@ while [[ $# -gt 0 ]]; do
         --server-env) SERVER_ENV+=("$2"); shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --profile) PROFILE="$2"; shift 2 ;;
+        --alloc-profile) ALLOC_PROFILE="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -118,8 +127,21 @@ if [[ $BUILD -eq 1 ]]; then
 fi
 [[ -f $SERVER_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
 
+# dotnet-counters reads the allocation rate during every measured run (bytes allocated per request).
+DOTNET_COUNTERS="$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")"
+if [[ ! -x $DOTNET_COUNTERS ]]; then
+    log "Installing the dotnet-counters tool (allocations per request)"
+    dotnet tool install --global dotnet-counters >/dev/null
+fi
+[[ -x $DOTNET_COUNTERS ]] || die "dotnet-counters not found"
+
+ALLOCATIONS_DLL="$BENCH/Allocations/bin/Release/net10.0/Allocations.dll"
+if [[ $ALLOC_PROFILE -gt 0 ]]; then
+    dotnet build "$BENCH/Allocations" -c Release -v quiet -nologo >/dev/null
+fi
+
 DOTNET_TRACE=""
-if [[ $PROFILE -gt 0 ]]; then
+if [[ $PROFILE -gt 0 || $ALLOC_PROFILE -gt 0 ]]; then
     DOTNET_TRACE="$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")"
     if [[ ! -x $DOTNET_TRACE ]]; then
         log "Installing the dotnet-trace tool (profiling)"
@@ -308,13 +330,46 @@ drive() {
     timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
         -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
     local wrk_pid=$!
+    # The GC's allocation rate over the middle of the measured run, one sample a second.
+    local window=$((DURATION > 6 ? DURATION - 4 : DURATION))
+    (sleep 2; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$SERVER_PID" --counters 'System.Runtime[dotnet.gc.heap.total_allocated]' \
+        --refresh-interval 1 --format csv --duration "$(printf '00:%02d:%02d:%02d' $((window / 3600)) $((window % 3600 / 60)) $((window % 60)))" \
+        -o "$out.counters.csv" >"$out.counters.log" 2>&1 || true) &
+    local counters_pid=$!
     if [[ -n $trace ]]; then
         sleep 2
         timeout $((PROFILE + 60)) "$DOTNET_TRACE" collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$PROFILE")" \
             -o "$RUN_DIR/$trace.nettrace" >"$RUN_DIR/$trace.log" 2>&1 || echo "dotnet-trace failed (see $RUN_DIR/$trace.log)" >&2
     fi
     wait "$wrk_pid" || true
-    grep '^RESULT' "$out" || { cat "$out" >&2; die "wrk failed"; }
+    wait "$counters_pid" || true
+    local result
+    result="$(grep '^RESULT' "$out")" || { cat "$out" >&2; die "wrk failed"; }
+    echo "$result alloc_per_req=$(alloc_per_request "$out.counters.csv" "$(field rps "$result")")"
+}
+
+# Mean allocation rate (bytes/s, the samples after the first) over the run's requests per second.
+alloc_per_request() {
+    local csv=$1 rps=$2
+    [[ -f $csv ]] || { echo 0; return 0; }
+    awk -F',' -v rps="$rps" '$3 ~ /total_allocated/ { if (seen++) { n++; s += $NF } } END { if (n == 0 || rps == 0) print 0; else printf "%d\n", s / n / rps }' "$csv"
+}
+
+# Allocation profile: wrk for a few seconds more than the trace, the GC's allocation samples
+# (AllocationTick with stacks) traced in the middle, summarized per request.
+alloc_profile() {
+    local url=$1 tokens=$2 path=$3 auth=$4 name=$5
+    local out="$RUN_DIR/alloc-$name"
+    timeout $((ALLOC_PROFILE + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((ALLOC_PROFILE + 4))s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out.wrk.txt" 2>&1 &
+    local wrk_pid=$!
+    sleep 2
+    timeout $((ALLOC_PROFILE + 60)) "$DOTNET_TRACE" collect -p "$SERVER_PID" --providers 'Microsoft-Windows-DotNETRuntime:0x40000001:5' \
+        --duration "00:00:$(printf '%02d' "$ALLOC_PROFILE")" -o "$out.nettrace" >"$out.log" 2>&1 || echo "dotnet-trace failed (see $out.log)" >&2
+    wait "$wrk_pid" || true
+    local rps
+    rps="$(field rps "$(grep '^RESULT' "$out.wrk.txt")")"
+    [[ -f $out.nettrace && -n $rps ]] || return 0
+    dotnet "$ALLOCATIONS_DLL" "$out.nettrace" "$(awk -v r="$rps" -v s="$ALLOC_PROFILE" 'BEGIN { printf "%d", r * s }')" | tee "$out.md"
 }
 
 # CPU profile summary of a trace taken by drive(): where the time goes per request.
@@ -340,7 +395,7 @@ TSV="$RUN_DIR/results.tsv"
 {
     echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
     echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per run) server-args=${SERVER_ARGS[*]:-none} server-env=${SERVER_ENV[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
-    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\tceiling_rps\tceiling_p99_ms\tratio\n'
+    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\talloc_per_req\tceiling_rps\tceiling_p99_ms\tceiling_alloc\tratio\tp99_ratio\n'
 } >"$TSV"
 
 IFS=',' read -r -a DB_LIST <<<"$DBS"
@@ -375,13 +430,14 @@ for db in "${DB_LIST[@]}"; do
                 echo "WARNING: $name answered $(field non2xx "$result") non-2xx responses; its figures do not measure the endpoint" >&2
             fi
             [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
-            rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result")")
+            [[ $ALLOC_PROFILE -gt 0 ]] && alloc_profile "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$db-$dataset-$name" >&2
+            rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result") $(field alloc_per_req "$result")")
         done
         stop_pid "$SERVER_PID"; SERVER_PID=""
         # The ceiling for each distinct body size (the two list paths answer the same bytes), right after.
         declare -A ceilings=()
         for row in "${rows[@]}"; do
-            read -r name bytes rps p50 p99 non2xx <<<"$row"
+            read -r name bytes rps p50 p99 non2xx alloc <<<"$row"
             if [[ -z ${ceilings[$bytes]:-} ]]; then
                 port="$(pick_port)"
                 log "$db/$dataset: ceiling with a $bytes-byte body"
@@ -394,8 +450,9 @@ for db in "${DB_LIST[@]}"; do
             ceiling="${ceilings[$bytes]}"
             crps="$(field rps "$ceiling")"
             cp99="$(field p99_us "$ceiling")"
-            awk -v d="$dataset" -v db="$db" -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v e="$non2xx" -v b="$bytes" -v c="$crps" -v cp="$cp99" \
-                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%.2f\t%.0f%%\n", d, db, n, r, p50/1000, p99/1000, e, b, c, cp/1000, 100*r/c }' >>"$TSV"
+            calloc="$(field alloc_per_req "$ceiling")"
+            awk -v d="$dataset" -v db="$db" -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v e="$non2xx" -v b="$bytes" -v a="$alloc" -v c="$crps" -v cp="$cp99" -v ca="$calloc" \
+                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp }' >>"$TSV"
         done
         unset ceilings
     done

@@ -34,7 +34,7 @@ public static class DependencyInjection
         services.AddSingleton<SessionStates>();
         services.AddSingleton<MyWorkspacesCache>();
         services.AddSingleton<MyMembershipsCache>();
-        services.AddScoped<RequestAuthenticator>();
+        services.AddSingleton<RequestAuthenticator>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<InvitationEmails>();
         services.AddScoped<Accounts.EmailVerification.EmailVerifications>();

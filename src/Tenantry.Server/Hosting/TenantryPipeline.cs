@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Tenantry.Application.Accounts;
@@ -48,14 +47,7 @@ public static class TenantryPipeline
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages(DialectStatusCodePages.Handle);
-        app.UseRequestLocalization(new RequestLocalizationOptions
-        {
-            DefaultRequestCulture = new RequestCulture(LanguageNegotiation.Default),
-            SupportedCultures = [LanguageNegotiation.SupportedCultures[0]],
-            SupportedUICultures = LanguageNegotiation.SupportedCultures,
-            RequestCultureProviders = [new LanguageNegotiation()],
-            ApplyCurrentCultureToResponseHeaders = true,
-        });
+        app.UseMiddleware<ResponseLanguage>();
         app.UseCors();
         // The portal code, then the secure channel, which decrypts before anything reads the body.
         app.UseSystemGateway();

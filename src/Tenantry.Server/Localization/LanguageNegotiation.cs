@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -10,16 +8,11 @@ namespace Tenantry.Server.Localization;
 /// zh-Hant, ja and vi, the one with the highest q wins; regional tags map to their language
 /// (zh-TW/HK/MO → zh-Hant, zh-CN/SG/Hans → zh); nothing supported → en.
 /// </summary>
-public sealed class LanguageNegotiation : RequestCultureProvider
+public static class LanguageNegotiation
 {
     public const string Default = "en";
 
     public static readonly string[] Supported = ["en", "zh", "zh-Hant", "ja", "vi"];
-
-    public static IList<CultureInfo> SupportedCultures { get; } = Supported.Select(CultureInfo.GetCultureInfo).ToList();
-
-    public override Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext) =>
-        Task.FromResult<ProviderCultureResult?>(new ProviderCultureResult(Default, Negotiate(httpContext.Request.Headers.AcceptLanguage)));
 
     public static string Negotiate(StringValues acceptLanguage)
     {

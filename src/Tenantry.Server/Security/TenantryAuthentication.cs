@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Common;
+using Tenantry.Data;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Shared;
 
@@ -30,16 +33,25 @@ public sealed class TenantryAuthenticationOptions : AuthenticationSchemeOptions;
 /// the user id, session id and MFA state. A challenge answers 401 in the request's dialect.
 /// </summary>
 public sealed class TenantryAuthenticationHandler(
-    IOptionsMonitor<TenantryAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<TenantryOptions> tenantry)
+    IOptionsMonitor<TenantryAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, IOptions<TenantryOptions> tenantry,
+    RequestAuthenticator authenticator)
     : AuthenticationHandler<TenantryAuthenticationOptions>(options, logger, encoder)
 {
+    // One principal per authenticated session snapshot and scheme, built once: nothing mutates a
+    // ticket's principal (no claims transformation), and a new snapshot (refresh, MFA, sign-out)
+    // is a new key, so a principal never outlives the facts it states.
+    private static readonly ConditionalWeakTable<AuthenticatedSession, ClaimsPrincipal> s_accessTokenPrincipals = new();
+    private static readonly ConditionalWeakTable<AuthenticatedSession, ClaimsPrincipal> s_sessionTokenPrincipals = new();
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var authenticator = Context.RequestServices.GetRequiredService<RequestAuthenticator>();
-        var (sessionToken, source) = Scheme.Name == AuthenticationSchemes.AccessToken ? (null, CredentialSource.AuthorizationHeader) : SessionToken();
-        var result = Scheme.Name == AuthenticationSchemes.AccessToken
-            ? await authenticator.AuthenticateAccessTokenAsync(BearerToken(), Context.RequestAborted)
-            : await authenticator.AuthenticateSessionTokenAsync(sessionToken, Context.RequestAborted);
+        // The same scoped instance the endpoint's use case gets; it opens a context only when a cache misses.
+        var db = Context.RequestServices.GetRequiredService<Lazy<TenantryDbContext>>();
+        var isAccessToken = Scheme.Name == AuthenticationSchemes.AccessToken;
+        var (sessionToken, source) = isAccessToken ? (null, CredentialSource.AuthorizationHeader) : SessionToken();
+        var result = isAccessToken
+            ? await authenticator.AuthenticateAccessTokenAsync(BearerToken(), db, Context.RequestAborted)
+            : await authenticator.AuthenticateSessionTokenAsync(sessionToken, db, Context.RequestAborted);
         if (!result.IsSuccess)
         {
             return AuthenticateResult.Fail("invalid credential");
@@ -53,7 +65,9 @@ public sealed class TenantryAuthenticationHandler(
         Context.Features.Set(session);
         // A cookie-authenticated state change must pass the cross-site check (CrossSiteRequestGuard).
         Context.Features.Set(new PresentedCredential(source));
-        var principal = TenantryClaims.Principal(Scheme.Name, session.UserId, session.SessionId, session.MfaVerified);
+        var principal = isAccessToken
+            ? s_accessTokenPrincipals.GetValue(session, static s => TenantryClaims.Principal(AuthenticationSchemes.AccessToken, s.UserId, s.SessionId, s.MfaVerified))
+            : s_sessionTokenPrincipals.GetValue(session, static s => TenantryClaims.Principal(AuthenticationSchemes.SessionToken, s.UserId, s.SessionId, s.MfaVerified));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 

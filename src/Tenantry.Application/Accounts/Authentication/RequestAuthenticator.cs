@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
@@ -16,12 +17,20 @@ public sealed record AuthenticatedSession(string UserId, string SessionId, bool 
 /// (SYSTEM dialect) or a session token (Wacht dialect). Either way the session must exist,
 /// be unexpired and not revoked, checked on every request through <see cref="SessionStates"/>:
 /// at once for a sign-out on this replica, within <c>Tenantry:Cache:MaxStaleness</c> for one
-/// on another replica (zero: the database on every request). The request's pooled database
-/// context is leased only when the session cache misses.
+/// on another replica (zero: the database on every request). The request's database context
+/// (<paramref name="db"/> of each method) is leased only when the session cache misses.
 /// </summary>
-public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionStates sessions, Lazy<TenantryDbContext> db, TimeProvider clock)
+/// <remarks>
+/// One instance serves every request (it holds no request state), so the hot path resolves
+/// nothing from the request's services. A cached session snapshot always gives the same
+/// <see cref="AuthenticatedSession"/> instance, so what the caller derives from it (the
+/// principal) can be kept with it.
+/// </remarks>
+public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionStates sessions, TimeProvider clock)
 {
-    public async Task<Result<AuthenticatedSession>> AuthenticateAccessTokenAsync(string? token, CancellationToken cancellationToken)
+    private readonly ConditionalWeakTable<SessionState, AuthenticatedSession> _authenticated = new();
+
+    public async ValueTask<Result<AuthenticatedSession>> AuthenticateAccessTokenAsync(string? token, Lazy<TenantryDbContext> db, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token) || await accessTokens.ValidateAsync(token, cancellationToken) is not { } claims)
         {
@@ -32,10 +41,10 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
         {
             return new InvalidToken();
         }
-        return Authenticated(claims.SessionId, session);
+        return Authenticated(session);
     }
 
-    public async Task<Result<AuthenticatedSession>> AuthenticateSessionTokenAsync(string? token, CancellationToken cancellationToken)
+    public async ValueTask<Result<AuthenticatedSession>> AuthenticateSessionTokenAsync(string? token, Lazy<TenantryDbContext> db, CancellationToken cancellationToken)
     {
         if (!SessionTokens.TryParse(token, out var sessionId, out var secret))
         {
@@ -46,14 +55,15 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
         {
             return new InvalidToken();
         }
-        return Authenticated(sessionId, session);
+        return Authenticated(session);
     }
 
-    private static AuthenticatedSession Authenticated(string sessionId, SessionState session) =>
-        new(session.UserId, sessionId, session.MfaVerifiedAt is not null, session.CreatedAt, session.UpdatedAt)
+    // The session snapshot was found by its id, so its Id is the one the credential named.
+    private AuthenticatedSession Authenticated(SessionState session) =>
+        _authenticated.GetValue(session, static s => new(s.UserId, s.Id, s.MfaVerifiedAt is not null, s.CreatedAt, s.UpdatedAt)
         {
-            MembershipsVersion = session.MembershipsVersion,
-        };
+            MembershipsVersion = s.MembershipsVersion,
+        });
 
     private bool IsLive(SessionState session) => session.RevokedAt is null && session.ExpiresAt > clock.GetUtcNow().UtcDateTime;
 }
