@@ -277,7 +277,8 @@ prepare_dataset() {
 start_server() {
     local port=$1
     shift
-    env "${SERVER_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$port" \
+    # Content root = the build output, as in a deployment, so its appsettings.json applies.
+    env "${SERVER_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DLL" --contentRoot "$(dirname "$SERVER_DLL")" --urls "http://127.0.0.1:$port" \
         --Tenantry:PortalAccessCodes:0 "$PORTAL" --Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" \
         --Tenantry:Wacht:RequestsPerMinutePerIp 100000000 --Tenantry:Gateway:TrustForwardedFrom:0 127.0.0.1/32 \
         --Logging:LogLevel:Default Warning "$@" >"$RUN_DIR/server-$port.log" 2>&1 &
