@@ -77,17 +77,18 @@ public sealed class TenantryAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         DialectErrors.WriteAsync(Context, DialectError.Forbidden);
 
-    private string? BearerToken()
+    // The token where it sits in the header: a known access token is then found without copying it.
+    private ReadOnlyMemory<char> BearerToken()
     {
         var header = Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header.AsMemory("Bearer ".Length).Trim() : default;
     }
 
     private (string? Token, CredentialSource Source) SessionToken()
     {
-        if (BearerToken() is { Length: > 0 } bearer)
+        if (BearerToken() is { IsEmpty: false } bearer)
         {
-            return (bearer, CredentialSource.AuthorizationHeader);
+            return (bearer.ToString(), CredentialSource.AuthorizationHeader);
         }
         if (Request.Cookies.TryGetValue(AuthenticationSchemes.SessionCookie, out var cookie) && cookie.Length > 0)
         {

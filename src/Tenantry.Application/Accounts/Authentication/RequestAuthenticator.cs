@@ -30,9 +30,9 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
 {
     private readonly ConditionalWeakTable<SessionState, AuthenticatedSession> _authenticated = new();
 
-    public async ValueTask<Result<AuthenticatedSession>> AuthenticateAccessTokenAsync(string? token, Lazy<TenantryDbContext> db, CancellationToken cancellationToken)
+    public async ValueTask<Result<AuthenticatedSession>> AuthenticateAccessTokenAsync(ReadOnlyMemory<char> token, Lazy<TenantryDbContext> db, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || await accessTokens.ValidateAsync(token, cancellationToken) is not { } claims)
+        if (token.IsEmpty || await accessTokens.ValidateAsync(token, cancellationToken) is not { } claims)
         {
             return new InvalidToken();
         }

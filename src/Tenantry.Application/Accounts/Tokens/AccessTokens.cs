@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -16,7 +15,7 @@ public sealed record AccessTokenClaims(string UserId, string SessionId, bool Mfa
 /// cannot carry a different signature, and expiry is still enforced. Revocation does not
 /// depend on this cache; the session is checked on every request.
 /// </summary>
-public sealed class AccessTokens : IDisposable
+public sealed class AccessTokens
 {
     public const string TokenType = "at+jwt";
     public const string SessionIdClaim = "sid";
@@ -28,7 +27,7 @@ public sealed class AccessTokens : IDisposable
     private readonly AuthOptions _options;
     private readonly TimeProvider _clock;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, MaximumTokenSizeInBytes = 8 * 1024 };
-    private readonly MemoryCache _verified = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly VerifiedTokens _verified = new(maxEntries: 100_000);
 
     public AccessTokens(SigningKeyRing keys, IOptions<AuthOptions> options, TimeProvider clock)
     {
@@ -64,27 +63,29 @@ public sealed class AccessTokens : IDisposable
     }
 
     /// <summary>The token's claims, or null when it is malformed, tampered, expired or not ours.</summary>
-    public async ValueTask<AccessTokenClaims?> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<AccessTokenClaims?> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        if (_verified.TryGetValue(token, out AccessTokenClaims? cached) && cached is not null)
+        if (_verified.TryGet(token.Span, out var cached))
         {
             return cached.ExpiresAt + _options.ClockSkew > now ? cached : null;
         }
 
+        // Only a token not seen before becomes a string of its own.
+        var text = token.ToString();
         var ring = await _keys.GetAsync(cancellationToken);
-        var result = await _handler.ValidateTokenAsync(token, Parameters(ring));
+        var result = await _handler.ValidateTokenAsync(text, Parameters(ring));
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
             ring = await _keys.RefreshForUnknownKeyAsync(cancellationToken);
-            result = await _handler.ValidateTokenAsync(token, Parameters(ring));
+            result = await _handler.ValidateTokenAsync(text, Parameters(ring));
         }
         if (!result.IsValid || ToClaims(result) is not { } claims)
         {
             return null;
         }
 
-        _verified.Set(token, claims, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = claims.ExpiresAt + _options.ClockSkew });
+        _verified.Add(text, claims, expiredBefore: now - _options.ClockSkew);
         return claims;
     }
 
@@ -122,8 +123,6 @@ public sealed class AccessTokens : IDisposable
         var mfa = identity.FindAll(AuthMethodsClaim).Any(c => c.Value == OneTimePasswordMethod);
         return new AccessTokenClaims(subject, session, mfa, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
     }
-
-    public void Dispose() => _verified.Dispose();
 }
 
 /// <summary>Claims the dialects put on the authenticated principal.</summary>
