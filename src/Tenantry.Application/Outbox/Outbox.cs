@@ -9,6 +9,9 @@ namespace Tenantry.Application.Outbox;
 public static class OutboxKinds
 {
     public const string InvitationEmail = "invitation.email";
+
+    /// <summary>An audit event to expand into webhook deliveries (see Webhooks/Events).</summary>
+    public const string WebhookEvent = "webhook.event";
 }
 
 /// <summary>

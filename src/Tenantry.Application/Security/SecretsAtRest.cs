@@ -9,10 +9,11 @@ public enum SecretKind
     SigningKey,
     TotpSecret,
     SecureChannelKey,
+    WebhookSecret,
 }
 
 /// <summary>
-/// Encrypts secrets before they are stored (signing keys, TOTP secrets, secure-channel keys)
+/// Encrypts secrets before they are stored (signing keys, TOTP secrets, secure-channel keys, webhook signing secrets)
 /// with ASP.NET Core Data Protection, whose key ring every replica shares through the
 /// database. A stolen table alone reveals nothing; see docs/SECURITY.md for what protects the
 /// key ring itself.
@@ -25,6 +26,7 @@ public sealed class SecretsAtRest(IDataProtectionProvider provider)
     private readonly IDataProtector _signingKeys = provider.CreateProtector("Tenantry.SigningKey.v1");
     private readonly IDataProtector _totpSecrets = provider.CreateProtector("Tenantry.Mfa.TotpSecret.v1");
     private readonly IDataProtector _channelKeys = provider.CreateProtector("Tenantry.SecureChannel.Key.v1");
+    private readonly IDataProtector _webhookSecrets = provider.CreateProtector("Tenantry.Webhooks.Secret.v1");
 
     public string Protect(SecretKind kind, ReadOnlySpan<byte> secret) =>
         Prefix + Convert.ToBase64String(Protector(kind).Protect(secret.ToArray()));
@@ -46,6 +48,7 @@ public sealed class SecretsAtRest(IDataProtectionProvider provider)
         SecretKind.SigningKey => _signingKeys,
         SecretKind.TotpSecret => _totpSecrets,
         SecretKind.SecureChannelKey => _channelKeys,
+        SecretKind.WebhookSecret => _webhookSecrets,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -14,7 +14,8 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the pooled <see cref="TenantryDbContext"/> on the configured provider, and
-    /// <see cref="Lazy{T}"/> of it for use cases whose reads a cache usually answers.
+    /// <see cref="Lazy{T}"/> of it for use cases whose reads a cache usually answers. Interceptors other
+    /// layers register as <see cref="ISaveChangesInterceptor"/> (the webhook event interceptor) are added after the change feed's.
     /// </summary>
     public static IServiceCollection AddTenantryDatabase(this IServiceCollection services, DatabaseOptions options, string dataDir)
     {
@@ -29,7 +30,8 @@ public static class DatabaseServiceCollectionExtensions
                 services.AddDbContextPool<TenantryDbContext, SqliteTenantryDbContext>((provider, db) => db
                     .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
-                    .AddInterceptors(SqliteConnectionPragmas.Instance, provider.GetRequiredService<DataChangeInterceptor>()));
+                    .AddInterceptors(SqliteConnectionPragmas.Instance, provider.GetRequiredService<DataChangeInterceptor>())
+                    .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 var dataSource = PostgresDataSource(options);
@@ -39,7 +41,8 @@ public static class DatabaseServiceCollectionExtensions
                 services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>((provider, db) => db
                     .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
-                    .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>()));
+                    .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>())
+                    .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

@@ -69,3 +69,6 @@ public sealed record MfaAlreadyEnabled : DomainError;
 
 /// <summary>The operation needs an authenticator (pending for confirm, confirmed for the rest) that the user does not have.</summary>
 public sealed record MfaNotEnabled : DomainError;
+
+/// <summary>A delivery cannot be sent or replayed to a disabled webhook endpoint; enable it first.</summary>
+public sealed record WebhookEndpointDisabled : DomainError;
