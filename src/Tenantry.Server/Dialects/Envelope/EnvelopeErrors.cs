@@ -84,6 +84,7 @@ public static class EnvelopeErrors
         MfaNotEnabled => new(409, "AUTH.MFA_NOT_ENABLED", "Error.MfaNotEnabled"),
         NotEnterable n => new(403, "WORKSPACE.NOT_ENTERABLE", "Eligibility." + n.Restriction, Reason: ReasonCode(n.Restriction)),
         PolicyLocksOutCaller p => new(409, "WORKSPACE.POLICY_LOCKS_OUT_CALLER", "Error.PolicyLocksOutCaller", Reason: ReasonCode(p.Restriction)),
+        WebhookEndpointDisabled => new(409, "WEBHOOK.ENDPOINT_DISABLED", "Error.WebhookEndpointDisabled"),
         _ => InternalError,
     };
 

@@ -57,5 +57,7 @@ internal static class OperatorEndpoints
                     body.Field(nameof(body.AutoAssignedWorkspaceBizId), body.AutoAssignedWorkspaceBizId)), ct), AdminInstitutionResponse.From))
             .WithSummary("Set an institution's name, slug, metadata and policies (MFA, IP allow-list, auto-assigned workspace)")
             .Produces<EnvelopeDoc<AdminInstitutionResponse>>();
+
+        OperatorWebhookEndpoints.Map(admin);
     }
 }

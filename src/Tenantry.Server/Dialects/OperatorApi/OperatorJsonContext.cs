@@ -12,5 +12,10 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]
 [JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(AdminWebhookEndpoint))]
+[JsonSerializable(typeof(List<AdminWebhookEndpoint>))]
+[JsonSerializable(typeof(AdminWebhookDelivery))]
+[JsonSerializable(typeof(List<AdminWebhookDelivery>))]
+[JsonSerializable(typeof(AdminReplayedDeliveries))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;
