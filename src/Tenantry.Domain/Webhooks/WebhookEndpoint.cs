@@ -128,7 +128,12 @@ public sealed class WebhookEndpoint
         UpdatedAt = now.UtcDateTime;
     }
 
-    /// <summary>The protected secrets to sign with at <paramref name="now"/>: the current one, then the previous one during its overlap.</summary>
+    /// <summary>
+    /// The protected secrets to sign with at <paramref name="now"/>: during the overlap the previous one first, then the
+    /// current one. Previous first, because some verifiers check only the first signature of the header (the .NET
+    /// StandardWebhooks 1.1.2 library does): a receiver not yet switched keeps verifying, and one that keeps both secrets
+    /// configured during the overlap verifies with either (see docs/WEBHOOKS.md).
+    /// </summary>
     public IReadOnlyList<string> SigningSecrets(DateTime now) =>
-        PreviousSecret is not null && PreviousSecretExpiresAt > now ? [Secret, PreviousSecret] : [Secret];
+        PreviousSecret is not null && PreviousSecretExpiresAt > now ? [PreviousSecret, Secret] : [Secret];
 }

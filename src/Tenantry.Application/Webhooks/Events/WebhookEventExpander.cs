@@ -30,8 +30,9 @@ public sealed class WebhookEventExpander(TenantryDbContext db, IWebhookEventRend
         {
             return DeliveryOutcome.Obsolete;
         }
+        // An endpoint gets the events that happened once it existed, not the ones before.
         var endpoints = (await db.WebhookEndpoints.AsNoTracking()
-                .Where(e => e.InstitutionId == auditEvent.InstitutionId && e.Enabled)
+                .Where(e => e.InstitutionId == auditEvent.InstitutionId && e.Enabled && e.CreatedAt <= auditEvent.CreatedAt)
                 .ToListAsync(cancellationToken))
             .Where(e => WebhookEventTypes.Receives(e.EventTypes, type))
             .ToList();

@@ -98,12 +98,15 @@ public sealed class WebhookEventInterceptor(OutboxSignal signal) : ISaveChangesI
                 ordinal++;
             }
         }
-        foreach (var auditEvent in added)
+        foreach (var auditEvent in added.OrderBy(e => e.RecordedOrder))
         {
             if (queued.Add(auditEvent.Id))
             {
-                OutboxWriter.Enqueue(db, OutboxKinds.WebhookEvent, new WebhookEventMessage(auditEvent.Id, ordinal++),
-                    new DateTimeOffset(auditEvent.CreatedAt, TimeSpan.Zero));
+                // Events of one transaction share their time; a microsecond apart in the outbox (which works in time
+                // order), they are expanded, and so delivered, in the order the use case recorded them.
+                OutboxWriter.Enqueue(db, OutboxKinds.WebhookEvent, new WebhookEventMessage(auditEvent.Id, ordinal),
+                    new DateTimeOffset(auditEvent.CreatedAt, TimeSpan.Zero).AddTicks(ordinal * TimeSpan.TicksPerMicrosecond));
+                ordinal++;
                 db.OutboxWritten = true;
             }
         }
