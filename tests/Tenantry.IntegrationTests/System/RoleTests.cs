@@ -112,7 +112,7 @@ public sealed class RoleTests(TenantryApp app) : IClassFixture<TenantryApp>
                 .AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.BUILT_IN_ROLE");
         }
         var roles = await _api.RolesAsync(owner, ws);
-        Assert.Equal(9, roles.Item("roleName", "Owner").GetProperty("permissions").GetArrayLength());
+        Assert.Equal(10, roles.Item("roleName", "Owner").GetProperty("permissions").GetArrayLength());
         Assert.Equal(2, roles.Item("roleName", "Member").GetProperty("permissions").GetArrayLength());
     }
 
