@@ -20,6 +20,9 @@ public sealed partial class WebhookDispatcher(
     TenantryDbContext db, WebhookSecrets secrets, IWebhookSender sender, TimeProvider clock, IOptions<WebhookOptions> options,
     ILogger<WebhookDispatcher> logger)
 {
+    /// <summary>Deliveries read (in order) and sent one after the other before the endpoint is read again.</summary>
+    private const int Chunk = 20;
+
     /// <summary>Enabled endpoints, not leased and not paused, with a delivery due now.</summary>
     public async Task<IReadOnlyList<string>> DueEndpointsAsync(int limit, CancellationToken cancellationToken)
     {
@@ -53,38 +56,52 @@ public sealed partial class WebhookDispatcher(
             while (attempted < settings.BatchPerEndpoint && !cancellationToken.IsCancellationRequested)
             {
                 now = clock.GetUtcNow().UtcDateTime;
-                if (now + settings.Timeout + settings.Timeout > leaseUntil)
-                {
-                    // Not enough lease left for one more attempt: renew it, if it is still ours.
-                    leaseUntil = now + settings.LeaseDuration;
-                    if (await RenewAsync(endpointId, lease, leaseUntil, cancellationToken) != 1)
-                    {
-                        break;
-                    }
-                }
+                // Read again each chunk: a change of URL, secret or enabled applies from the next chunk on.
                 var endpoint = await db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId, cancellationToken);
                 if (endpoint is not { Enabled: true } || endpoint.LeaseOwner != lease)
                 {
                     break;
                 }
-                var delivery = await db.WebhookDeliveries.AsNoTracking()
+                var due = await db.WebhookDeliveries.AsNoTracking()
                     .Where(d => d.EndpointId == endpointId && d.Status == WebhookDeliveryStatus.Pending && d.NextAttemptAt <= now)
                     .OrderBy(d => d.EventAt).ThenBy(d => d.EventOrdinal).ThenBy(d => d.EventId)
-                    .FirstOrDefaultAsync(cancellationToken);
-                if (delivery is null)
+                    .Take(Math.Min(Chunk, settings.BatchPerEndpoint - attempted))
+                    .ToListAsync(cancellationToken);
+                if (due.Count == 0)
                 {
                     break;
                 }
-                attempted++;
                 var signWith = endpoint.SigningSecrets(now).Select(secrets.Reveal).ToList();
-                var response = await sender.SendAsync(new WebhookRequest(endpoint.Url, delivery.Id, delivery.Payload, signWith), cancellationToken);
-                if (response.Succeeded)
+                var failed = false;
+                foreach (var delivery in due)
                 {
+                    if (clock.GetUtcNow().UtcDateTime + settings.Timeout + settings.Timeout > leaseUntil)
+                    {
+                        // Not enough lease left for one more attempt: renew it, if it is still ours.
+                        leaseUntil = clock.GetUtcNow().UtcDateTime + settings.LeaseDuration;
+                        if (await RenewAsync(endpointId, lease, leaseUntil, cancellationToken) != 1)
+                        {
+                            failed = true;
+                            break;
+                        }
+                    }
+                    attempted++;
+                    var response = await sender.SendAsync(new WebhookRequest(endpoint.Url, delivery.Id, delivery.Payload, signWith), cancellationToken);
+                    if (!response.Succeeded)
+                    {
+                        await RecordFailureAsync(endpoint, delivery, response, settings, cancellationToken);
+                        failed = true;
+                        break;
+                    }
                     await RecordSuccessAsync(endpoint, delivery, response, cancellationToken);
-                    continue;
+                    endpoint = endpoint.ConsecutiveFailures > 0 || endpoint.FailingSince is not null
+                        ? await db.WebhookEndpoints.AsNoTracking().FirstAsync(e => e.Id == endpointId, CancellationToken.None)
+                        : endpoint;
                 }
-                await RecordFailureAsync(endpoint, delivery, response, settings, cancellationToken);
-                break;
+                if (failed || due.Count < Chunk)
+                {
+                    break;
+                }
             }
         }
         finally
