@@ -93,6 +93,13 @@ def receiver_counts(port):
     return [int(x) for x in c.getresponse().read().decode().split()]
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop(p):
     if p and p.poll() is None:
         p.terminate()
@@ -132,6 +139,7 @@ def throughput(events):
         rc.getresponse().read()
         failed = db.execute("SELECT id FROM webhook_deliveries WHERE attempts > 0").fetchall()
         load = os.getloadavg()
+        cpu0 = (cpu_seconds(server.pid), cpu_seconds(receiver.pid))
         t0 = time.time()
         for (delivery_id,) in failed:
             api.json("POST", f"/web/v1/workspaces/{workspace}/webhooks/{endpoint['webhookBizId']}/deliveries/{delivery_id}/replay", None, token)
@@ -143,10 +151,13 @@ def throughput(events):
                 raise RuntimeError(f"only {verified} of {events} delivered in 10 minutes")
             time.sleep(0.05)
         elapsed = time.time() - t0
+        cpu1 = (cpu_seconds(server.pid), cpu_seconds(receiver.pid))
         delivered = db.execute("SELECT count(*) FROM webhook_deliveries WHERE status = 'Delivered'").fetchone()[0]
         print(f"events made through the API: {events} in {made:.1f} s ({events / made:.0f}/s); all expanded into deliveries after {expanded:.1f} s")
         print(f"deliveries: {verified} verified by the receiver ({received} received, {rejected} rejected) in {elapsed:.1f} s: "
               f"{verified / elapsed:.0f} deliveries/s; {delivered} marked delivered; load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print(f"CPU per delivery: server {1000 * (cpu1[0] - cpu0[0]) / events:.2f} ms, receiver {1000 * (cpu1[1] - cpu0[1]) / events:.2f} ms "
+              f"(server {cpu1[0] - cpu0[0]:.1f} s and receiver {cpu1[1] - cpu0[1]:.1f} s of CPU over {elapsed:.1f} s)")
     finally:
         stop(receiver)
         stop(server)
@@ -194,8 +205,10 @@ def backlog(port, data_dir, count):
             done.append(True)
 
     signal.signal(signal.SIGTERM, finish)
-    while not done:
+    while True:
         time.sleep(0.5)
+        if done:
+            break
         if receiver_counts(receiver_port)[1] >= count + 2:
             print("backlog: WARNING the backlog ran out before the run ended", file=sys.stderr, flush=True)
             signal.pause()
