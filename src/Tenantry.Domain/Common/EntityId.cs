@@ -22,6 +22,8 @@ public static class EntityId
     public const string AuditEvent = "evt";
     public const string OutboxMessage = "msg";
     public const string SecureChannel = "sch";
+    public const string EmailVerification = "emv";
+    public const string AccountEvent = "aev";
     public const string WebhookEndpoint = "wh";
 
     /// <summary>A webhook delivery; its id is the Standard Webhooks <c>webhook-id</c>.</summary>

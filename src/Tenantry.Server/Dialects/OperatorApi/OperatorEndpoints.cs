@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Operator.UpdateInstitution;
 using Tenantry.Application.Operator.UpdateMemberStatus;
+using Tenantry.Application.Operator.UpdateUser;
+using Tenantry.Application.Operator.Users;
 using Tenantry.Application.Operator.UpdateWorkspace;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.Shared.Json;
-using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.OperatorApi;
 
 /// <summary>
-/// The operator API (CONTRACT 7): suspension, member status, policies and metadata. Needs
-/// <c>X-Admin-Key</c>; never accepts user tokens. Not mapped at all when no key is configured.
+/// The operator API (CONTRACT 7 and 8): suspension, member status, policies and metadata, accounts. Needs
+/// <c>X-Admin-Key</c>, checked for the whole prefix by <see cref="OperatorKeyGate"/>; never accepts
+/// user tokens. Not mapped at all when no key is configured.
 /// </summary>
 internal static class OperatorEndpoints
 {
@@ -22,11 +24,9 @@ internal static class OperatorEndpoints
         {
             return;
         }
-        var keys = new SecretSet([key]);
+        // The key was checked before routing and binding (OperatorKeyGate): nothing here runs without it.
         var admin = app.MapGroup(OperatorDialect.Prefix)
-            .WithTags("Operator")
-            .AddEndpointFilter(async (context, next) =>
-                keys.Contains(context.HttpContext.Request.Headers[OperatorDialect.KeyHeader]) ? await next(context) : OperatorDialect.InvalidAdminKey.ToResult());
+            .WithTags("Operator");
 
         admin.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, AdminUpdateWorkspaceRequest body, AdminUpdateWorkspaceHandler handler, CancellationToken ct) =>
                 OperatorResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(
@@ -57,6 +57,22 @@ internal static class OperatorEndpoints
                     body.Field(nameof(body.AutoAssignedWorkspaceBizId), body.AutoAssignedWorkspaceBizId)), ct), AdminInstitutionResponse.From))
             .WithSummary("Set an institution's name, slug, metadata and policies (MFA, IP allow-list, auto-assigned workspace)")
             .Produces<EnvelopeDoc<AdminInstitutionResponse>>();
+
+        admin.MapGet("/users/{userBizId}", async (string userBizId, AdminGetUserHandler handler, CancellationToken ct) =>
+                OperatorResults.From(await handler.HandleAsync(userBizId, ct), AdminUserResponse.From))
+            .WithSummary("An account: email, display name, status, whether the email is verified")
+            .Produces<EnvelopeDoc<AdminUserResponse>>();
+
+        admin.MapPatch("/users/{userBizId}", async (string userBizId, AdminUpdateUserRequest body, AdminUpdateUserHandler handler, CancellationToken ct) =>
+                OperatorResults.From(await handler.HandleAsync(userBizId, new AdminUpdateUserCommand(
+                    body.Field(nameof(body.EmailVerified), body.EmailVerified)), ct), AdminUserResponse.From))
+            .WithSummary("Mark an account's email verified (true) or unverified again (false); recorded in the account's events with actor \"operator\"")
+            .Produces<EnvelopeDoc<AdminUserResponse>>();
+
+        admin.MapGet("/users/{userBizId}/events", async (string userBizId, AdminListUserEventsHandler handler, CancellationToken ct) =>
+                OperatorResults.From(await handler.HandleAsync(userBizId, ct), events => events.Select(AdminAccountEvent.From).ToList()))
+            .WithSummary($"The account's events (email verified or unverified: how, by whom), newest first, at most {AdminListUserEventsHandler.Limit}")
+            .Produces<EnvelopeDoc<List<AdminAccountEvent>>>();
 
         OperatorWebhookEndpoints.Map(admin);
     }

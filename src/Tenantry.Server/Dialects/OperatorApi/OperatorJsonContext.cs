@@ -12,6 +12,8 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]
 [JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(AdminUserResponse))]
+[JsonSerializable(typeof(List<AdminAccountEvent>))]
 [JsonSerializable(typeof(AdminWebhookEndpoint))]
 [JsonSerializable(typeof(List<AdminWebhookEndpoint>))]
 [JsonSerializable(typeof(AdminWebhookDelivery))]

@@ -13,8 +13,8 @@ using Tenantry.Data.Providers.Postgres;
 namespace Tenantry.Data.Providers.Postgres.Migrations
 {
     [DbContext(typeof(PostgresTenantryDbContext))]
-    [Migration("20261206124133_Webhooks")]
-    partial class Webhooks
+    [Migration("20261206125608_InvitationTokens")]
+    partial class InvitationTokens
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -216,6 +216,61 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasName("pk_secure_channel_nonces");
 
                     b.ToTable("secure_channel_nonces", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_email_verifications");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_email_verifications_expires_at");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_email_verifications_token_hash");
+
+                    b.ToTable("email_verifications", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
@@ -442,6 +497,10 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("EmailVerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("email_verified_at");
+
                     b.Property<long>("MembershipsVersion")
                         .HasColumnType("bigint")
                         .HasColumnName("memberships_version");
@@ -476,6 +535,57 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasDatabaseName("ux_users_normalized_email");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_events");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_account_events_user_id_created_at");
+
+                    b.ToTable("account_events", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Audit.AuditEvent", b =>
@@ -720,6 +830,11 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -894,214 +1009,6 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasDatabaseName("ux_workspace_roles_workspace_name");
 
                     b.ToTable("workspace_roles", (string)null);
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookDelivery", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("DeliveredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("delivered_at");
-
-                    b.Property<string>("EndpointId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("endpoint_id");
-
-                    b.Property<DateTime>("EventAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("event_at");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("event_id");
-
-                    b.Property<int>("EventOrdinal")
-                        .HasColumnType("integer")
-                        .HasColumnName("event_ordinal");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("event_type");
-
-                    b.Property<string>("InstitutionId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("institution_id");
-
-                    b.Property<DateTime?>("LastAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_attempt_at");
-
-                    b.Property<int?>("LastDurationMs")
-                        .HasColumnType("integer")
-                        .HasColumnName("last_duration_ms");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("last_error");
-
-                    b.Property<string>("LastResponseBody")
-                        .HasMaxLength(4096)
-                        .HasColumnType("character varying(4096)")
-                        .HasColumnName("last_response_body");
-
-                    b.Property<int?>("LastStatusCode")
-                        .HasColumnType("integer")
-                        .HasColumnName("last_status_code");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("payload");
-
-                    b.Property<DateTime>("ScheduledAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("scheduled_at");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_deliveries");
-
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_webhook_deliveries_due")
-                        .HasFilter("\"status\" = 'Pending'");
-
-                    b.HasIndex("EndpointId", "CreatedAt")
-                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_created_at");
-
-                    b.HasIndex("EventId", "EndpointId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_webhook_deliveries_event_endpoint");
-
-                    b.HasIndex("InstitutionId", "EndpointId")
-                        .HasDatabaseName("ix_webhook_deliveries_institution_id_endpoint_id");
-
-                    b.HasIndex("EndpointId", "EventAt", "EventOrdinal", "EventId")
-                        .HasDatabaseName("ix_webhook_deliveries_pending_in_order")
-                        .HasFilter("\"status\" = 'Pending'");
-
-                    b.ToTable("webhook_deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<int>("ConsecutiveFailures")
-                        .HasColumnType("integer")
-                        .HasColumnName("consecutive_failures");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Description")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("description");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("disabled_at");
-
-                    b.Property<string>("DisabledReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("disabled_reason");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("boolean")
-                        .HasColumnName("enabled");
-
-                    b.PrimitiveCollection<List<string>>("EventTypes")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("event_types");
-
-                    b.Property<DateTime?>("FailingSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("failing_since");
-
-                    b.Property<string>("InstitutionId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("institution_id");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("lease_owner");
-
-                    b.Property<DateTime?>("LeaseUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_until");
-
-                    b.Property<DateTime?>("PausedUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("paused_until");
-
-                    b.Property<string>("PreviousSecret")
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)")
-                        .HasColumnName("previous_secret");
-
-                    b.Property<DateTime?>("PreviousSecretExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("previous_secret_expires_at");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("character varying(1024)")
-                        .HasColumnName("secret");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
-                        .HasColumnName("url");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_endpoints");
-
-                    b.HasAlternateKey("InstitutionId", "Id")
-                        .HasName("ak_webhook_endpoints_institution_id_id");
-
-                    b.HasIndex("InstitutionId", "CreatedAt")
-                        .HasDatabaseName("ix_webhook_endpoints_institution_id_created_at");
-
-                    b.ToTable("webhook_endpoints", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Workspaces.InstitutionSegment", b =>
@@ -1313,6 +1220,16 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasConstraintName("fk_secure_channel_nonces_secure_channels_channel_id");
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Tenantry.Domain.Accounts.EmailVerification", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_verifications_users_user_id");
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
                 {
                     b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
@@ -1361,6 +1278,16 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mfa_totp_authenticators_users_user_id");
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_events_users_user_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Institutions.Institution", b =>
@@ -1443,27 +1370,6 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_workspace_roles_workspaces_institution_id_workspace_id");
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookDelivery", b =>
-                {
-                    b.HasOne("Tenantry.Domain.Webhooks.WebhookEndpoint", null)
-                        .WithMany()
-                        .HasForeignKey("InstitutionId", "EndpointId")
-                        .HasPrincipalKey("InstitutionId", "Id")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_institution_id_endpoin");
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.HasOne("Tenantry.Domain.Institutions.Institution", null)
-                        .WithMany()
-                        .HasForeignKey("InstitutionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_endpoints_institutions_institution_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Workspaces.InstitutionSegment", b =>

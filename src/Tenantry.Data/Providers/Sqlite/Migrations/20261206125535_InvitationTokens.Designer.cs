@@ -11,8 +11,8 @@ using Tenantry.Data.Providers.Sqlite;
 namespace Tenantry.Data.Providers.Sqlite.Migrations
 {
     [DbContext(typeof(SqliteTenantryDbContext))]
-    [Migration("20261206124039_Webhooks")]
-    partial class Webhooks
+    [Migration("20261206125535_InvitationTokens")]
+    partial class InvitationTokens
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -208,6 +208,61 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasName("pk_secure_channel_nonces");
 
                     b.ToTable("secure_channel_nonces", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("code_attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_email_verifications");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_email_verifications_expires_at");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_email_verifications_token_hash");
+
+                    b.ToTable("email_verifications", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
@@ -434,6 +489,10 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("EmailVerifiedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email_verified_at");
+
                     b.Property<long>("MembershipsVersion")
                         .HasColumnType("INTEGER")
                         .HasColumnName("memberships_version");
@@ -468,6 +527,57 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasDatabaseName("ux_users_normalized_email");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_events");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_account_events_user_id_created_at");
+
+                    b.ToTable("account_events", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Audit.AuditEvent", b =>
@@ -712,6 +822,11 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
@@ -886,214 +1001,6 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasDatabaseName("ux_workspace_roles_workspace_name");
 
                     b.ToTable("workspace_roles", (string)null);
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookDelivery", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTime?>("DeliveredAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("delivered_at");
-
-                    b.Property<string>("EndpointId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("endpoint_id");
-
-                    b.Property<DateTime>("EventAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_at");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_id");
-
-                    b.Property<int>("EventOrdinal")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("event_ordinal");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_type");
-
-                    b.Property<string>("InstitutionId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("institution_id");
-
-                    b.Property<DateTime?>("LastAttemptAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_attempt_at");
-
-                    b.Property<int?>("LastDurationMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_duration_ms");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_error");
-
-                    b.Property<string>("LastResponseBody")
-                        .HasMaxLength(4096)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_response_body");
-
-                    b.Property<int?>("LastStatusCode")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_status_code");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<string>("Payload")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("payload");
-
-                    b.Property<DateTime>("ScheduledAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("scheduled_at");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_deliveries");
-
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_webhook_deliveries_due")
-                        .HasFilter("\"status\" = 'Pending'");
-
-                    b.HasIndex("EndpointId", "CreatedAt")
-                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_created_at");
-
-                    b.HasIndex("EventId", "EndpointId")
-                        .IsUnique()
-                        .HasDatabaseName("ux_webhook_deliveries_event_endpoint");
-
-                    b.HasIndex("InstitutionId", "EndpointId")
-                        .HasDatabaseName("ix_webhook_deliveries_institution_id_endpoint_id");
-
-                    b.HasIndex("EndpointId", "EventAt", "EventOrdinal", "EventId")
-                        .HasDatabaseName("ix_webhook_deliveries_pending_in_order")
-                        .HasFilter("\"status\" = 'Pending'");
-
-                    b.ToTable("webhook_deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<int>("ConsecutiveFailures")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("consecutive_failures");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Description")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("description");
-
-                    b.Property<DateTime?>("DisabledAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("disabled_at");
-
-                    b.Property<string>("DisabledReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("disabled_reason");
-
-                    b.Property<bool>("Enabled")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("enabled");
-
-                    b.PrimitiveCollection<string>("EventTypes")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_types");
-
-                    b.Property<DateTime?>("FailingSince")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("failing_since");
-
-                    b.Property<string>("InstitutionId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("institution_id");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_owner");
-
-                    b.Property<DateTime?>("LeaseUntil")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_until");
-
-                    b.Property<DateTime?>("PausedUntil")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("paused_until");
-
-                    b.Property<string>("PreviousSecret")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previous_secret");
-
-                    b.Property<DateTime?>("PreviousSecretExpiresAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previous_secret_expires_at");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("url");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_endpoints");
-
-                    b.HasAlternateKey("InstitutionId", "Id")
-                        .HasName("ak_webhook_endpoints_institution_id_id");
-
-                    b.HasIndex("InstitutionId", "CreatedAt")
-                        .HasDatabaseName("ix_webhook_endpoints_institution_id_created_at");
-
-                    b.ToTable("webhook_endpoints", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Workspaces.InstitutionSegment", b =>
@@ -1305,6 +1212,16 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasConstraintName("fk_secure_channel_nonces_secure_channels_channel_id");
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Tenantry.Domain.Accounts.EmailVerification", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_verifications_users_user_id");
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
                 {
                     b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
@@ -1353,6 +1270,16 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mfa_totp_authenticators_users_user_id");
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_events_users_user_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Institutions.Institution", b =>
@@ -1435,27 +1362,6 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_workspace_roles_workspaces_institution_id_workspace_id");
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookDelivery", b =>
-                {
-                    b.HasOne("Tenantry.Domain.Webhooks.WebhookEndpoint", null)
-                        .WithMany()
-                        .HasForeignKey("InstitutionId", "EndpointId")
-                        .HasPrincipalKey("InstitutionId", "Id")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_institution_id_endpoint_id");
-                });
-
-            modelBuilder.Entity("Tenantry.Domain.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.HasOne("Tenantry.Domain.Institutions.Institution", null)
-                        .WithMany()
-                        .HasForeignKey("InstitutionId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_endpoints_institutions_institution_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Workspaces.InstitutionSegment", b =>
