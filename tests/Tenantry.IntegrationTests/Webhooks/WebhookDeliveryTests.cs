@@ -59,6 +59,11 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         (await _api.PatchAsync($"/web/v1/workspaces/{workspaceId}/roles/{roleId}", new { description = "Read-only reviewers" }, owner.AccessToken)).AssertOk();
         Assert.Equal("Read-only reviewers", (await NextAsync("role.updated")).Data.GetProperty("role").Text("description"));
 
+        (await _api.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { allowInvitationTransfer = true } }, owner.AccessToken)).AssertOk();
+        var policy = await NextAsync("policy.updated");
+        Assert.Equal(JsonValueKind.Null, policy.Data.GetProperty("details").GetProperty("before").ValueKind);
+        Assert.True(policy.Data.GetProperty("details").GetProperty("after").Flag("allowInvitationTransfer"));
+
         var inviteeEmail = SystemApi.NewEmail("invitee");
         var invitationId = await _api.InvitedAsync(owner, workspaceId, inviteeEmail, roleId);
         var invited = await NextAsync("invitation.created");
@@ -66,7 +71,7 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         Assert.Equal(inviteeEmail, invited.Data.GetProperty("invitation").Text("email"));
         Assert.Equal("PENDING", invited.Data.GetProperty("invitation").Text("status"));
 
-        var invitee = await _api.SignUpAsync(inviteeEmail, "Ivan Invitee");
+        var invitee = await _api.SignUpVerifiedAsync(inviteeEmail, "Ivan Invitee");
         (await _api.AcceptAsync(invitee, invitationId)).AssertOk();
         var accepted = await NextAsync("invitation.accepted");
         Assert.Equal(invitee.UserId, accepted.Data.Text("actorUserBizId"));
@@ -85,8 +90,18 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
 
         var second = await _api.InvitedAsync(owner, workspaceId, SystemApi.NewEmail("second"), memberRoleId);
         await NextAsync("invitation.created");
+        (await _api.PostAsync($"/web/v1/workspaces/{workspaceId}/invitations/{second}/resend", null, owner.AccessToken)).AssertOk();
+        Assert.Equal(second, (await NextAsync("invitation.resent")).Data.GetProperty("invitation").Text("invitationBizId"));
         (await _api.PostAsync($"/web/v1/workspaces/{workspaceId}/invitations/{second}/revoke", null, owner.AccessToken)).AssertOk();
         Assert.Equal("REVOKED", (await NextAsync("invitation.revoked")).Data.GetProperty("invitation").Text("status"));
+
+        var decliner = await _api.SignUpVerifiedAsync(SystemApi.NewEmail("decliner"), "Dora Decliner");
+        var third = await _api.InvitedAsync(owner, workspaceId, decliner.Email, memberRoleId);
+        await NextAsync("invitation.created");
+        (await _api.DeclineAsync(decliner, third)).AssertOk();
+        var declined = await NextAsync("invitation.declined");
+        Assert.Equal(decliner.UserId, declined.Data.Text("actorUserBizId"));
+        Assert.Equal("DECLINED", declined.Data.GetProperty("invitation").Text("status"));
 
         (await _api.RemoveMemberAsync(owner, workspaceId, invitee.UserId)).AssertOk();
         var removed = await NextAsync("member.removed");
