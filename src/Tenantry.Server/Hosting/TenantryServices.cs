@@ -21,6 +21,7 @@ using Tenantry.Server.Dialects.OperatorApi;
 using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.SystemApi;
+using Tenantry.Server.Dialects.SystemApi.Webhooks;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
 using Tenantry.Server.Operability;
@@ -113,6 +114,7 @@ public static class TenantryServices
                     "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
                 return Task.CompletedTask;
             })
+            .AddDocumentTransformer(WebhookDocumentation.DescribeAsync)
             .AddSchemaTransformer(WachtDialectHosting.DocumentSnakeCase));
 
         AddTelemetry(builder);

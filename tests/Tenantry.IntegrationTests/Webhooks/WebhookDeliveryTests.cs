@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Domain.Webhooks;
 using Tenantry.IntegrationTests.Infrastructure;
+using Tenantry.Server.Dialects.SystemApi.Webhooks;
 
 namespace Tenantry.IntegrationTests.Webhooks;
 
@@ -142,6 +143,36 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
             }
         });
         Assert.Equal(received.Count, received.Select(r => r.Id).Distinct().Count());
+        // The documented examples (OpenAPI, docs/WEBHOOKS.md) have the shape of what is delivered.
+        Assert.All(received, r => Assert.Equal(Shape(WebhookDocumentation.Examples[r.Type]!.ToJsonString()), Shape(r.Body)));
+    }
+
+    /// <summary>Every property path of a JSON document (array elements merged), so that two bodies can be compared by shape, not values.</summary>
+    private static SortedSet<string> Shape(string json)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        void Walk(JsonElement e, string at)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        paths.Add(at + "/" + p.Name);
+                        Walk(p.Value, at + "/" + p.Name);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        Walk(item, at + "[]");
+                    }
+                    break;
+            }
+        }
+        using var document = JsonDocument.Parse(json);
+        Walk(document.RootElement, "");
+        return paths;
     }
 
     [Fact]
