@@ -65,7 +65,4 @@ public static class WebhookCalls
         await Eventually.TrueAsync(async () => condition(deliveries = await api.DeliveriesAsync(owner, workspaceId, webhookId)), within ?? TimeSpan.FromSeconds(30));
         return deliveries;
     }
-
-    public static Task<ApiResponse> AdminAsync(this SystemApi api, HttpMethod method, string path, object? body = null) =>
-        api.SendAsync(method, path, body, portalCode: null, configure: r => r.Headers.Add("X-Admin-Key", TenantryApp.AdminKey));
 }

@@ -115,11 +115,11 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         Assert.False(roleDeleted.Data.TryGetProperty("role", out _));
         Assert.Equal("Reviewers", roleDeleted.Data.GetProperty("details").Text("name"));
 
-        (await _api.AdminAsync(HttpMethod.Patch, $"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Patch, $"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
         var suspended = await NextAsync("workspace.suspended");
         Assert.False(suspended.Data.TryGetProperty("actorUserBizId", out _), "The operator is no user.");
         Assert.Equal("SUSPENDED", suspended.Data.GetProperty("workspace").GetProperty("workspaceStatus").Text("code"));
-        (await _api.AdminAsync(HttpMethod.Patch, $"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "ACTIVE" })).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Patch, $"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "ACTIVE" })).AssertOk();
         await NextAsync("workspace.reactivated");
 
         // Nothing else comes: every event is expanded and the endpoint has exactly these deliveries, all delivered.

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Webhooks;
@@ -188,48 +186,48 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
         await using var receiver = await WebhookReceiver.StartAsync();
         var root = $"/admin/v1/institutions/{institutionId}/webhooks";
 
-        var created = (await _api.AdminAsync(HttpMethod.Post, root, new { url = receiver.Url, description = "operator", eventTypes = new[] { "workspace.suspended" } }))
+        var created = (await _api.AdminSendAsync(HttpMethod.Post, root, new { url = receiver.Url, description = "operator", eventTypes = new[] { "workspace.suspended" } }))
             .AssertOk();
         var webhookId = created.Text("webhookBizId");
         receiver.Secrets.Add(created.Text("secret"));
         Assert.True(created.Flag("enabled"));
         Assert.Equal(institutionId, created.Text("institutionBizId"));
 
-        Assert.Equal(webhookId, Assert.Single((await _api.AdminAsync(HttpMethod.Get, root)).AssertOk().EnumerateArray()).Text("webhookBizId"));
-        Assert.False((await _api.AdminAsync(HttpMethod.Get, $"{root}/{webhookId}")).AssertOk().TryGetProperty("secret", out _));
+        Assert.Equal(webhookId, Assert.Single((await _api.AdminSendAsync(HttpMethod.Get, root)).AssertOk().EnumerateArray()).Text("webhookBizId"));
+        Assert.False((await _api.AdminSendAsync(HttpMethod.Get, $"{root}/{webhookId}")).AssertOk().TryGetProperty("secret", out _));
         // The same endpoint is the institution's in the SYSTEM dialect too.
         Assert.Equal("operator", (await _api.WebhookAsync(owner, workspaceId, webhookId)).Text("description"));
 
-        (await _api.AdminAsync(HttpMethod.Patch, $"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Patch, $"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
         Assert.Equal("workspace.suspended", (await receiver.WaitForAsync(1))[0].Type);
 
-        var rotated = (await _api.AdminAsync(HttpMethod.Post, $"{root}/{webhookId}/rotate-secret")).AssertOk();
+        var rotated = (await _api.AdminSendAsync(HttpMethod.Post, $"{root}/{webhookId}/rotate-secret")).AssertOk();
         receiver.Secrets.Add(rotated.Text("secret"));
-        var test = (await _api.AdminAsync(HttpMethod.Post, $"{root}/{webhookId}/test")).AssertOk();
+        var test = (await _api.AdminSendAsync(HttpMethod.Post, $"{root}/{webhookId}/test")).AssertOk();
         var arrived = (await receiver.WaitForAsync(2))[1];
         Assert.Equal(test.Text("deliveryId"), arrived.Id);
         Assert.Equal(2, arrived.VerifiedWith.Count);
 
         JsonElement[] deliveries = [];
-        await Eventually.TrueAsync(async () => (deliveries = (await _api.AdminAsync(HttpMethod.Get, $"{root}/{webhookId}/deliveries")).AssertOk().EnumerateArray().ToArray())
+        await Eventually.TrueAsync(async () => (deliveries = (await _api.AdminSendAsync(HttpMethod.Get, $"{root}/{webhookId}/deliveries")).AssertOk().EnumerateArray().ToArray())
             .All(d => d.Text("status") == "DELIVERED"));
         Assert.Equal(["webhook.test", "workspace.suspended"], deliveries.Select(d => d.Text("eventType")));
-        (await _api.AdminAsync(HttpMethod.Post, $"{root}/{webhookId}/deliveries/{deliveries[1].Text("deliveryId")}/replay")).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Post, $"{root}/{webhookId}/deliveries/{deliveries[1].Text("deliveryId")}/replay")).AssertOk();
         Assert.Equal(deliveries[1].Text("deliveryId"), (await receiver.WaitForAsync(3))[2].Id);
-        Assert.Equal(0, (await _api.AdminAsync(HttpMethod.Post, $"{root}/{webhookId}/deliveries/replay-failed", new { since = "2020-01-01T00:00:00Z" }))
+        Assert.Equal(0, (await _api.AdminSendAsync(HttpMethod.Post, $"{root}/{webhookId}/deliveries/replay-failed", new { since = "2020-01-01T00:00:00Z" }))
             .AssertOk().GetProperty("replayed").GetInt32());
 
-        (await _api.AdminAsync(HttpMethod.Patch, $"{root}/{webhookId}", new { enabled = false })).AssertOk();
-        (await _api.AdminAsync(HttpMethod.Patch, $"{root}/{webhookId}", new { eventTypes = new[] { "nope" } })).AssertValidationError("$.eventTypes[0]");
-        (await _api.AdminAsync(HttpMethod.Post, root, new { url = "nope" })).AssertValidationError("$.url");
-        (await _api.AdminAsync(HttpMethod.Delete, $"{root}/{webhookId}")).AssertOk();
-        (await _api.AdminAsync(HttpMethod.Get, $"{root}/{webhookId}")).AssertEnvelope(HttpStatusCode.NotFound, "4040");
+        (await _api.AdminSendAsync(HttpMethod.Patch, $"{root}/{webhookId}", new { enabled = false })).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Patch, $"{root}/{webhookId}", new { eventTypes = new[] { "nope" } })).AssertValidationError("$.eventTypes[0]");
+        (await _api.AdminSendAsync(HttpMethod.Post, root, new { url = "nope" })).AssertValidationError("$.url");
+        (await _api.AdminSendAsync(HttpMethod.Delete, $"{root}/{webhookId}")).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Get, $"{root}/{webhookId}")).AssertEnvelope(HttpStatusCode.NotFound, "4040");
 
         // An institution that does not exist, and no key.
         foreach (var missing in new[] { "inst_01m8a9t56kdm2avr4tk56ncfbm", "nope" })
         {
-            (await _api.AdminAsync(HttpMethod.Get, $"/admin/v1/institutions/{missing}/webhooks")).AssertEnvelope(HttpStatusCode.NotFound, "4040");
-            (await _api.AdminAsync(HttpMethod.Post, $"/admin/v1/institutions/{missing}/webhooks", new { url = Url })).AssertEnvelope(HttpStatusCode.NotFound, "4040");
+            (await _api.AdminSendAsync(HttpMethod.Get, $"/admin/v1/institutions/{missing}/webhooks")).AssertEnvelope(HttpStatusCode.NotFound, "4040");
+            (await _api.AdminSendAsync(HttpMethod.Post, $"/admin/v1/institutions/{missing}/webhooks", new { url = Url })).AssertEnvelope(HttpStatusCode.NotFound, "4040");
         }
         (await _api.SendAsync(HttpMethod.Get, root, portalCode: null)).AssertEnvelope(HttpStatusCode.Unauthorized, "4010");
         (await _api.SendAsync(HttpMethod.Get, root, token: owner.AccessToken)).AssertEnvelope(HttpStatusCode.Unauthorized, "4010");
@@ -240,18 +238,7 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
     {
         var (owner, workspaceId) = await OwnerAsync();
         var ownerRoleId = await _api.RoleIdAsync(owner, workspaceId, WorkspaceRole.OwnerName);
-        await app.Services.WithDbAsync(async db =>
-        {
-            var migrator = db.GetService<IMigrator>();
-            var migrations = db.Database.GetMigrations().ToList();
-            var grant = migrations.Single(m => m.EndsWith("_Webhooks", StringComparison.Ordinal));
-            await migrator.MigrateAsync(migrations[migrations.IndexOf(grant) - 1]);
-            Assert.DoesNotContain(Permissions.WebhooksManage, await PermissionsAsync(db, ownerRoleId));
-            await migrator.MigrateAsync(migrations[^1]);
-            Assert.Equal(Permissions.All, await PermissionsAsync(db, ownerRoleId));
-        });
-
-        static async Task<List<string>> PermissionsAsync(Data.TenantryDbContext db, string roleId) =>
-            await db.WorkspaceRoles.AsNoTracking().Where(r => r.Id == roleId).Select(r => r.Permissions).SingleAsync();
+        await OwnerGrantMigrations.AssertGrantsOwnersAsync(app.Services, "Webhooks", Permissions.WebhooksManage,
+            ownerRoleId, await _api.RoleIdAsync(owner, workspaceId, WorkspaceRole.MemberName));
     }
 }

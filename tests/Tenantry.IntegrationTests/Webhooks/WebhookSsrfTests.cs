@@ -56,7 +56,7 @@ public sealed class WebhookSsrfTests(ProductionWebhookApp app) : IClassFixture<P
         var workspaceId = await _api.CreateWorkspaceAsync(owner);
         (await _api.PostAsync(WebhookCalls.Path(workspaceId), new { url }, owner.AccessToken)).AssertValidationError("$.url");
         var institutionId = await app.InstitutionOfAsync(workspaceId);
-        (await _api.AdminAsync(HttpMethod.Post, $"/admin/v1/institutions/{institutionId}/webhooks", new { url })).AssertValidationError("$.url");
+        (await _api.AdminSendAsync(HttpMethod.Post, $"/admin/v1/institutions/{institutionId}/webhooks", new { url })).AssertValidationError("$.url");
         Assert.Equal(0, await app.CountAsync<WebhookEndpoint>(q => q.Where(e => e.InstitutionId == institutionId)));
     }
 
