@@ -9,7 +9,7 @@
       replay ends the pause, and the time until the last delivery is verified gives deliveries per second.
 
   bench/webhooks.py backlog PORT DATA_DIR [--count 60000]
-      For bench/run.sh --after-start: on the running server, an endpoint of one institution that points at a
+      For bench/run.sh --after-start (with --server-arg --Tenantry:AdminApiKey=<ADMIN below>): on the running server, an endpoint of one institution that points at a
       started receiver, and COUNT pending deliveries written straight into its SQLite file, so that the
       worker delivers all through the measured run. On SIGTERM it prints how many arrived, deletes the
       endpoint (and so the deliveries) and stops the receiver.
@@ -31,7 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER_DLL = os.path.join(ROOT, "src/Tenantry.Server/bin/Release/net10.0/Tenantry.Server.dll")
 RECEIVER_DLL = os.path.join(ROOT, "bench/WebhookReceiver/bin/Release/net10.0/WebhookReceiver.dll")
 PORTAL = "bench-portal"
-ADMIN = "bench-admin-key"
+# The operator key (at least 32 characters); bench/run.sh must give its server the same one, see docs/BENCHMARKS.md.
+ADMIN = "bench-operator-key-0123456789abcdef"
 
 
 def free_port():
