@@ -9,10 +9,10 @@ namespace Tenantry.Application.Webhooks;
 public static class WebhookInput
 {
     public static IRuleBuilderOptions<T, string?> WebhookUrl<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Required().MaxChars(WebhookEndpoint.MaxUrlLength).Must(WebhookUrls.IsWellFormed).WithErrorCode(ValidationCodes.InvalidUrl);
+        rule.Required().MaxChars(WebhookEndpoint.MaxUrlLength).SingleLineText().Must(WebhookUrls.IsWellFormed).WithErrorCode(ValidationCodes.InvalidUrl);
 
     public static IRuleBuilderOptions<T, string?> WebhookDescription<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MaxChars(WebhookEndpoint.MaxDescriptionLength);
+        rule.MaxChars(WebhookEndpoint.MaxDescriptionLength).MultiLineText();
 
     /// <summary>Each entry must be a known event type; it is reported at its index.</summary>
     public static void EventTypeList<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string?>?>> list) =>

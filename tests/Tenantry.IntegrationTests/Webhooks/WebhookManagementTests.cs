@@ -42,6 +42,9 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
             (new { url = Url, eventTypes = new[] { "member.added", "member.exploded" } }, "$.eventTypes[1]"),
             (new { url = Url, eventTypes = new string?[] { null } }, "$.eventTypes[0]"),
             (new { url = Url, description = new string('d', 501) }, "$.description"),
+            (new { url = Url, description = "CRM\u0000sync" }, "$.description"),
+            (new { url = Url, description = "CRM\u0085sync" }, "$.description"),
+            (new { url = "http://127.0.0.1:9/ho\u0001oks" }, "$.url"),
             ("""{"url":"http://127.0.0.1:9/hooks","eventTypes":"member.added"}""", "$.eventTypes"),
             ("""{"url":42}""", "$.url"),
             ("""{"url":"http://127.0.0.1:9/hooks","description":{"a":1}}""", "$.description"),
@@ -63,10 +66,13 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
             (new { enabled = (bool?)null }, "$.enabled"),
             (new { url = (string?)null }, "$.url"),
             (new { eventTypes = new[] { "webhook.test" } }, "$.eventTypes[0]"),
+            (new { description = "line one\u0007" }, "$.description"),
         })
         {
             (await _api.PatchAsync(one, body, owner.AccessToken)).AssertValidationError(field);
         }
+        // A description may span lines.
+        Assert.Equal("line one\nline two", (await _api.PatchAsync(one, new { description = "line one\nline two" }, owner.AccessToken)).AssertOk().Text("description"));
         var replay = WebhookCalls.Path(workspaceId, $"/{webhookId}/deliveries/replay-failed");
         (await _api.PostAsync(replay, new { }, owner.AccessToken)).AssertValidationError("$.since");
         (await _api.PostAsync(replay, new { since = "last tuesday" }, owner.AccessToken)).AssertValidationError("$.since");
