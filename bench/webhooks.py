@@ -116,7 +116,9 @@ def throughput(events):
     port, receiver_port = free_port(), free_port()
     env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Tenantry__DataDir=data_dir, Tenantry__PortalAccessCodes__0=PORTAL,
                Tenantry__AdminApiKey=ADMIN, Tenantry__Webhooks__AllowPrivateNetworks="true", Tenantry__Webhooks__RequireHttps="false",
-               Tenantry__Webhooks__RetryBaseDelay="01:00:00", Logging__LogLevel__Default="Warning")
+               Tenantry__Webhooks__RetryBaseDelay="01:00:00", Logging__LogLevel__Default="Warning",
+               # The worker's own speed: unpaced (a replica paces itself to MaxDeliveriesPerSecond, 100 by default).
+               Tenantry__Webhooks__MaxDeliveriesPerSecond="0")
     server = subprocess.Popen(["dotnet", SERVER_DLL, "--urls", f"http://127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     receiver = None
     try:

@@ -48,6 +48,7 @@ public static class DependencyInjection
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookUrls>();
         services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookPace>();
         services.AddSingleton<ISaveChangesInterceptor, WebhookEventInterceptor>();
         services.AddScoped<IOutboxDeliverer, WebhookEventExpander>();
         services.AddScoped<WebhookDispatcher>();

@@ -32,6 +32,12 @@ public sealed class WebhookOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Delivery attempts per second of one replica, all endpoints together (0: unpaced). A backlog
+    /// drains at this pace, so its CPU stays a small share beside the requests a replica serves.
+    /// </summary>
+    public int MaxDeliveriesPerSecond { get; set; } = 100;
+
     /// <summary>Endpoints one replica delivers to at the same time (each endpoint gets one delivery in flight).</summary>
     public int MaxConcurrentEndpoints { get; set; } = 8;
 

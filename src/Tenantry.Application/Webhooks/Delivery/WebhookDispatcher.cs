@@ -17,7 +17,7 @@ namespace Tenantry.Application.Webhooks.Delivery;
 /// in flight (never marked delivered) is attempted again, with the same <c>webhook-id</c>.
 /// </summary>
 public sealed partial class WebhookDispatcher(
-    TenantryDbContext db, WebhookSecrets secrets, IWebhookSender sender, TimeProvider clock, IOptions<WebhookOptions> options,
+    TenantryDbContext db, WebhookSecrets secrets, IWebhookSender sender, WebhookPace pace, TimeProvider clock, IOptions<WebhookOptions> options,
     ILogger<WebhookDispatcher> logger)
 {
     /// <summary>Deliveries read (in order) and sent one after the other before the endpoint is read again.</summary>
@@ -75,6 +75,7 @@ public sealed partial class WebhookDispatcher(
                 var failed = false;
                 foreach (var delivery in due)
                 {
+                    await pace.WaitAsync(cancellationToken);
                     if (clock.GetUtcNow().UtcDateTime + settings.Timeout + settings.Timeout > leaseUntil)
                     {
                         // Not enough lease left for one more attempt: renew it, if it is still ours.
