@@ -69,3 +69,6 @@ public sealed record MfaAlreadyEnabled : DomainError;
 
 /// <summary>The operation needs an authenticator (pending for confirm, confirmed for the rest) that the user does not have.</summary>
 public sealed record MfaNotEnabled : DomainError;
+
+/// <summary>The account was disabled by an operator: the right password no longer signs in.</summary>
+public sealed record AccountDisabled : DomainError;

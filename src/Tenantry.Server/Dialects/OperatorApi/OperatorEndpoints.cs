@@ -28,6 +28,9 @@ internal static class OperatorEndpoints
             .AddEndpointFilter(async (context, next) =>
                 keys.Contains(context.HttpContext.Request.Headers[OperatorDialect.KeyHeader]) ? await next(context) : OperatorDialect.InvalidAdminKey.ToResult());
 
+        // Search, paging, accounts, suspension of institutions, members, audit trail and signing keys (the CLI's operator commands).
+        OperatorDirectoryEndpoints.Map(admin);
+
         admin.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, AdminUpdateWorkspaceRequest body, AdminUpdateWorkspaceHandler handler, CancellationToken ct) =>
                 OperatorResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(
                     body.Field(nameof(body.WorkspaceStatus), body.WorkspaceStatus),

@@ -12,5 +12,13 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 [JsonSerializable(typeof(AdminWorkspaceResponse))]
 [JsonSerializable(typeof(AdminMembershipResponse))]
 [JsonSerializable(typeof(AdminInstitutionResponse))]
+[JsonSerializable(typeof(AdminUserResponse))]
+[JsonSerializable(typeof(List<AdminUserResponse>))]
+[JsonSerializable(typeof(List<AdminInstitutionResponse>))]
+[JsonSerializable(typeof(List<AdminWorkspaceResponse>))]
+[JsonSerializable(typeof(List<AdminMemberResponse>))]
+[JsonSerializable(typeof(List<AdminAuditEventResponse>))]
+[JsonSerializable(typeof(List<AdminSigningKeyResponse>))]
+[JsonSerializable(typeof(AdminInstitutionSuspensionResponse))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Accounts;
+using Tenantry.Application.Common;
+using Tenantry.Data;
+using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+
+namespace Tenantry.Application.Operator.Users;
+
+/// <summary>An account as the operator sees it: never its password hash, MFA secret or tokens.</summary>
+public sealed record AdminUserView(
+    string UserId, string Email, string DisplayName, UserStatus Status, bool MfaEnabled, int ActiveSessions, int WorkspaceCount,
+    DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>The shared reads and the audit record of the operator's user use cases.</summary>
+internal static class AdminUsers
+{
+    public static async Task<AdminUserView?> ViewAsync(TenantryDbContext db, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await ViewsAsync(db, db.Users.Where(u => u.Id == userId), now, cancellationToken)).SingleOrDefault();
+
+    public static Task<List<AdminUserView>> ViewsAsync(TenantryDbContext db, IQueryable<UserAccount> users, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var utcNow = now.UtcDateTime;
+        return users.Select(u => new AdminUserView(
+                u.Id, u.Email, u.DisplayName, u.Status,
+                db.TotpAuthenticators.Any(t => t.UserId == u.Id && t.ConfirmedAt != null),
+                db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null && s.ExpiresAt > utcNow),
+                db.WorkspaceMemberships.Count(m => m.UserId == u.Id),
+                u.CreatedAt, u.UpdatedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes every live session of the user (administratively); each replica's session cache drops them after the commit.</summary>
+    public static async Task<int> RevokeSessionsAsync(TenantryDbContext db, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var live = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null).Select(s => s.Id).ToListAsync(cancellationToken);
+        foreach (var sessionId in live)
+        {
+            await db.Sessions.RevokeAsync(sessionId, SessionRevocation.Administrative, now, cancellationToken);
+        }
+        return live.Count;
+    }
+
+    /// <summary>An operator's change to an account, filed under no institution (see <see cref="AuditScopes"/>).</summary>
+    public static void Audit(TenantryDbContext db, string action, string userId, string details, DateTimeOffset now) =>
+        db.AuditEvents.Add(AuditEvent.Record(AuditScopes.Directory, null, AuditActors.Operator, action, AuditTargets.User, userId, null, details, now));
+
+    public static async Task<Result<UserAccount>> FindAsync(TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user ? user : new NotFound();
+}

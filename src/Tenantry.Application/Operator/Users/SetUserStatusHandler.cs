@@ -1,0 +1,57 @@
+using Tenantry.Application.Common;
+using Tenantry.Data;
+using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Audit;
+using Tenantry.Domain.Common;
+
+namespace Tenantry.Application.Operator.Users;
+
+/// <summary>
+/// Disables or enables an account. Disabling revokes every session in the same transaction,
+/// so the account's access tokens and cookies are refused at once on this replica (within
+/// <c>Tenantry:Cache:MaxStaleness</c> on others), and a sign-in with the right password answers
+/// <see cref="AccountDisabled"/>. Memberships are kept: enabling gives the account back as it was.
+/// Repeating either is a no-op without an audit event.
+/// </summary>
+public sealed class SetUserStatusHandler(TenantryDbContext db, TimeProvider clock)
+{
+    public async Task<Result<AdminUserView>> HandleAsync(string userId, bool enabled, CancellationToken cancellationToken)
+    {
+        var found = await AdminUsers.FindAsync(db, userId, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (found.Value.SetStatus(enabled ? UserStatus.Active : UserStatus.Disabled, now))
+        {
+            var revoked = enabled ? 0 : await AdminUsers.RevokeSessionsAsync(db, userId, now, cancellationToken);
+            AdminUsers.Audit(db, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, userId,
+                AuditDetails.Of(("sessionsRevoked", revoked)), now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;
+    }
+}
+
+/// <summary>Signs the account out everywhere: every live session is revoked, the account stays usable.</summary>
+public sealed class RevokeUserSessionsHandler(TenantryDbContext db, TimeProvider clock)
+{
+    public async Task<Result<AdminUserView>> HandleAsync(string userId, CancellationToken cancellationToken)
+    {
+        var found = await AdminUsers.FindAsync(db, userId, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var revoked = await AdminUsers.RevokeSessionsAsync(db, userId, now, cancellationToken);
+        AdminUsers.Audit(db, AuditActions.UserSessionsRevoked, userId, AuditDetails.Of(("sessionsRevoked", revoked)), now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;
+    }
+}
