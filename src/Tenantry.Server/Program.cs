@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tenantry.Data.Providers;
 using Tenantry.Server.Cli.Seed;
 using Tenantry.Server.Hosting;
@@ -18,7 +19,18 @@ if (command == "seed")
 }
 
 var builder = WebApplication.CreateBuilder(settings);
+if (TenantryOpenApi.IsBuildTimeGeneration)
+{
+    // The build runs the app only to write openapi/*.json: map the operator API too, and touch no real data.
+    builder.Configuration["Tenantry:AdminApiKey"] = "build-time-document-generation";
+    builder.Configuration["Tenantry:DataDir"] = Path.Combine(Path.GetTempPath(), "tenantry-openapi-" + Environment.ProcessId);
+}
 builder.AddTenantry();
+if (TenantryOpenApi.IsBuildTimeGeneration)
+{
+    // No outbox, sweeper or key-ring work while only the documents are written.
+    builder.Services.RemoveAll<IHostedService>();
+}
 var app = builder.Build();
 
 switch (command)
@@ -30,10 +42,16 @@ switch (command)
     case "seed":
         return await SeedCommand.RunAsync(app.Services, seed!, CancellationToken.None);
     case "serve":
-        await app.PrepareAsync(app.Lifetime.ApplicationStopping);
+        if (!TenantryOpenApi.IsBuildTimeGeneration)
+        {
+            await app.PrepareAsync(app.Lifetime.ApplicationStopping);
+        }
         app.UseTenantry();
         app.MapTenantry();
-        app.PrintBannerWhenStarted();
+        if (!TenantryOpenApi.IsBuildTimeGeneration)
+        {
+            app.PrintBannerWhenStarted();
+        }
         await app.RunAsync();
         return 0;
     default:
