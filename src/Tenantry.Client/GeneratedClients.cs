@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tenantry.Client.Api
+{
+    public partial class TenantryApi
+    {
+        // Fields left null are not sent: a PATCH changes only what it names (null on the wire would clear).
+        static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) =>
+            settings.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+}
+
+namespace Tenantry.Client.Api.Operator
+{
+    public partial class TenantryAdminApi
+    {
+        static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) =>
+            settings.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+}
