@@ -43,6 +43,10 @@ public sealed class WorkspaceAccess(TenantryDbContext db)
         return standing.Grants(permission) ? standing : new PermissionDenied(permission);
     }
 
+    /// <summary>The member's standing whatever their permissions; <see cref="NotFound"/> for anyone else.</summary>
+    public async Task<Result<WorkspaceStanding>> StandingOfAsync(string workspaceId, string userId, CancellationToken cancellationToken) =>
+        await StandingAsync(workspaceId, userId) is { } standing ? standing : new NotFound();
+
     /// <summary>For what only an owner may do (ownership transfer): an active membership in the Owner role.</summary>
     public async Task<Result<WorkspaceStanding>> CheckOwnerAsync(string workspaceId, string userId, CancellationToken cancellationToken)
     {

@@ -66,5 +66,6 @@ public static class SystemDialectHosting
         MemberEndpoints.Map(web);
         AuditEndpoints.Map(web);
         MembershipEndpoints.Map(web);
+        AccessEndpoints.Map(web);
     }
 }
