@@ -41,8 +41,10 @@ public static class TenantryServiceCollectionExtensions
         {
             jwt.MapInboundClaims = false;
             jwt.RequireHttpsMetadata = https;
+            var jwks = new Uri(root, ".well-known/jwks.json").AbsoluteUri;
+            jwt.Events = new TenantryJwtEvents(jwks, https, settings.JwksMinimumRefreshInterval);
             jwt.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                new Uri(root, ".well-known/jwks.json").AbsoluteUri, new TenantryJwksRetriever(), new HttpDocumentRetriever { RequireHttps = https })
+                jwks, new TenantryJwksRetriever(), new HttpDocumentRetriever { RequireHttps = https })
             {
                 AutomaticRefreshInterval = settings.JwksRefreshInterval,
                 RefreshInterval = settings.JwksMinimumRefreshInterval,

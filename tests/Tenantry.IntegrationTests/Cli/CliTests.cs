@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tenantry.IntegrationTests.Infrastructure;
+
+namespace Tenantry.IntegrationTests.Cli;
+
+/// <summary>The tenantry CLI, run as a process (the built tool) against the real server.</summary>
+[Trait("Part", "Clients")]
+public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
+{
+    private sealed record Run(int ExitCode, string Out, string Error)
+    {
+        public override string ToString() => $"exit {ExitCode}\nstdout: {Out}\nstderr: {Error}";
+    }
+
+    private static string ToolPath()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        var path = Path.Combine(Catalog.RepositoryRoot(), "src", "Tenantry.Cli", "bin", configuration, "net10.0", "tenantry.dll");
+        Assert.True(File.Exists(path), $"The CLI is not built at {path}");
+        return path;
+    }
+
+    private async Task<Run> TenantryAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null, bool connect = true)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(ToolPath());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["TENANTRY_CONFIG"] = Path.Combine(Path.GetTempPath(), "no-such-tenantry-config.json");
+        start.Environment.Remove("TENANTRY_URL");
+        start.Environment.Remove("TENANTRY_ADMIN_KEY");
+        if (connect)
+        {
+            start.Environment["TENANTRY_URL"] = app.BaseAddress.ToString();
+            start.Environment["TENANTRY_ADMIN_KEY"] = TenantryApp.AdminKey;
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Run(process.ExitCode, await output, await error);
+    }
+
+    private Task<Run> TenantryAsync(params string[] args) => TenantryAsync(args, null);
+
+    private static void AssertNoStackTrace(Run run)
+    {
+        Assert.DoesNotContain("   at ", run.Out + run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Users_are_found_shown_disabled_and_enabled_with_json_for_scripts()
+    {
+        var user = await app.System.SignUpAsync(SystemApi.NewEmail("cli"));
+
+        var found = await TenantryAsync("users", "find", user.Email, "--json");
+        Assert.True(found.ExitCode == 0, found.ToString());
+        var json = JsonDocument.Parse(found.Out).RootElement;
+        Assert.Equal(1, json.GetProperty("total").GetInt32());
+        Assert.Equal(user.UserId, json.GetProperty("items")[0].GetProperty("userBizId").GetString());
+
+        var table = await TenantryAsync("users", "show", user.UserId);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains(user.Email, table.Out, StringComparison.Ordinal);
+
+        var disabled = await TenantryAsync("users", "disable", user.UserId, "--json");
+        Assert.Equal("DISABLED", JsonDocument.Parse(disabled.Out).RootElement.GetProperty("status").GetString());
+        (await app.System.GetAsync("/web/v1/system/workspaces/mine", user.AccessToken)).AssertEnvelope(global::System.Net.HttpStatusCode.Unauthorized, "4010");
+        Assert.Equal(0, (await TenantryAsync("users", "enable", user.UserId)).ExitCode);
+
+        var tail = await TenantryAsync("audit", "tail", "--limit", "200", "--json");
+        var events = JsonDocument.Parse(tail.Out).RootElement.GetProperty("items").EnumerateArray()
+            .Where(e => e.GetProperty("targetBizId").GetString() == user.UserId).Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(["user.disabled", "user.enabled"], events);
+        Assert.DoesNotContain(TenantryApp.AdminKey, found.Out + found.Error + table.Out + tail.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workspaces_and_institutions_are_listed_suspended_and_resumed_and_members_listed()
+    {
+        var owner = await app.System.SignUpAsync();
+        var name = "Cli " + Guid.NewGuid().ToString("N")[..8];
+        var workspaceId = await app.System.CreateWorkspaceAsync(owner, name);
+        var institutionId = Assert.Single(await app.System.ListMineAsync(owner)).Text("institutionBizId");
+
+        var listed = await TenantryAsync("workspaces", "list", name, "--json");
+        Assert.Equal(workspaceId, JsonDocument.Parse(listed.Out).RootElement.GetProperty("items")[0].GetProperty("bizId").GetString());
+        Assert.Equal(0, (await TenantryAsync("workspaces", "suspend", workspaceId)).ExitCode);
+        Assert.False(Assert.Single(await app.System.ListMineAsync(owner)).GetProperty("enterable").GetBoolean());
+        Assert.Equal(0, (await TenantryAsync("workspaces", "resume", workspaceId)).ExitCode);
+        var policy = await TenantryAsync("workspaces", "set-policy", workspaceId, "--ip-allow", "203.0.113.0/24", "--json");
+        Assert.Equal("203.0.113.0/24", JsonDocument.Parse(policy.Out).RootElement.GetProperty("policyConfig").GetProperty("ipAllowlist")[0].GetString());
+
+        var suspended = await TenantryAsync("institutions", "suspend", institutionId);
+        Assert.True(suspended.ExitCode == 0, suspended.ToString());
+        Assert.Contains("1 of 1", suspended.Out, StringComparison.Ordinal);
+        Assert.Equal(0, (await TenantryAsync("institutions", "resume", institutionId)).ExitCode);
+        Assert.Equal(0, (await TenantryAsync("institutions", "set-policy", institutionId, "--enforce-mfa", "false")).ExitCode);
+        Assert.Contains(institutionId, (await TenantryAsync("institutions", "show", institutionId)).Out, StringComparison.Ordinal);
+
+        var members = await TenantryAsync("members", "list", workspaceId);
+        Assert.Contains(owner.Email, members.Out, StringComparison.Ordinal);
+        Assert.Contains("Owner", members.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Signing_keys_are_listed_and_rotated()
+    {
+        var keys = await TenantryAsync("signing-keys", "list", "--json");
+        Assert.Contains(JsonDocument.Parse(keys.Out).RootElement.GetProperty("items").EnumerateArray(), k => k.GetProperty("state").GetString() == "SIGNING");
+        var rotated = await TenantryAsync("signing-keys", "rotate");
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.Contains("PUBLISHED", rotated.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_tail_follows_new_events_until_its_duration_ends()
+    {
+        var user = await app.System.SignUpAsync();
+        var follow = TenantryAsync("audit", "tail", "--follow", "--interval", "0.3", "--duration", "6", "--limit", "1", "--json");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(0, (await TenantryAsync("users", "revoke-sessions", user.UserId)).ExitCode);
+        var run = await follow;
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement),
+            e => e.GetProperty("action").GetString() == "user.sessions_revoked" && e.GetProperty("targetBizId").GetString() == user.UserId);
+    }
+
+    [Theory]
+    [InlineData(2, "users")]
+    [InlineData(2, "users", "frobnicate")]
+    [InlineData(2, "users", "show")]
+    [InlineData(2, "users", "find", "--page", "many")]
+    [InlineData(2, "users", "find", "--page", "0")]
+    [InlineData(2, "workspaces", "list", "--status", "ASLEEP")]
+    [InlineData(2, "institutions", "set-policy", "inst_x")]
+    [InlineData(4, "users", "show", "usr_00000000000000000000000000")]
+    [InlineData(4, "workspaces", "show", "nothing")]
+    public async Task Bad_input_gets_one_line_and_its_exit_code_never_a_stack_trace(int exitCode, params string[] args)
+    {
+        var run = await TenantryAsync(args);
+        Assert.True(run.ExitCode == exitCode, run.ToString());
+        Assert.StartsWith("error:", run.Error.TrimStart(), StringComparison.Ordinal);
+        AssertNoStackTrace(run);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_an_unreachable_server_and_a_missing_configuration_are_told_apart()
+    {
+        var wrongKey = await TenantryAsync(["users", "find"], new Dictionary<string, string?> { ["TENANTRY_ADMIN_KEY"] = "not-the-key" });
+        Assert.True(wrongKey.ExitCode == 3, wrongKey.ToString());
+        Assert.Contains("admin key", wrongKey.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-key", wrongKey.Out + wrongKey.Error, StringComparison.Ordinal);
+
+        var unreachable = await TenantryAsync("users", "find", "--url", "http://127.0.0.1:9");
+        Assert.True(unreachable.ExitCode == 5, unreachable.ToString());
+        Assert.Contains("Cannot reach", unreachable.Error, StringComparison.Ordinal);
+
+        var nothing = await TenantryAsync(["users", "find"], connect: false);
+        Assert.True(nothing.ExitCode == 2, nothing.ToString());
+        Assert.Contains("No server", nothing.Error, StringComparison.Ordinal);
+        foreach (var run in new[] { wrongKey, unreachable, nothing })
+        {
+            AssertNoStackTrace(run);
+        }
+    }
+
+    [Fact]
+    public async Task The_config_file_supplies_the_url_and_key()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tenantry-cli-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { url = app.BaseAddress.ToString(), adminKey = TenantryApp.AdminKey }));
+        try
+        {
+            var run = await TenantryAsync(["signing-keys", "list", "--config", path], connect: false);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            await File.WriteAllTextAsync(path, "{ not json");
+            var broken = await TenantryAsync(["signing-keys", "list", "--config", path], connect: false);
+            Assert.Equal(2, broken.ExitCode);
+            AssertNoStackTrace(broken);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_and_seed_work_on_a_local_database_and_mint_tokens()
+    {
+        var dir = Directory.CreateTempSubdirectory("tenantry-cli-seed-");
+        try
+        {
+            var settings = new[] { "--Tenantry:DataDir", dir.FullName };
+            var migrated = await TenantryAsync(["migrate", .. settings], connect: false);
+            Assert.True(migrated.ExitCode == 0, migrated.ToString());
+            Assert.Contains("up to date", migrated.Out, StringComparison.Ordinal);
+
+            var tokens = Path.Combine(dir.FullName, "tokens.txt");
+            var seeded = await TenantryAsync(["seed", "--users", "40", "--workspaces", "8", "--memberships", "60", "--token-sample", "5", "--tokens-file", tokens, .. settings],
+                connect: false);
+            Assert.True(seeded.ExitCode == 0, seeded.ToString());
+            Assert.Contains("workspace_memberships", seeded.Out, StringComparison.Ordinal);
+            Assert.Equal(5, (await File.ReadAllLinesAsync(tokens)).Length);
+
+            var again = await TenantryAsync(["seed", "--users", "40", "--workspaces", "8", "--memberships", "60", .. settings], connect: false);
+            Assert.Equal(1, again.ExitCode);
+            Assert.Contains("already has 40 users", again.Error, StringComparison.Ordinal);
+            var bad = await TenantryAsync(["seed", "--users", "-3", .. settings], connect: false);
+            Assert.Equal(2, bad.ExitCode);
+            foreach (var run in new[] { again, bad })
+            {
+                AssertNoStackTrace(run);
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
