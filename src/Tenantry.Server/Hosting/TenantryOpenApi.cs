@@ -58,6 +58,11 @@ public static class TenantryOpenApi
     {
         options.ShouldInclude = description => IsOperator(description.RelativePath) == operatorApi;
         options.AddSchemaTransformer(WachtDialectHosting.DocumentSnakeCase);
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            OptionalRequestFields(schema, context.JsonTypeInfo.Type);
+            return Task.CompletedTask;
+        });
         options.AddDocumentTransformer((document, _, _) =>
         {
             Describe(document, operatorApi);
@@ -68,6 +73,25 @@ public static class TenantryOpenApi
             DescribeOperation(operation, context, operatorApi);
             await DescribeAlternativesAsync(operation, context, cancellationToken);
         });
+    }
+
+    /// <summary>
+    /// Request bodies are records of nullable inputs (the use case validates them): a nullable field may be left
+    /// out, so it is not listed as required (a record's constructor parameters otherwise all are).
+    /// </summary>
+    private static void OptionalRequestFields(OpenApiSchema schema, Type type)
+    {
+        if (!type.Name.EndsWith("Request", StringComparison.Ordinal) || schema.Required is not { Count: > 0 } required || schema.Properties is null)
+        {
+            return;
+        }
+        foreach (var (name, property) in schema.Properties)
+        {
+            if (property.Type is { } kind && kind.HasFlag(JsonSchemaType.Null) || property is OpenApiSchemaReference)
+            {
+                required.Remove(name);
+            }
+        }
     }
 
     private static bool IsOperator(string? relativePath) =>
