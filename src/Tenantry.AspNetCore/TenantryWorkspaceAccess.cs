@@ -9,10 +9,19 @@ using Tenantry.Client.Api;
 namespace Tenantry.AspNetCore;
 
 /// <summary>The caller's standing in a workspace, as Tenantry said it.</summary>
-public sealed record TenantryWorkspaceStanding(string WorkspaceId, string UserId, string RoleId, bool IsOwner, bool Active, IReadOnlyList<string> Permissions)
+/// <remarks>
+/// <see cref="Enterable"/> is Tenantry's decision for the request it received (suspension, inactive membership,
+/// MFA; the IP allow-list for the address Tenantry sees, which is this server's unless it is a trusted proxy of
+/// Tenantry's); <see cref="Restriction"/> says why not (<c>WORKSPACE_SUSPENDED</c>, <c>MFA_REQUIRED</c>, ...).
+/// </remarks>
+public sealed record TenantryWorkspaceStanding(
+    string WorkspaceId, string UserId, string RoleId, bool IsOwner, bool Active, IReadOnlyList<string> Permissions, bool Enterable, string Restriction)
 {
-    /// <summary>An active membership whose role holds <paramref name="permission"/>.</summary>
-    public bool Grants(string permission) => Active && Permissions.Contains(permission, StringComparer.Ordinal);
+    /// <summary>An active membership, in a workspace that admits the request.</summary>
+    public bool Admitted => Active && Enterable;
+
+    /// <summary>Admitted, and the role holds <paramref name="permission"/>.</summary>
+    public bool Grants(string permission) => Admitted && Permissions.Contains(permission, StringComparer.Ordinal);
 }
 
 public enum TenantryAccessOutcome
@@ -72,7 +81,7 @@ public sealed class TenantryWorkspaceAccess(IHttpClientFactory clients, IMemoryC
                 case HttpStatusCode.OK:
                     var access = JsonSerializer.Deserialize<EnvelopeDocOfSystemWorkspaceAccess>(body, s_json)!.Data!;
                     return new(TenantryAccessOutcome.Member, new TenantryWorkspaceStanding(access.WorkspaceBizId, access.UserBizId, access.WorkspaceRoleBizId,
-                        access.IsOwner, access.Status == "ACTIVE", access.Permissions));
+                        access.IsOwner, access.Status == "ACTIVE", access.Permissions, access.Enterable, access.Restriction));
                 case HttpStatusCode.NotFound:
                     return new(TenantryAccessOutcome.NotMember, null);
                 case HttpStatusCode.Unauthorized:

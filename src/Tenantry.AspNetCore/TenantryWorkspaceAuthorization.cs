@@ -44,12 +44,17 @@ internal sealed class TenantryWorkspaceHandler(TenantryWorkspaceAccess access, I
         var result = await access.GetAsync(workspaceId, sessionId, token, http.RequestAborted);
         switch (result.Outcome)
         {
-            case TenantryAccessOutcome.Member when requirement.Permission is null ? result.Standing!.Active : result.Standing!.Grants(requirement.Permission):
+            case TenantryAccessOutcome.Member when requirement.Permission is null ? result.Standing!.Admitted : result.Standing!.Grants(requirement.Permission):
                 http.Features.Set(result.Standing);
                 context.Succeed(requirement);
                 break;
+            case TenantryAccessOutcome.Member when !result.Standing!.Admitted:
+                context.Fail(new TenantryRefusal(this,
+                    result.Standing.Active ? $"The workspace does not admit this request ({result.Standing.Restriction})." : "The membership is inactive.",
+                    StatusCodes.Status403Forbidden));
+                break;
             case TenantryAccessOutcome.Member:
-                context.Fail(new TenantryRefusal(this, $"The caller's role lacks {requirement.Permission ?? "an active membership"}.", StatusCodes.Status403Forbidden));
+                context.Fail(new TenantryRefusal(this, $"The caller's role lacks {requirement.Permission}.", StatusCodes.Status403Forbidden));
                 break;
             case TenantryAccessOutcome.NotMember:
                 // Never reveal that a workspace exists to someone outside it.

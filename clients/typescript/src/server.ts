@@ -124,9 +124,16 @@ export class TenantryVerifier {
     if (!access) {
       return { status: 404, reason: "Not found." };
     }
-    const active = access.status === "ACTIVE";
-    if (!active || (permission !== undefined && !access.permissions.includes(permission))) {
-      return { status: 403, reason: `The caller's role lacks ${permission ?? "an active membership"}.` };
+    if (access.status !== "ACTIVE") {
+      return { status: 403, reason: "The membership is inactive." };
+    }
+    // Tenantry's decision for the request it received: suspension, MFA, and the IP allow-list for the
+    // address Tenantry sees (this server's, unless it is one of Tenantry's trusted proxies).
+    if (!access.enterable) {
+      return { status: 403, reason: `The workspace does not admit this request (${access.restriction}).` };
+    }
+    if (permission !== undefined && !access.permissions.includes(permission)) {
+      return { status: 403, reason: `The caller's role lacks ${permission}.` };
     }
     return { status: 200, identity, access };
   }

@@ -2704,7 +2704,7 @@ namespace Tenantry.Client.Api
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// Change name, time zone, extraData or policyConfig
+        /// Change name, time zone, extraData or policyConfig (policyConfig also needs policies.manage)
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -5919,7 +5919,7 @@ namespace Tenantry.Client.Api
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// The caller's role, ownership, membership status and permissions in the workspace (any member; 4040 for anyone else)
+        /// The caller's role, ownership, membership status and permissions in the workspace, and whether it admits this request (any member; 4040 for anyone else)
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -7995,7 +7995,7 @@ namespace Tenantry.Client.Api
     }
 
     /// <summary>
-    /// Every failure of the SYSTEM dialect and the operator API. Error codes: 4000 validation failed (data lists {field, message}); 4010 bad, expired or revoked token (or admin key); 4030 member without the permission; 4040 not found or not a member; 4050 method not allowed; 4130 body too large; 4150 unsupported media type; 4290 rate limited (Retry-After); 5000 internal error; 5030 database unavailable; AUTH.INVALID_CREDENTIALS; AUTH.ACCOUNT_DISABLED; AUTH.EMAIL_TAKEN; AUTH.MFA_REQUIRED (a success: the sign-in needs a second factor); AUTH.INVALID_MFA_CODE; AUTH.MFA_CHALLENGE_INVALID; AUTH.MFA_ALREADY_ENABLED; AUTH.MFA_NOT_ENABLED; GATEWAY.PORTAL_ACCESS_DENIED; GATEWAY.SECURE_CHANNEL_REQUIRED; GATEWAY.SECURE_CHANNEL_INVALID; WORKSPACE.ALREADY_OWNS_WORKSPACE; WORKSPACE.ROLE_NAME_EXISTS; WORKSPACE.BUILT_IN_ROLE; WORKSPACE.ROLE_IN_USE; WORKSPACE.ROLE_EXCEEDS_GRANTOR; WORKSPACE.INVITATION_PENDING; WORKSPACE.INVITATION_NOT_PENDING; WORKSPACE.ALREADY_MEMBER; WORKSPACE.LAST_OWNER; WORKSPACE.NOT_DEFAULT_ELIGIBLE; ORGANIZATION.LAST_OWNER.
+    /// Every failure of the SYSTEM dialect and the operator API. Error codes: 4000 validation failed (data lists {field, message}); 4010 bad, expired or revoked token (or admin key); 4030 member without the permission; 4040 not found or not a member; 4050 method not allowed; 4130 body too large; 4150 unsupported media type; 4290 rate limited (Retry-After); 5000 internal error; 5030 database unavailable; AUTH.INVALID_CREDENTIALS; AUTH.ACCOUNT_DISABLED; AUTH.EMAIL_TAKEN; AUTH.MFA_REQUIRED (a success: the sign-in needs a second factor); AUTH.INVALID_MFA_CODE; AUTH.MFA_CHALLENGE_INVALID; AUTH.MFA_ALREADY_ENABLED; AUTH.MFA_NOT_ENABLED; GATEWAY.PORTAL_ACCESS_DENIED; GATEWAY.SECURE_CHANNEL_REQUIRED; GATEWAY.SECURE_CHANNEL_INVALID; WORKSPACE.ALREADY_OWNS_WORKSPACE; WORKSPACE.ROLE_NAME_EXISTS; WORKSPACE.BUILT_IN_ROLE; WORKSPACE.ROLE_IN_USE; WORKSPACE.ROLE_EXCEEDS_GRANTOR; WORKSPACE.INVITATION_PENDING; WORKSPACE.INVITATION_NOT_PENDING; WORKSPACE.ALREADY_MEMBER; WORKSPACE.LAST_OWNER; WORKSPACE.NOT_DEFAULT_ELIGIBLE; WORKSPACE.NOT_ENTERABLE (data.reason says why); ORGANIZATION.LAST_OWNER.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ErrorEnvelope
@@ -8708,6 +8708,12 @@ namespace Tenantry.Client.Api
 
         [System.Text.Json.Serialization.JsonPropertyName("permissions")]
         public System.Collections.Generic.List<string> Permissions { get; set; } = new System.Collections.Generic.List<string>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("enterable")]
+        public bool Enterable { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("restriction")]
+        public string Restriction { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 

@@ -20,6 +20,7 @@ public static class AuditActions
     public const string DefaultChanged = "default.changed";
     public const string OwnershipTransferred = "ownership.transferred";
     public const string InstitutionLeft = "organization.left";
+    public const string PolicyUpdated = "policy.updated";
     public const string InstitutionUpdated = "institution.updated";
     public const string InstitutionSuspended = "institution.suspended";
     public const string InstitutionResumed = "institution.resumed";

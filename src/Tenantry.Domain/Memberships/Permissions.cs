@@ -15,10 +15,16 @@ public static class Permissions
     public const string RolesManage = "roles.manage";
     public const string AuditRead = "audit.read";
 
-    /// <summary>Every permission, in catalogue order (the order the API lists them in).</summary>
+    /// <summary>Set or clear a workspace's policies (IP allow-list, enforced MFA); <see cref="WorkspaceUpdate"/> alone does not.</summary>
+    public const string PoliciesManage = "policies.manage";
+
+    /// <summary>
+    /// Every permission, in catalogue order (the order the API lists them in). A permission added
+    /// here is appended, and a migration grants it to the stored Owner roles (owners hold every permission).
+    /// </summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        WorkspaceRead, WorkspaceUpdate, MembersRead, MembersInvite, MembersRemove, MembersRoleChange, RolesManage, AuditRead,
+        WorkspaceRead, WorkspaceUpdate, MembersRead, MembersInvite, MembersRemove, MembersRoleChange, RolesManage, AuditRead, PoliciesManage,
     ];
 
     public static IReadOnlyList<string> MemberDefaults { get; } = [WorkspaceRead, MembersRead];

@@ -1,4 +1,5 @@
 using System.Net;
+using Tenantry.Domain.Common;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Workspaces;
 
@@ -29,6 +30,20 @@ public readonly record struct EligibilityDecision(EligibilityRestriction Restric
 {
     public bool Enterable => Restriction == EligibilityRestriction.None;
 }
+
+/// <summary>
+/// The caller is a member, but the workspace is not enterable for this request (suspended,
+/// membership inactive, client IP not allowed, MFA required): workspace endpoints refuse it,
+/// except leaving.
+/// </summary>
+public sealed record NotEnterable(EligibilityRestriction Restriction) : DomainError;
+
+/// <summary>
+/// A member's policy change would leave the workspace not enterable for the very request that
+/// makes it (their IP outside the new allow-list, MFA enforced on a session without it): refused,
+/// so nobody locks themselves out. Operators are not bound.
+/// </summary>
+public sealed record PolicyLocksOutCaller(EligibilityRestriction Restriction) : DomainError;
 
 /// <summary>
 /// The one place that decides eligibility. <c>defaultEligible</c> depends only on stored

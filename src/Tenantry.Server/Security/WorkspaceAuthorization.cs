@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Memberships;
@@ -56,27 +57,22 @@ public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : Authori
         AuthorizationHandlerContext context, WorkspacePermissionRequirement requirement, HttpContext http)
     {
         var workspaceId = (http.GetRouteValue("workspaceBizId") ?? http.GetRouteValue("workspaceId")) as string;
-        var userId = context.User.FindFirst(Application.Accounts.Tokens.TenantryClaims.UserId)?.Value;
-        if (workspaceId is null || userId is null)
+        if (workspaceId is null || http.Features.Get<AuthenticatedSession>() is null)
         {
-            context.Fail(new AuthorizationFailureReason(this, AuthorizationFailures.NotAMember));
+            context.Fail(new DomainFailureReason(this, new NotFound()));
             return;
         }
+        var caller = http.Caller();
         var result = requirement.Permission == WorkspaceAccess.OwnerOnly
-            ? await access.CheckOwnerAsync(workspaceId, userId, http.RequestAborted)
-            : await access.CheckAsync(workspaceId, userId, requirement.Permission, http.RequestAborted);
-        switch (result.Error)
+            ? await access.CheckOwnerAsync(workspaceId, caller, http.RequestAborted)
+            : await access.CheckAsync(workspaceId, caller, requirement.Permission, http.RequestAborted);
+        if (result.IsSuccess)
         {
-            case null:
-                http.Features.Set(result.Value);
-                context.Succeed(requirement);
-                break;
-            case NotFound:
-                context.Fail(new AuthorizationFailureReason(this, AuthorizationFailures.NotAMember));
-                break;
-            default:
-                context.Fail(new AuthorizationFailureReason(this, requirement.Permission));
-                break;
+            http.Features.Set(result.Value);
+            context.Succeed(requirement);
+            return;
         }
+        // Not a member (404), not enterable now (403 with the reason), or lacking the permission (403): the dialect says it.
+        context.Fail(new DomainFailureReason(this, result.Error));
     }
 }

@@ -99,6 +99,19 @@ public sealed class AspNetCoreIntegrationTests(FastRotationTenantryApp app) : IC
     }
 
     [Fact]
+    public async Task A_member_of_a_suspended_workspace_is_refused_with_403_within_the_cache_duration()
+    {
+        var owner = await app.System.SignUpAsync();
+        var workspaceId = await app.System.CreateWorkspaceAsync(owner);
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/workspaces/{workspaceId}/notes", owner.AccessToken));
+
+        (await app.System.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+        await Task.Delay(s_cache + TimeSpan.FromMilliseconds(300));
+
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(HttpMethod.Get, $"/workspaces/{workspaceId}/notes", owner.AccessToken));
+    }
+
+    [Fact]
     public async Task The_user_and_session_ids_are_claims()
     {
         var user = await app.System.SignUpAsync();

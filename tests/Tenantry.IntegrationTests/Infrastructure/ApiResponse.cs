@@ -7,6 +7,7 @@ namespace Tenantry.IntegrationTests.Infrastructure;
 public sealed class ApiResponse(HttpResponseMessage response, string body)
 {
     private static readonly string[] s_envelopeKeys = ["version", "timestamp", "success", "code", "message", "data"];
+    private static readonly HashSet<string> s_codesWithReason = ["WORKSPACE.NOT_ENTERABLE", "WORKSPACE.POLICY_LOCKS_OUT_CALLER"];
 
     public HttpStatusCode Status => response.StatusCode;
     public HttpResponseMessage Message => response;
@@ -38,7 +39,13 @@ public sealed class ApiResponse(HttpResponseMessage response, string body)
         {
             Assert.Equal(version, Version);
         }
-        if ((int)status >= 400 && code != "4000")
+        if ((int)status >= 400 && s_codesWithReason.Contains(code))
+        {
+            // A refusal that says why: data is exactly {"reason": "..."}.
+            Assert.Equal(["reason"], Data.EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.False(string.IsNullOrEmpty(Data.GetProperty("reason").GetString()));
+        }
+        else if ((int)status >= 400 && code != "4000")
         {
             Assert.Equal(JsonValueKind.Null, Data.ValueKind);
         }

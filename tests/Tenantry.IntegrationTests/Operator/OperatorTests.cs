@@ -60,8 +60,10 @@ public sealed class OperatorTests(TenantryApp app) : IClassFixture<TenantryApp>
         Assert.False(item.GetProperty("enterable").GetBoolean());
         Assert.False(item.GetProperty("defaultEligible").GetBoolean());
         Assert.True(item.GetProperty("isDefault").GetBoolean());
-        var detail = (await _api.GetAsync($"/web/v1/workspaces/{workspaceId}", owner.AccessToken)).AssertOk();
-        Assert.Equal(10010702, detail.GetProperty("workspaceStatus").GetProperty("value").GetInt32());
+        // Members, owners included, can no longer use it; the operator still sees and manages it.
+        var refused = await _api.GetAsync($"/web/v1/workspaces/{workspaceId}", owner.AccessToken);
+        refused.AssertEnvelope(HttpStatusCode.Forbidden, "WORKSPACE.NOT_ENTERABLE", "1.3.0");
+        Assert.Equal("WORKSPACE_SUSPENDED", refused.Data.GetProperty("reason").GetString());
 
         (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "ACTIVE" })).AssertOk();
         Assert.True(Assert.Single(await _api.ListMineAsync(owner)).GetProperty("enterable").GetBoolean());
@@ -83,7 +85,9 @@ public sealed class OperatorTests(TenantryApp app) : IClassFixture<TenantryApp>
         // The owner's own membership is untouched.
         Assert.True(Assert.Single(await _api.ListMineAsync(owner)).GetProperty("enterable").GetBoolean());
         // An inactive member is still a member, but may not use the workspace.
-        (await _api.GetAsync($"/web/v1/workspaces/{workspaceId}", member.AccessToken)).AssertEnvelope(HttpStatusCode.Forbidden, "4030");
+        var refused = await _api.GetAsync($"/web/v1/workspaces/{workspaceId}", member.AccessToken);
+        refused.AssertEnvelope(HttpStatusCode.Forbidden, "WORKSPACE.NOT_ENTERABLE");
+        Assert.Equal("MEMBERSHIP_INACTIVE", refused.Data.GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -105,7 +109,7 @@ public sealed class OperatorTests(TenantryApp app) : IClassFixture<TenantryApp>
     {
         var (owner, workspaceId, institutionId) = await OwnedWorkspaceAsync();
         await _api.AdminPatchAsync($"/admin/v1/institutions/{institutionId}", new { ipAllowlist = new[] { "203.0.113.0/24" } });
-        await _api.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.128/25" } } }, owner.AccessToken);
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.128/25" } } })).AssertOk();
 
         Assert.False(Assert.Single(await _api.ListMineAsync(owner, clientIp: "203.0.113.5")).GetProperty("enterable").GetBoolean());
         Assert.True(Assert.Single(await _api.ListMineAsync(owner, clientIp: "203.0.113.200")).GetProperty("enterable").GetBoolean());

@@ -20,7 +20,7 @@ public sealed class EnforcedMfaTests(MfaApp app) : IClassFixture<MfaApp>
     {
         var owner = await _api.SignUpAsync(SystemApi.NewEmail("owner"));
         var workspaceId = await _api.CreateWorkspaceAsync(owner, "Strict Co");
-        (await _api.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { enforceMfa = true } }, owner.AccessToken)).AssertOk();
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { policyConfig = new { enforceMfa = true } })).AssertOk();
         var member = await _api.SignUpAsync(SystemApi.NewEmail("member"));
         await app.AddMemberAsync(workspaceId, member.UserId);
         // A second password-only session of the member, kept aside for the step-up below.
@@ -68,7 +68,7 @@ public sealed class EnforcedMfaTests(MfaApp app) : IClassFixture<MfaApp>
         // The MFA state comes from the session row, never from the token's claims.
         var owner = await _api.SignUpAsync();
         var workspaceId = await _api.CreateWorkspaceAsync(owner);
-        (await _api.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { enforceMfa = true } }, owner.AccessToken)).AssertOk();
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { policyConfig = new { enforceMfa = true } })).AssertOk();
         var ring = await app.Services.GetRequiredService<Application.Accounts.Tokens.SigningKeyRing>().GetAsync(CancellationToken.None);
         var now = Now.UtcDateTime;
         var forged = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor

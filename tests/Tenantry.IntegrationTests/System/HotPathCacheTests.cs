@@ -129,7 +129,7 @@ public sealed class HotPathCacheTests(LongCacheApp app) : IClassFixture<LongCach
     public async Task The_per_request_answer_is_not_cached_across_client_ips()
     {
         var (owner, workspaceId, _) = await CachedOwnerAsync();
-        await _api.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } }, owner.AccessToken);
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } })).AssertOk();
 
         Assert.False(Assert.Single(await _api.ListMineAsync(owner, clientIp: "198.51.100.7")).GetProperty("enterable").GetBoolean());
         Assert.True(Assert.Single(await _api.ListMineAsync(owner, clientIp: "203.0.113.9")).GetProperty("enterable").GetBoolean());

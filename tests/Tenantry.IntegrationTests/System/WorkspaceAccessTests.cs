@@ -26,6 +26,14 @@ public sealed class WorkspaceAccessTests(TenantryApp app) : IClassFixture<Tenant
         Assert.Equal("ACTIVE", theirs.Text("status"));
         Assert.Equal(["workspace.read", "members.read"], theirs.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
 
+        Assert.True(theirs.GetProperty("enterable").GetBoolean());
+        Assert.Equal("NONE", theirs.Text("restriction"));
+
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+        var suspended = (await _api.GetAsync($"/web/v1/workspaces/{workspaceId}/access/mine", member.AccessToken)).AssertOk();
+        Assert.False(suspended.GetProperty("enterable").GetBoolean());
+        Assert.Equal("WORKSPACE_SUSPENDED", suspended.Text("restriction"));
+
         (await _api.GetAsync($"/web/v1/workspaces/{workspaceId}/access/mine", stranger.AccessToken)).AssertEnvelope(HttpStatusCode.NotFound, "4040");
         (await _api.GetAsync($"/web/v1/workspaces/{workspaceId}/access/mine")).AssertEnvelope(HttpStatusCode.Unauthorized, "4010");
     }

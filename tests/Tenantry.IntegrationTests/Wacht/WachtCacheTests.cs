@@ -98,7 +98,7 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
     public async Task Eligibility_is_decided_per_request_and_policies_show_at_once()
     {
         var (owner, workspaceId, institutionId) = await CachedOwnerAsync();
-        (await _system.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } }, owner.AccessToken)).AssertOk("1.3.0");
+        (await _system.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } })).AssertOk();
 
         Assert.Equal("ip_not_allowed", Restriction(await OnlyMembershipAsync(owner, clientIp: "198.51.100.7")));
         Assert.Equal("none", Restriction(await OnlyMembershipAsync(owner, clientIp: "203.0.113.9")));
@@ -111,7 +111,7 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
     public async Task The_kept_rendering_follows_the_client_ip_and_the_language()
     {
         var (owner, workspaceId, _) = await CachedOwnerAsync();
-        (await _system.PatchAsync($"/web/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } }, owner.AccessToken)).AssertOk("1.3.0");
+        (await _system.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { policyConfig = new { ipAllowlist = new[] { "203.0.113.0/24" } } })).AssertOk();
 
         // Back and forth, so that a rendering kept for one request would be replayed to the next.
         foreach (var (clientIp, language) in new[] { ("198.51.100.7", "ja"), ("203.0.113.9", "ja"), ("198.51.100.7", "ja"), ("198.51.100.7", "vi"), ("198.51.100.7", "ja") })

@@ -187,6 +187,7 @@ public sealed class MessageCatalogTests
             var t when t == typeof(TimeSpan) => TimeSpan.FromSeconds(1),
             var t when t == typeof(FieldError) => new FieldError("$", "Required"),
             var t when t == typeof(IReadOnlyList<FieldError>) => new List<FieldError> { new("$", "Required") },
+            var t when t.IsEnum => Enum.GetValues(t).GetValue(1)!,
             var t => throw new InvalidOperationException($"No sample for {t}"),
         }).ToArray();
         return (DomainError)constructor.Invoke(arguments);

@@ -290,7 +290,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change name, time zone, extraData or policyConfig */
+        /** Change name, time zone, extraData or policyConfig (policyConfig also needs policies.manage) */
         patch: operations["patchWorkspacesByWorkspaceBizId"];
         trace?: never;
     };
@@ -576,7 +576,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's role, ownership, membership status and permissions in the workspace (any member; 4040 for anyone else) */
+        /** The caller's role, ownership, membership status and permissions in the workspace, and whether it admits this request (any member; 4040 for anyone else) */
         get: operations["getWorkspacesByWorkspaceBizIdAccessMine"];
         put?: never;
         post?: never;
@@ -951,7 +951,7 @@ export interface components {
             message: string;
             data: null | components["schemas"]["SystemWorkspaceItem"];
         };
-        /** @description Every failure of the SYSTEM dialect and the operator API. Error codes: 4000 validation failed (data lists {field, message}); 4010 bad, expired or revoked token (or admin key); 4030 member without the permission; 4040 not found or not a member; 4050 method not allowed; 4130 body too large; 4150 unsupported media type; 4290 rate limited (Retry-After); 5000 internal error; 5030 database unavailable; AUTH.INVALID_CREDENTIALS; AUTH.ACCOUNT_DISABLED; AUTH.EMAIL_TAKEN; AUTH.MFA_REQUIRED (a success: the sign-in needs a second factor); AUTH.INVALID_MFA_CODE; AUTH.MFA_CHALLENGE_INVALID; AUTH.MFA_ALREADY_ENABLED; AUTH.MFA_NOT_ENABLED; GATEWAY.PORTAL_ACCESS_DENIED; GATEWAY.SECURE_CHANNEL_REQUIRED; GATEWAY.SECURE_CHANNEL_INVALID; WORKSPACE.ALREADY_OWNS_WORKSPACE; WORKSPACE.ROLE_NAME_EXISTS; WORKSPACE.BUILT_IN_ROLE; WORKSPACE.ROLE_IN_USE; WORKSPACE.ROLE_EXCEEDS_GRANTOR; WORKSPACE.INVITATION_PENDING; WORKSPACE.INVITATION_NOT_PENDING; WORKSPACE.ALREADY_MEMBER; WORKSPACE.LAST_OWNER; WORKSPACE.NOT_DEFAULT_ELIGIBLE; ORGANIZATION.LAST_OWNER. */
+        /** @description Every failure of the SYSTEM dialect and the operator API. Error codes: 4000 validation failed (data lists {field, message}); 4010 bad, expired or revoked token (or admin key); 4030 member without the permission; 4040 not found or not a member; 4050 method not allowed; 4130 body too large; 4150 unsupported media type; 4290 rate limited (Retry-After); 5000 internal error; 5030 database unavailable; AUTH.INVALID_CREDENTIALS; AUTH.ACCOUNT_DISABLED; AUTH.EMAIL_TAKEN; AUTH.MFA_REQUIRED (a success: the sign-in needs a second factor); AUTH.INVALID_MFA_CODE; AUTH.MFA_CHALLENGE_INVALID; AUTH.MFA_ALREADY_ENABLED; AUTH.MFA_NOT_ENABLED; GATEWAY.PORTAL_ACCESS_DENIED; GATEWAY.SECURE_CHANNEL_REQUIRED; GATEWAY.SECURE_CHANNEL_INVALID; WORKSPACE.ALREADY_OWNS_WORKSPACE; WORKSPACE.ROLE_NAME_EXISTS; WORKSPACE.BUILT_IN_ROLE; WORKSPACE.ROLE_IN_USE; WORKSPACE.ROLE_EXCEEDS_GRANTOR; WORKSPACE.INVITATION_PENDING; WORKSPACE.INVITATION_NOT_PENDING; WORKSPACE.ALREADY_MEMBER; WORKSPACE.LAST_OWNER; WORKSPACE.NOT_DEFAULT_ELIGIBLE; WORKSPACE.NOT_ENTERABLE (data.reason says why); ORGANIZATION.LAST_OWNER. */
         ErrorEnvelope: {
             version: string;
             /** Format: int64 */
@@ -1136,6 +1136,8 @@ export interface components {
             isOwner: boolean;
             status: string;
             permissions: string[];
+            enterable: boolean;
+            restriction: string;
         };
         SystemWorkspaceDetail: {
             bizId: string;

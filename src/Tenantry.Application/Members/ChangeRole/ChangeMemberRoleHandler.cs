@@ -28,7 +28,7 @@ public sealed class ChangeMemberRoleHandler(
             return invalid;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var recheck = await access.LockAndRecheckAsync(standing, caller.UserId, Permissions.MembersRoleChange, cancellationToken);
+        var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.MembersRoleChange, cancellationToken);
         if (!recheck.IsSuccess)
         {
             return recheck.Error;

@@ -23,7 +23,7 @@ public sealed class RemoveMemberHandler(TenantryDbContext db, WorkspaceAccess ac
             return new NotFound();
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var recheck = await access.LockAndRecheckAsync(standing, caller.UserId, Permissions.MembersRemove, cancellationToken);
+        var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.MembersRemove, cancellationToken);
         if (!recheck.IsSuccess)
         {
             return recheck.Error;

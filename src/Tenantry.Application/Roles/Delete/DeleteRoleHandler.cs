@@ -19,7 +19,7 @@ public sealed class DeleteRoleHandler(TenantryDbContext db, WorkspaceAccess acce
     public async Task<Result> HandleAsync(WorkspaceStanding standing, string roleId, Caller caller, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var recheck = await access.LockAndRecheckAsync(standing, caller.UserId, Permissions.RolesManage, cancellationToken);
+        var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.RolesManage, cancellationToken);
         if (!recheck.IsSuccess)
         {
             return recheck.Error;

@@ -2,6 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Memberships;
+using Tenantry.Domain.Policies;
+using Tenantry.Domain.Workspaces;
+using Tenantry.Application.Common;
 
 namespace Tenantry.Application.Workspaces.Access;
 
@@ -18,60 +21,96 @@ public sealed record WorkspaceStanding(
 }
 
 /// <summary>
-/// Decides whether a user may do something in a workspace. Non-members get
-/// <see cref="NotFound"/> (a workspace never reveals that it exists); members whose role
-/// lacks the permission, or whose membership is inactive, get <see cref="PermissionDenied"/>.
-/// The host's authorization policies call this; handlers can trust that it ran.
+/// Decides whether a user may do something in a workspace, in this order: non-members get
+/// <see cref="NotFound"/> (a workspace never reveals that it exists); members for whom the
+/// workspace is not enterable in this request (suspended, membership inactive, client IP not
+/// allowed, MFA required: the same <see cref="Eligibility.Decide"/> as the workspace list) get
+/// <see cref="NotEnterable"/>; members whose role lacks the permission get <see cref="PermissionDenied"/>.
+/// The host's authorization policies call this; handlers can trust that it ran. Leaving a
+/// workspace does not come through here: it stays possible whatever the policies say.
 /// </summary>
 public sealed class WorkspaceAccess(TenantryDbContext db)
 {
-    private static readonly Func<TenantryDbContext, string, string, Task<WorkspaceStanding?>> s_standing =
+    private static readonly Func<TenantryDbContext, string, string, Task<StandingRow?>> s_standing =
         EF.CompileAsyncQuery((TenantryDbContext ctx, string workspaceId, string userId) =>
             (from m in ctx.WorkspaceMemberships
              where m.WorkspaceId == workspaceId && m.UserId == userId
              join r in ctx.WorkspaceRoles on m.RoleId equals r.Id
-             select new WorkspaceStanding(m.WorkspaceId, m.InstitutionId, m.Id, r.Id, r.BuiltIn == BuiltInRole.Owner, m.Status, r.Permissions))
+             join w in ctx.Workspaces on m.WorkspaceId equals w.Id
+             join i in ctx.Institutions on w.InstitutionId equals i.Id
+             select new StandingRow(
+                 new WorkspaceStanding(m.WorkspaceId, m.InstitutionId, m.Id, r.Id, r.BuiltIn == BuiltInRole.Owner, m.Status, r.Permissions),
+                 w.Status, w.Policy, i.IpAllowlist, i.EnforceMfa))
             .FirstOrDefault());
 
-    public async Task<Result<WorkspaceStanding>> CheckAsync(string workspaceId, string userId, string permission, CancellationToken cancellationToken)
+    public async Task<Result<WorkspaceStanding>> CheckAsync(string workspaceId, Caller caller, string permission, CancellationToken cancellationToken)
     {
-        var standing = await StandingAsync(workspaceId, userId);
-        if (standing is null)
+        var entered = await EnterAsync(workspaceId, caller);
+        if (!entered.IsSuccess)
         {
-            return new NotFound();
+            return entered.Error;
         }
-        return standing.Grants(permission) ? standing : new PermissionDenied(permission);
+        return entered.Value.Grants(permission) ? entered.Value : new PermissionDenied(permission);
     }
 
-    /// <summary>The member's standing whatever their permissions; <see cref="NotFound"/> for anyone else.</summary>
-    public async Task<Result<WorkspaceStanding>> StandingOfAsync(string workspaceId, string userId, CancellationToken cancellationToken) =>
-        await StandingAsync(workspaceId, userId) is { } standing ? standing : new NotFound();
-
-    /// <summary>For what only an owner may do (ownership transfer): an active membership in the Owner role.</summary>
-    public async Task<Result<WorkspaceStanding>> CheckOwnerAsync(string workspaceId, string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The member's standing whatever their permissions, and whether the workspace admits this request
+    /// (and if not, why); <see cref="NotFound"/> for anyone else.
+    /// </summary>
+    public async Task<Result<(WorkspaceStanding Standing, EligibilityRestriction Restriction)>> StandingOfAsync(
+        string workspaceId, Caller caller, CancellationToken cancellationToken)
     {
-        var standing = await StandingAsync(workspaceId, userId);
-        if (standing is null)
+        var row = EntityId.LooksValid(workspaceId, EntityId.Workspace) ? await s_standing(db, workspaceId, caller.UserId) : null;
+        if (row is null)
         {
             return new NotFound();
         }
-        return standing is { IsOwner: true, Status: MembershipStatus.Active } ? standing : new PermissionDenied(OwnerOnly);
+        var decision = Eligibility.Decide(new EligibilityFacts(
+            row.WorkspaceStatus, row.Standing.Status, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
+            caller.ClientIp, caller.MfaVerified));
+        return (row.Standing, decision.Enterable ? EligibilityRestriction.None : decision.Restriction);
+    }
+
+    /// <summary>For what only an owner may do (ownership transfer): an active membership in the Owner role.</summary>
+    public async Task<Result<WorkspaceStanding>> CheckOwnerAsync(string workspaceId, Caller caller, CancellationToken cancellationToken)
+    {
+        var entered = await EnterAsync(workspaceId, caller);
+        if (!entered.IsSuccess)
+        {
+            return entered.Error;
+        }
+        return entered.Value.IsOwner ? entered.Value : new PermissionDenied(OwnerOnly);
     }
 
     /// <summary>
     /// Takes the workspace lock in the caller's transaction (same scoped context), then decides
-    /// the caller's standing again: a concurrent change (say, the caller being demoted) has
-    /// committed by then, and the decision must not rest on what the authorization policy read before it.
+    /// the caller's standing again: a concurrent change (say, the caller being demoted, or the
+    /// workspace suspended) has committed by then, and the decision must not rest on what the
+    /// authorization policy read before it.
     /// </summary>
-    public async Task<Result<WorkspaceStanding>> LockAndRecheckAsync(WorkspaceStanding standing, string userId, string permission, CancellationToken cancellationToken)
+    public async Task<Result<WorkspaceStanding>> LockAndRecheckAsync(WorkspaceStanding standing, Caller caller, string permission, CancellationToken cancellationToken)
     {
         await db.LockWorkspaceAsync(standing.WorkspaceId, cancellationToken);
-        return await CheckAsync(standing.WorkspaceId, userId, permission, cancellationToken);
+        return await CheckAsync(standing.WorkspaceId, caller, permission, cancellationToken);
     }
 
     /// <summary>The pseudo-permission of owner-only operations.</summary>
     public const string OwnerOnly = "owner";
 
-    private async Task<WorkspaceStanding?> StandingAsync(string workspaceId, string userId) =>
-        EntityId.LooksValid(workspaceId, EntityId.Workspace) ? await s_standing(db, workspaceId, userId) : null;
+    /// <summary>The caller's standing, if they are a member and the workspace admits this request.</summary>
+    private async Task<Result<WorkspaceStanding>> EnterAsync(string workspaceId, Caller caller)
+    {
+        var row = EntityId.LooksValid(workspaceId, EntityId.Workspace) ? await s_standing(db, workspaceId, caller.UserId) : null;
+        if (row is null)
+        {
+            return new NotFound();
+        }
+        var decision = Eligibility.Decide(new EligibilityFacts(
+            row.WorkspaceStatus, row.Standing.Status, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
+            caller.ClientIp, caller.MfaVerified));
+        return decision.Enterable ? row.Standing : new NotEnterable(decision.Restriction);
+    }
+
+    private sealed record StandingRow(
+        WorkspaceStanding Standing, WorkspaceStatus WorkspaceStatus, WorkspacePolicy? Policy, List<string> InstitutionIpAllowlist, bool InstitutionEnforcesMfa);
 }

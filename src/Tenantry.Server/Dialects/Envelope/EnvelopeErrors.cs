@@ -2,19 +2,27 @@ using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Localization;
 
 namespace Tenantry.Server.Dialects.Envelope;
 
-/// <summary>An error as the envelope puts it on the wire: HTTP status, code, message key.</summary>
+/// <summary>
+/// An error as the envelope puts it on the wire: HTTP status, code, message key; a <c>4000</c>'s
+/// problems (<see cref="Fields"/>) or a refusal's machine-readable <see cref="Reason"/> go in <c>data</c>.
+/// </summary>
 public sealed record EnvelopeError(
     int Status, string Code, string MessageKey, IReadOnlyDictionary<string, object>? Arguments = null,
-    IReadOnlyList<FieldError>? Fields = null, TimeSpan? RetryAfter = null)
+    IReadOnlyList<FieldError>? Fields = null, TimeSpan? RetryAfter = null, string? Reason = null)
 {
-    public IResult ToResult() => Fields is null
-        ? new EnvelopeResult<object>(Status, Code, MessageKey, Arguments, null, null, RetryAfter)
-        : new FieldProblemsResult(this);
+    public IResult ToResult() => (Fields, Reason) switch
+    {
+        ({ }, _) => new FieldProblemsResult(this),
+        (null, { } reason) => new EnvelopeResult<ErrorReason>(Status, Code, MessageKey, Arguments, new ErrorReason(reason),
+            EnvelopeJsonContext.Default.ErrorReason, RetryAfter),
+        _ => new EnvelopeResult<object>(Status, Code, MessageKey, Arguments, null, null, RetryAfter),
+    };
 
     public Task WriteAsync(HttpContext http) => ToResult().ExecuteAsync(http);
 
@@ -75,6 +83,8 @@ public static class EnvelopeErrors
         MfaChallengeInvalid => new(401, "AUTH.MFA_CHALLENGE_INVALID", "Error.MfaChallengeInvalid"),
         MfaAlreadyEnabled => new(409, "AUTH.MFA_ALREADY_ENABLED", "Error.MfaAlreadyEnabled"),
         MfaNotEnabled => new(409, "AUTH.MFA_NOT_ENABLED", "Error.MfaNotEnabled"),
+        NotEnterable n => new(403, "WORKSPACE.NOT_ENTERABLE", "Eligibility." + n.Restriction, Reason: ReasonCode(n.Restriction)),
+        PolicyLocksOutCaller p => new(409, "WORKSPACE.POLICY_LOCKS_OUT_CALLER", "Error.PolicyLocksOutCaller", Reason: ReasonCode(p.Restriction)),
         _ => InternalError,
     };
 
@@ -91,6 +101,10 @@ public static class EnvelopeErrors
         DialectError.DatabaseUnavailable => DatabaseDown,
         _ => InternalError,
     };
+
+    /// <summary>IpNotAllowed → IP_NOT_ALLOWED: the reason of a <c>WORKSPACE.NOT_ENTERABLE</c>, in the envelope's code style.</summary>
+    public static string ReasonCode(EligibilityRestriction restriction) =>
+        string.Concat(restriction.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
 
     /// <summary>A single-field <c>4000</c> (bad JSON, missing body).</summary>
     public static EnvelopeError Field(string jsonPath, string validationCode) =>

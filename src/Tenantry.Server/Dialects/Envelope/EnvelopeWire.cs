@@ -11,6 +11,9 @@ public sealed record EnumRef(int Value, string Name, string Code);
 /// <summary>One problem of a <c>4000</c> answer.</summary>
 public sealed record FieldProblem(string Field, string Message);
 
+/// <summary>The <c>data</c> of a refusal that says why in a machine-readable code (<c>WORKSPACE.NOT_ENTERABLE</c>: <c>{"reason":"MFA_REQUIRED"}</c>).</summary>
+public sealed record ErrorReason(string Reason);
+
 /// <summary><c>policyConfig</c> as answers show it: <c>null</c>, or the allow-list and the MFA flag.</summary>
 public sealed record PolicyConfig(IReadOnlyList<string> IpAllowlist, bool EnforceMfa)
 {

@@ -21,6 +21,8 @@ public sealed class OperatorDialect : IWireDialect
 
     public Task WriteErrorAsync(HttpContext http, DialectError error, TimeSpan? retryAfter, FieldError? field) =>
         EnvelopeErrors.For(error, retryAfter, field).WriteAsync(http);
+
+    public Task WriteErrorAsync(HttpContext http, DomainError error) => EnvelopeErrors.Describe(error).WriteAsync(http);
 }
 
 /// <summary>How operator endpoints answer: the envelope, with this dialect's wire types.</summary>

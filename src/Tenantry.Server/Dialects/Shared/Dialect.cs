@@ -17,6 +17,9 @@ public interface IWireDialect
 
     /// <summary>Writes a failure that arose outside any use case (gateway, host, framework) in this dialect's shape.</summary>
     Task WriteErrorAsync(HttpContext http, DialectError error, TimeSpan? retryAfter, FieldError? field);
+
+    /// <summary>Writes a use case's failure met outside an endpoint (an authorization policy's decision) as this dialect's error table maps it.</summary>
+    Task WriteErrorAsync(HttpContext http, DomainError error);
 }
 
 /// <summary>Which dialect a request belongs to; none for the paths outside every API (health, docs).</summary>

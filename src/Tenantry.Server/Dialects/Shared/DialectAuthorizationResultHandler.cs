@@ -1,15 +1,22 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Tenantry.Domain.Common;
 
 namespace Tenantry.Server.Dialects.Shared;
 
-/// <summary>Why a workspace policy refused a caller who is not a member: answered 404, never 403, so that nothing hints the workspace exists.</summary>
-public static class AuthorizationFailures
+/// <summary>
+/// A policy's refusal as a domain failure (not a member: <c>NotFound</c>, never a hint that the
+/// workspace exists; not enterable now; lacking the permission), for the dialect to answer in its shape.
+/// </summary>
+public sealed class DomainFailureReason(IAuthorizationHandler handler, DomainError error) : AuthorizationFailureReason(handler, error.GetType().Name)
 {
-    public const string NotAMember = "not-a-member";
+    public DomainError Error { get; } = error;
 }
 
-/// <summary>Turns authorization failures into dialect answers: a non-member gets 404 (never a hint), a member without the permission 403.</summary>
+/// <summary>
+/// Turns authorization failures into dialect answers: a domain failure as the dialect maps it
+/// (a non-member gets 404, never a hint), any other refusal a plain 403.
+/// </summary>
 public sealed class DialectAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
@@ -20,7 +27,8 @@ public sealed class DialectAuthorizationResultHandler : IAuthorizationMiddleware
         {
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }
-        var notAMember = authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Message == AuthorizationFailures.NotAMember) == true;
-        return DialectErrors.WriteAsync(context, notAMember ? DialectError.NotFound : DialectError.Forbidden);
+        return authorizeResult.AuthorizationFailure?.FailureReasons.OfType<DomainFailureReason>().FirstOrDefault() is { } reason
+            ? DialectErrors.WriteAsync(context, reason.Error)
+            : DialectErrors.WriteAsync(context, DialectError.Forbidden);
     }
 }

@@ -40,6 +40,18 @@ public static class DialectErrors
             .WriteAsync(new ProblemDetailsContext { HttpContext = http });
     }
 
+    /// <summary>A use case's failure met outside an endpoint (an authorization policy's decision), in the request's dialect.</summary>
+    public static Task WriteAsync(HttpContext http, DomainError error)
+    {
+        if (http.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+        return http.RequestServices.GetRequiredService<DialectRouting>().Of(http) is { } dialect
+            ? dialect.WriteErrorAsync(http, error)
+            : WriteAsync(http, DialectError.Forbidden);
+    }
+
     /// <summary>The HTTP status every dialect gives a host-level failure.</summary>
     public static int StatusOf(DialectError error) => error switch
     {

@@ -28,6 +28,8 @@ public sealed class SystemDialect : IWireDialect
 
     public Task WriteErrorAsync(HttpContext http, DialectError error, TimeSpan? retryAfter, FieldError? field) =>
         EnvelopeErrors.For(error, retryAfter, field).WriteAsync(http);
+
+    public Task WriteErrorAsync(HttpContext http, DomainError error) => EnvelopeErrors.Describe(error).WriteAsync(http);
 }
 
 public static class SystemDialectHosting

@@ -42,6 +42,8 @@ public sealed class WachtDialect : IWireDialect
 
     public Task WriteErrorAsync(HttpContext http, DialectError error, TimeSpan? retryAfter, FieldError? field) =>
         WachtErrors.For(error, retryAfter).WriteAsync(http);
+
+    public Task WriteErrorAsync(HttpContext http, DomainError error) => WachtErrors.Describe(error).WriteAsync(http);
 }
 
 public static class WachtDialectHosting

@@ -2,14 +2,20 @@ using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Policies;
 using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Localization;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
-/// <summary>An error in Wacht's shape: the HTTP status and <c>{"message", "errors":[{"message","code"}]}</c>.</summary>
-public sealed record WachtError(int Status, string MessageKey, IReadOnlyDictionary<string, object>? Arguments = null, TimeSpan? RetryAfter = null)
+/// <summary>
+/// An error in Wacht's shape: the HTTP status and <c>{"message", "errors":[{"message","code"}]}</c>;
+/// a refusal that has a machine-readable kind (the eligibility type of a workspace that cannot be
+/// entered) also carries it as <c>errors[0].type</c>.
+/// </summary>
+public sealed record WachtError(
+    int Status, string MessageKey, IReadOnlyDictionary<string, object>? Arguments = null, TimeSpan? RetryAfter = null, string? Type = null)
     : IResult
 {
     public Task WriteAsync(HttpContext http) => ExecuteAsync(http);
@@ -32,6 +38,10 @@ public sealed record WachtError(int Status, string MessageKey, IReadOnlyDictiona
         writer.WriteStartObject();
         writer.WriteString("message", message);
         writer.WriteNumber("code", Status);
+        if (Type is not null)
+        {
+            writer.WriteString("type", Type);
+        }
         writer.WriteEndObject();
         writer.WriteEndArray();
         writer.WriteEndObject();
@@ -88,6 +98,8 @@ public static class WachtErrors
         MfaAlreadyEnabled => new(409, "Error.MfaAlreadyEnabled"),
         MfaNotEnabled => new(409, "Error.MfaNotEnabled"),
         RateLimited r => new(429, "Error.RateLimited", RetryAfter: r.RetryAfter),
+        NotEnterable n => new(403, "Eligibility." + n.Restriction, Type: WachtEligibility.TypeName(n.Restriction)),
+        PolicyLocksOutCaller p => new(409, "Error.PolicyLocksOutCaller", Type: WachtEligibility.TypeName(p.Restriction)),
         _ => new(500, "Error.Internal"),
     };
 }

@@ -59,11 +59,11 @@ internal static class WorkspaceEndpoints
             .Produces<EnvelopeDoc<SystemWorkspaceDetail>>();
 
         web.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, UpdateWorkspaceRequest body, UpdateWorkspaceHandler handler, HttpContext http, CancellationToken ct) =>
-                SystemResults.From(await handler.HandleAsync(workspaceBizId, ToCommand(body), http.Caller(), ct), SystemWorkspaceDetail.From))
+                SystemResults.From(await handler.HandleAsync(http.Standing(), ToCommand(body), http.Caller(), ct), SystemWorkspaceDetail.From))
             .RequireWorkspacePermission(Permissions.WorkspaceUpdate)
             .WithApiVersion(SystemWorkspaceDetail.Version)
             .WithTags("Workspaces")
-            .WithSummary("Change name, time zone, extraData or policyConfig")
+            .WithSummary("Change name, time zone, extraData or policyConfig (policyConfig also needs policies.manage)")
             .Produces<EnvelopeDoc<SystemWorkspaceDetail>>();
     }
 
