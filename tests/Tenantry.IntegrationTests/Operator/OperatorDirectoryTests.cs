@@ -200,12 +200,12 @@ public sealed class OperatorDirectoryTests(TenantryApp app) : IClassFixture<Tena
         var before = (await AdminGetAsync("/admin/v1/audit-events?pageSize=1")).AssertOk();
         var newest = Assert.Single(before.EnumerateArray()).Text("eventBizId");
 
-        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED", privateMetadata = new { secret = "x" } })).AssertOk();
+        (await _api.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { description = "Reviewed", privateMetadata = new { secret = "x" } })).AssertOk();
 
         var trail = (await _api.GetAsync($"/web/v1/workspaces/{workspaceId}/audit-events", owner.AccessToken)).AssertOk().EnumerateArray().ToArray();
         var updated = trail.First(e => e.Text("action") == "workspace.updated");
         Assert.Equal("operator", updated.Text("actorUserBizId"));
-        Assert.Equal(["workspaceStatus", "privateMetadata"], updated.GetProperty("details").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["privateMetadata", "description"], updated.GetProperty("details").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
         Assert.DoesNotContain("secret", updated.GetProperty("details").GetRawText());
 
         // Following the trail: only what came after the newest event seen.
