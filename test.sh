@@ -556,7 +556,7 @@ start_tenantry() {
     TENANTRY_PORT="$(free_port)" || return 1
     TENANTRY_URL="http://127.0.0.1:$TENANTRY_PORT"
     TENANTRY_PORTAL="clients-portal"
-    TENANTRY_ADMIN="clients-admin-$RANDOM$RANDOM"
+    TENANTRY_ADMIN="clients-admin-$(python3 -c "import secrets; print(secrets.token_hex(16))")"
     # Keys published 2 s before they sign, so the rotation tests see one; limits out of the tests' way.
     env ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$CLIENT_TMP/tenantry" \
         Tenantry__PortalAccessCodes__0="$TENANTRY_PORTAL" Tenantry__AdminApiKey="$TENANTRY_ADMIN" \

@@ -254,12 +254,13 @@ prepare_dataset() {
 
 # The Wacht dialect limits requests per client IP (600/min by default); 1 000 simulated users,
 # one IP each, at thousands of req/s exceed it, so the limit is raised (the limiter still runs).
+# wrk simulates Cloudflare from loopback (CF-Connecting-IP), which Production trusts only when told.
 start_server() {
     local port=$1
     shift
     env "${SERVER_ENV[@]}" ASPNETCORE_ENVIRONMENT=Production dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$port" \
         --Tenantry:PortalAccessCodes:0 "$PORTAL" --Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" \
-        --Tenantry:Wacht:RequestsPerMinutePerIp 100000000 \
+        --Tenantry:Wacht:RequestsPerMinutePerIp 100000000 --Tenantry:Gateway:TrustForwardedFrom:0 127.0.0.1/32 \
         --Logging:LogLevel:Default Warning "$@" >"$RUN_DIR/server-$port.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do

@@ -37,6 +37,7 @@ public static class DependencyInjection
         services.AddScoped<RequestAuthenticator>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<InvitationEmails>();
+        services.AddScoped<Accounts.EmailVerification.EmailVerifications>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<OutboxDispatcher>();
         services.AddValidatorsFromAssemblyContaining<SessionIssuer>(ServiceLifetime.Singleton);

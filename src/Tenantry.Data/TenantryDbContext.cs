@@ -22,6 +22,8 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
+    public DbSet<AccountEvent> AccountEvents => Set<AccountEvent>();
     public DbSet<Institution> Institutions => Set<Institution>();
     public DbSet<InstitutionMembership> InstitutionMemberships => Set<InstitutionMembership>();
     public DbSet<Workspace> Workspaces => Set<Workspace>();

@@ -13,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 if (TenantryOpenApi.IsBuildTimeGeneration)
 {
     // The build runs the app only to write openapi/*.json: map the operator API too, and touch no real data.
-    builder.Configuration["Tenantry:AdminApiKey"] = "build-time-document-generation";
+    builder.Configuration["Tenantry:AdminApiKey"] = "build-time-document-generation-only-0000";
     builder.Configuration["Tenantry:DataDir"] = Path.Combine(Path.GetTempPath(), "tenantry-openapi-" + Environment.ProcessId);
 }
 builder.AddTenantry();

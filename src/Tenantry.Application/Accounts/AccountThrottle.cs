@@ -14,6 +14,9 @@ public enum ThrottledAction
 
     /// <summary>Invitation emails per inviting user: new invitations and resends.</summary>
     InvitationCreation,
+
+    /// <summary>Verification emails sent again at a user's request.</summary>
+    EmailVerificationResend,
 }
 
 /// <summary>
@@ -35,6 +38,7 @@ public sealed class AccountThrottle : IDisposable
             {
                 ThrottledAction.SignIn => (settings.SignInAttemptsPerAccount, settings.SignInAccountWindow),
                 ThrottledAction.MfaVerification => (settings.MfaAttemptsPerAccount, settings.MfaAccountWindow),
+                ThrottledAction.EmailVerificationResend => (settings.VerificationResendsPerAccount, settings.VerificationResendsPerAccountWindow),
                 _ => (settings.InvitationsPerAccount, settings.InvitationsPerAccountWindow),
             };
             return RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions

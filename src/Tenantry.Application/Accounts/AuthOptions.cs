@@ -27,6 +27,15 @@ public sealed class AuthOptions
     /// <summary>How often each replica re-reads the signing keys from the database.</summary>
     public TimeSpan KeyRingRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// PBKDF2-HMAC-SHA512 iterations of new password hashes (ASP.NET Core Identity's default,
+    /// 100,000). Hashes made with fewer are upgraded at the next sign-in. Lowering it makes
+    /// stolen hashes cheaper to crack: only test suites, which sign up thousands of users, should.
+    /// </summary>
+    public int PasswordHashIterations { get; set; } = DefaultPasswordHashIterations;
+
+    public const int DefaultPasswordHashIterations = 100_000;
+
     /// <summary>Sign-in attempts allowed per account per <see cref="SignInAccountWindow"/>.</summary>
     public int SignInAttemptsPerAccount { get; set; } = 10;
 
@@ -56,6 +65,21 @@ public sealed class AuthOptions
     public int InvitationsPerIp { get; set; } = 100;
 
     public TimeSpan InvitationsPerIpWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Verification emails a user may have sent again per <see cref="VerificationResendsPerAccountWindow"/>.</summary>
+    public int VerificationResendsPerAccount { get; set; } = 5;
+
+    public TimeSpan VerificationResendsPerAccountWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Verification emails sent again per client IP per <see cref="VerificationResendsPerIpWindow"/>.</summary>
+    public int VerificationResendsPerIp { get; set; } = 20;
+
+    public TimeSpan VerificationResendsPerIpWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Email verification attempts (link token or code) per client IP per <see cref="VerificationAttemptsPerIpWindow"/>.</summary>
+    public int VerificationAttemptsPerIp { get; set; } = 30;
+
+    public TimeSpan VerificationAttemptsPerIpWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Secure-channel handshakes allowed per client IP per <see cref="HandshakesPerIpWindow"/>.</summary>
     public int HandshakesPerIp { get; set; } = 60;

@@ -1,20 +1,26 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Tenantry.Domain.Accounts;
 
 namespace Tenantry.Application.Accounts;
 
 /// <summary>
 /// Password hashing with ASP.NET Core Identity's hasher (PBKDF2-HMAC-SHA512, per-password
-/// salt, 100,000 iterations in its current format; older formats are upgraded on sign-in).
+/// salt, <see cref="AuthOptions.PasswordHashIterations"/> iterations, 100,000 by default; older
+/// formats and lower counts are upgraded on sign-in).
 /// </summary>
 public sealed class Passwords
 {
-    private readonly PasswordHasher<UserAccount> _hasher = new();
+    private readonly PasswordHasher<UserAccount> _hasher;
 
     // Verified against when the email is unknown, so that both answers take the same time.
     private readonly string _decoyHash;
 
-    public Passwords() => _decoyHash = _hasher.HashPassword(null!, Guid.NewGuid().ToString());
+    public Passwords(IOptions<AuthOptions> options)
+    {
+        _hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = options.Value.PasswordHashIterations }));
+        _decoyHash = _hasher.HashPassword(null!, Guid.NewGuid().ToString());
+    }
 
     public string Hash(string password) => _hasher.HashPassword(null!, password);
 

@@ -30,6 +30,7 @@ public static class ValidationCodes
     public const string OutOfRange = "OutOfRange";
     public const string NotAnActiveMember = "NotAnActiveMember";
     public const string InvalidPublicKey = "InvalidPublicKey";
+    public const string ControlCharacters = "ControlCharacters";
 }
 
 public static partial class ValidationRules
@@ -46,6 +47,18 @@ public static partial class ValidationRules
         rule.Must(v => v is null || v.Length >= min)
             .WithErrorCode(ValidationCodes.TooShort)
             .WithState(_ => Args("min", min));
+
+    /// <summary>
+    /// A name, or any other one-line text (a URL, a segment): no control character at all, that is
+    /// none of C0 (U+0000 to U+001F: NUL, tab and line breaks included), DEL (U+007F) or C1
+    /// (U+0080 to U+009F). PostgreSQL cannot store NUL; the others garble logs, exports and terminals.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> SingleLineText<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => v is null || !v.Any(char.IsControl)).WithErrorCode(ValidationCodes.ControlCharacters);
+
+    /// <summary>A description: text that may span lines, so tab, LF and CR are kept; every other control character is refused.</summary>
+    public static IRuleBuilderOptions<T, string?> MultiLineText<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => v is null || !v.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))).WithErrorCode(ValidationCodes.ControlCharacters);
 
     public static IRuleBuilderOptions<T, string?> OneOf<T>(this IRuleBuilder<T, string?> rule, params string[] allowed) =>
         rule.Must(v => v is null || allowed.Contains(v, StringComparer.Ordinal))

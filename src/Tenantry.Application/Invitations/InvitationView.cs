@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Outbox;
+using Tenantry.Application.Security;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Invitations;
@@ -15,9 +17,10 @@ public sealed class InvitationOptions
     public TimeSpan ValidFor { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Optional link put in invitation emails, with <c>{invitationId}</c> replaced, e.g.
-    /// <c>https://app.example.com/invitations/{invitationId}</c>. The link carries no secret:
-    /// only the signed-in account whose email matches can accept.
+    /// Optional link put in invitation emails, with <c>{invitationId}</c> and <c>{token}</c> replaced, e.g.
+    /// <c>https://app.example.com/invitations/{invitationId}?token={token}</c>: the page posts the token
+    /// with the accept. Without <c>{token}</c> the link still works for a verified invitee, and the email
+    /// shows the token below it; unset, the email shows the invitation id and the token.
     /// </summary>
     public string? AcceptUrl { get; set; }
 }
@@ -46,27 +49,67 @@ public static class InvitationQueries
             : null;
 
     /// <summary>
-    /// The invitation <paramref name="invitationId"/> if it is addressed to <paramref name="userId"/>'s email, else null:
-    /// to everyone else an invitation does not exist.
+    /// The invitation <paramref name="invitationId"/> (tracked) and on what grounds the account may answer it
+    /// (<see cref="InvitationAccess"/>), or null when it may not: to that account the invitation does not exist.
     /// </summary>
-    public static async Task<Invitation?> FindAddressedToAsync(TenantryDbContext db, string? invitationId, string userId, CancellationToken cancellationToken)
+    public static async Task<(Invitation Invitation, InvitationClaim Claim)?> FindClaimableAsync(
+        TenantryDbContext db, string? invitationId, string? token, string userId, CancellationToken cancellationToken)
     {
         if (!EntityId.LooksValid(invitationId, EntityId.Invitation))
         {
             return null;
         }
-        var email = await db.Users.Where(u => u.Id == userId).Select(u => u.NormalizedEmail).FirstAsync(cancellationToken);
         var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId, cancellationToken);
-        return invitation is not null && invitation.IsAddressedTo(email) ? invitation : null;
+        if (invitation is null)
+        {
+            return null;
+        }
+        var claim = await ClaimAsync(db, invitation, token, userId, cancellationToken);
+        return claim == InvitationClaim.None ? null : (invitation, claim);
     }
+
+    /// <summary>
+    /// Decides the claim on what is stored now: the invited address, the caller's address and its
+    /// verification, the invitation's current token and the workspace's policy. Call it again under
+    /// the workspace lock (after reloading the invitation) to decide on what is committed.
+    /// </summary>
+    public static async Task<InvitationClaim> ClaimAsync(
+        TenantryDbContext db, Invitation invitation, string? token, string userId, CancellationToken cancellationToken)
+    {
+        var caller = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.NormalizedEmail, u.EmailVerifiedAt }).FirstAsync(cancellationToken);
+        var addressedToCaller = invitation.IsAddressedTo(caller.NormalizedEmail);
+        var tokenMatches = TokenMatches(invitation, token);
+        var transferAllowed = !addressedToCaller && tokenMatches
+            && await db.Workspaces.AsNoTracking().Where(w => w.Id == invitation.WorkspaceId).Select(w => w.Policy).FirstOrDefaultAsync(cancellationToken)
+                is { AllowInvitationTransfer: true };
+        return InvitationAccess.Decide(addressedToCaller, caller.EmailVerifiedAt is not null, tokenMatches, transferAllowed);
+    }
+
+    /// <summary>The token of the invitation's latest email, compared in constant time.</summary>
+    public static bool TokenMatches(Invitation invitation, string? token) =>
+        invitation.TokenHash is { } hash && !string.IsNullOrWhiteSpace(token) && token.Length <= MaxTokenLength && TokenHashing.HashEquals(hash, token.Trim());
+
+    public const int MaxTokenLength = 128;
 }
 
-/// <summary>Queues the invitation email in the caller's unit of work (the outbox), so it is stored with the invitation or not at all.</summary>
-public sealed class InvitationEmails(TenantryDbContext db, IOptions<InvitationOptions> options)
+/// <summary>
+/// Queues the invitation email in the caller's unit of work (the outbox), so it is stored with the
+/// invitation or not at all. The token travels in the email only: the invitation keeps its hash,
+/// the queued message keeps it encrypted.
+/// </summary>
+public sealed class InvitationEmails(TenantryDbContext db, SecretsAtRest secrets, IOptions<InvitationOptions> options)
 {
     public TimeSpan ValidFor => options.Value.ValidFor;
 
-    public async Task QueueAsync(Invitation invitation, string inviterUserId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A new secret token for an invitation's email (256 random bits, base64url) and the hash the invitation keeps.</summary>
+    public static (string Token, string Hash) NewToken()
+    {
+        var token = TokenHashing.NewSecret();
+        return (token, TokenHashing.Hash(token));
+    }
+
+    public async Task QueueAsync(Invitation invitation, string token, string inviterUserId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var workspaceName = await db.Workspaces.Where(w => w.Id == invitation.WorkspaceId).Select(w => w.Name).FirstAsync(cancellationToken);
         var roleName = await db.WorkspaceRoles.Where(r => r.Id == invitation.RoleId).Select(r => r.Name).FirstAsync(cancellationToken);
@@ -74,6 +117,7 @@ public sealed class InvitationEmails(TenantryDbContext db, IOptions<InvitationOp
         // The request's negotiated language (set by the host's request localization).
         var language = CultureInfo.CurrentUICulture.Name;
         OutboxWriter.Enqueue(db, OutboxKinds.InvitationEmail,
-            new InvitationEmailPayload(invitation.Id, invitation.Email, invitation.WorkspaceId, workspaceName, inviter, roleName, invitation.ExpiresAt, language), now);
+            new InvitationEmailPayload(invitation.Id, invitation.Email, invitation.WorkspaceId, workspaceName, inviter, roleName, invitation.ExpiresAt, language,
+                secrets.ProtectText(SecretKind.OutboxSecret, token)), now);
     }
 }

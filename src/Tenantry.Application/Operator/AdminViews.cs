@@ -1,3 +1,5 @@
+using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Policies;
@@ -32,4 +34,19 @@ public sealed record AdminInstitutionView(
     public static AdminInstitutionView From(Institution i) =>
         new(i.Id, i.Name, i.Slug, i.PublicMetadata, i.PrivateMetadata, i.EnforceMfa, i.IpAllowlist, i.AutoAssignedWorkspaceId,
             i.MemberCount, i.CreatedAt, i.UpdatedAt);
+}
+
+/// <summary>
+/// An account as the operator sees it, never its password hash, MFA secret or tokens: whether its
+/// address is verified, whether it has an authenticator, its live sessions and its memberships.
+/// </summary>
+public sealed record AdminUserView(
+    string UserId, string Email, string DisplayName, UserStatus Status, bool EmailVerified, DateTime? EmailVerifiedAt, bool MfaEnabled,
+    int ActiveSessions, int WorkspaceCount, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>One event of an account's trail.</summary>
+public sealed record AccountEventView(
+    string EventId, string Action, string Actor, string? ActorUserId, string? ClientIp, string Details, DateTime CreatedAt)
+{
+    public static AccountEventView From(AccountEvent e) => new(e.Id, e.Action, e.Actor, e.ActorUserId, e.ClientIp, e.Details, e.CreatedAt);
 }

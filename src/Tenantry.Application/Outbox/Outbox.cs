@@ -9,14 +9,28 @@ namespace Tenantry.Application.Outbox;
 public static class OutboxKinds
 {
     public const string InvitationEmail = "invitation.email";
+    public const string EmailVerification = "email.verification";
 }
 
 /// <summary>
 /// What an invitation email needs, captured when the invitation is made or resent. The
 /// language is the inviter's request language (the invitee has not chosen one yet).
+/// <see cref="ProtectedToken"/> is the invitation's token encrypted with
+/// <see cref="Security.SecretsAtRest"/> (<see cref="Security.SecretKind.OutboxSecret"/>): the email
+/// must carry it, the table must not show it. Null in messages queued before invitations had tokens.
 /// </summary>
 public sealed record InvitationEmailPayload(
-    string InvitationId, string Email, string WorkspaceId, string WorkspaceName, string InviterName, string RoleName, DateTime ExpiresAt, string Language);
+    string InvitationId, string Email, string WorkspaceId, string WorkspaceName, string InviterName, string RoleName, DateTime ExpiresAt, string Language,
+    string? ProtectedToken = null);
+
+/// <summary>
+/// What a verification email needs. The link token and the code are encrypted like an
+/// invitation's token; <see cref="VerificationId"/> names the issue they belong to, so that an
+/// email replaced by a newer one before it went out is not sent.
+/// </summary>
+public sealed record EmailVerificationPayload(
+    string UserId, string VerificationId, string Email, string DisplayName, string ProtectedToken, string ProtectedCode, DateTime ExpiresAt,
+    string Language);
 
 public static class OutboxWriter
 {

@@ -15,10 +15,10 @@ public sealed record RoleView(
 public static class RoleRules
 {
     public static IRuleBuilderOptions<T, string?> RoleName<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Required().MaxChars(WorkspaceRole.MaxNameLength);
+        rule.Required().MaxChars(WorkspaceRole.MaxNameLength).SingleLineText();
 
     public static IRuleBuilderOptions<T, string?> RoleDescription<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.MaxChars(WorkspaceRole.MaxDescriptionLength);
+        rule.MaxChars(WorkspaceRole.MaxDescriptionLength).MultiLineText();
 
     /// <summary>A list (possibly empty) of catalogue permissions; each unknown entry is reported at its index.</summary>
     public static void PermissionList<T>(this AbstractValidator<T> validator, System.Linq.Expressions.Expression<Func<T, IEnumerable<string?>?>> list)

@@ -4,7 +4,10 @@ using Tenantry.Data;
 
 namespace Tenantry.Application.Security;
 
-/// <summary>Deletes security records nobody can use any more: expired channels (with their IVs), MFA challenges, forgotten lockouts.</summary>
+/// <summary>
+/// Deletes security records nobody can use any more: expired channels (with their IVs), MFA challenges, email
+/// verifications, forgotten lockouts.
+/// </summary>
 public static class ExpiredRecords
 {
     /// <summary>Expired rows are kept this long, for investigation, before they go.</summary>
@@ -17,6 +20,7 @@ public static class ExpiredRecords
         var utcNow = now.UtcDateTime;
         return await db.SecureChannels.Where(c => c.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
             + await db.MfaChallenges.Where(c => c.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
+            + await db.EmailVerifications.Where(v => v.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
             + await db.AuthLockouts.Where(l => l.LastFailureAt < forgottenBefore && (l.LockedUntil == null || l.LockedUntil < utcNow))
                 .ExecuteDeleteAsync(cancellationToken);
     }

@@ -9,10 +9,14 @@ public enum SecretKind
     SigningKey,
     TotpSecret,
     SecureChannelKey,
+
+    /// <summary>A secret an outbox message must deliver in clear (an email's link token or code), kept encrypted until it is sent.</summary>
+    OutboxSecret,
 }
 
 /// <summary>
-/// Encrypts secrets before they are stored (signing keys, TOTP secrets, secure-channel keys)
+/// Encrypts secrets before they are stored (signing keys, TOTP secrets, secure-channel keys, the
+/// tokens and codes that queued emails carry)
 /// with ASP.NET Core Data Protection, whose key ring every replica shares through the
 /// database. A stolen table alone reveals nothing; see docs/SECURITY.md for what protects the
 /// key ring itself.
@@ -25,9 +29,14 @@ public sealed class SecretsAtRest(IDataProtectionProvider provider)
     private readonly IDataProtector _signingKeys = provider.CreateProtector("Tenantry.SigningKey.v1");
     private readonly IDataProtector _totpSecrets = provider.CreateProtector("Tenantry.Mfa.TotpSecret.v1");
     private readonly IDataProtector _channelKeys = provider.CreateProtector("Tenantry.SecureChannel.Key.v1");
+    private readonly IDataProtector _outboxSecrets = provider.CreateProtector("Tenantry.Outbox.Secret.v1");
 
     public string Protect(SecretKind kind, ReadOnlySpan<byte> secret) =>
         Prefix + Convert.ToBase64String(Protector(kind).Protect(secret.ToArray()));
+
+    public string ProtectText(SecretKind kind, string secret) => Protect(kind, System.Text.Encoding.UTF8.GetBytes(secret));
+
+    public string UnprotectText(SecretKind kind, string stored) => System.Text.Encoding.UTF8.GetString(Unprotect(kind, stored));
 
     public static bool IsProtected(string stored) => stored.StartsWith(Prefix, StringComparison.Ordinal);
 
@@ -46,6 +55,7 @@ public sealed class SecretsAtRest(IDataProtectionProvider provider)
         SecretKind.SigningKey => _signingKeys,
         SecretKind.TotpSecret => _totpSecrets,
         SecretKind.SecureChannelKey => _channelKeys,
+        SecretKind.OutboxSecret => _outboxSecrets,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Tenantry.Domain.Accounts;
+using Tenantry.Domain.Audit;
 
 namespace Tenantry.Data.Configurations;
 
@@ -40,5 +41,39 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         builder.Property(t => t.TokenHash).HasMaxLength(64);
         builder.HasOne<Session>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => t.SessionId);
+    }
+}
+
+internal sealed class EmailVerificationConfiguration : IEntityTypeConfiguration<EmailVerification>
+{
+    public void Configure(EntityTypeBuilder<EmailVerification> builder)
+    {
+        builder.ToTable("email_verifications");
+        // One open verification per account: a new one replaces it.
+        builder.HasKey(v => v.UserId);
+        builder.HasOne<UserAccount>().WithOne().HasForeignKey<EmailVerification>(v => v.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(v => v.Id).IsRequired().HasMaxLength(Domain.Common.EntityId.MaxLength);
+        builder.Property(v => v.NormalizedEmail).HasMaxLength(EmailAddress.MaxLength);
+        builder.Property(v => v.TokenHash).HasMaxLength(64);
+        builder.HasIndex(v => v.TokenHash).IsUnique();
+        builder.Property(v => v.CodeHash).HasMaxLength(64);
+        builder.HasIndex(v => v.ExpiresAt);
+    }
+}
+
+/// <summary>The account trail: per user, not per tenant (on Citus it goes with the users, not with the institutions).</summary>
+internal sealed class AccountEventConfiguration : IEntityTypeConfiguration<AccountEvent>
+{
+    public void Configure(EntityTypeBuilder<AccountEvent> builder)
+    {
+        builder.ToTable("account_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).HasMaxLength(Domain.Common.EntityId.MaxLength);
+        builder.HasOne<UserAccount>().WithMany().HasForeignKey(e => e.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(e => e.Action).HasMaxLength(64);
+        builder.Property(e => e.Actor).HasMaxLength(16);
+        builder.Property(e => e.ClientIp).HasMaxLength(64);
+        builder.Property(e => e.Details).HasColumnType(JsonColumn.Type);
+        builder.HasIndex(e => new { e.UserId, e.CreatedAt });
     }
 }

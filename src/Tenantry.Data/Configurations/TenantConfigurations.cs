@@ -138,6 +138,7 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
             .OnDelete(DeleteBehavior.Cascade);
         builder.Property(i => i.Email).HasMaxLength(EmailAddress.MaxLength);
         builder.Property(i => i.NormalizedEmail).HasMaxLength(EmailAddress.MaxLength);
+        builder.Property(i => i.TokenHash).HasMaxLength(64);
         builder.HasIndex(i => new { i.WorkspaceId, i.NormalizedEmail }).IsUnique().HasFilter(IndexFilters.Pending)
             .HasDatabaseName(UniqueKeys.PendingInvitation.IndexName);
         builder.HasIndex(i => new { i.NormalizedEmail, i.Status });

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tenantry.Data.Changes;
 using Tenantry.Data.Providers.Postgres;
@@ -29,6 +30,7 @@ public static class DatabaseServiceCollectionExtensions
                 services.AddDbContextPool<TenantryDbContext, SqliteTenantryDbContext>((provider, db) => db
                     .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
+                    .ConfigureWarnings(QuietFailures)
                     .AddInterceptors(SqliteConnectionPragmas.Instance, provider.GetRequiredService<DataChangeInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
@@ -39,6 +41,7 @@ public static class DatabaseServiceCollectionExtensions
                 services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>((provider, db) => db
                     .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
+                    .ConfigureWarnings(QuietFailures)
                     .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>()));
                 break;
             default:
@@ -48,6 +51,18 @@ public static class DatabaseServiceCollectionExtensions
         services.AddScoped(provider => new Lazy<TenantryDbContext>(provider.GetRequiredService<TenantryDbContext>));
         return services;
     }
+
+    /// <summary>
+    /// A failed command or SaveChanges is logged by EF Core at Debug, not Error. The failure is an
+    /// exception that whoever called the database decides about: a use case that expects it (a unique
+    /// index deciding a race, a duplicate role name: <see cref="DatabaseErrors.IsUniqueViolation"/>)
+    /// turns it into an answer, and those are not errors; anything else reaches the request's exception
+    /// handler or the background loop's catch, which log it once at Error (Warning when the database is
+    /// unavailable) with the exception. EF Core's own two entries per failure (with the SQL) stay
+    /// available at Debug under Microsoft.EntityFrameworkCore.Database.Command and .Update.
+    /// </summary>
+    private static void QuietFailures(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
 
     public static string SqliteConnectionString(DatabaseOptions options, string dataDir)
     {

@@ -14,7 +14,8 @@ public readonly record struct EmailAddress(string Value, string Normalized)
     {
         email = default;
         var trimmed = input?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxLength)
+        // MailAddress refuses C0 controls but lets C1 (U+0080 to U+009F) through in the local part.
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxLength || trimmed.Any(char.IsControl))
         {
             return false;
         }

@@ -25,6 +25,13 @@ public sealed class UserAccount
     public UserStatus Status { get; private set; }
 
     /// <summary>
+    /// When the account proved that it receives mail at <see cref="Email"/> (a link or code from the
+    /// verification email, an invitation's token, or an operator's word); null while unproven.
+    /// Until then the address is only a claim: invitations are not matched on it.
+    /// </summary>
+    public DateTime? EmailVerifiedAt { get; private set; }
+
+    /// <summary>
     /// Bumped by every change to the user's memberships or default workspace. Taking it (see
     /// RowLocks.LockUserMembershipsAsync) serializes those changes per user; readers can
     /// use it to tell whether what they cached is still current.
@@ -34,6 +41,8 @@ public sealed class UserAccount
     public DateTime UpdatedAt { get; private set; }
 
     public bool CanSignIn => Status == UserStatus.Active;
+
+    public bool EmailVerified => EmailVerifiedAt is not null;
 
     public static UserAccount Register(EmailAddress email, string displayName, string passwordHash, DateTimeOffset now) =>
         new()
@@ -65,5 +74,29 @@ public sealed class UserAccount
     {
         PasswordHash = passwordHash;
         UpdatedAt = now.UtcDateTime;
+    }
+
+    /// <summary>Records the proof of the address; a second proof keeps the first time. Returns whether anything changed.</summary>
+    public bool MarkEmailVerified(DateTimeOffset now)
+    {
+        if (EmailVerifiedAt is not null)
+        {
+            return false;
+        }
+        EmailVerifiedAt = now.UtcDateTime;
+        UpdatedAt = now.UtcDateTime;
+        return true;
+    }
+
+    /// <summary>Withdraws the proof (an operator's decision); the account can verify again. Returns whether anything changed.</summary>
+    public bool MarkEmailUnverified(DateTimeOffset now)
+    {
+        if (EmailVerifiedAt is null)
+        {
+            return false;
+        }
+        EmailVerifiedAt = null;
+        UpdatedAt = now.UtcDateTime;
+        return true;
     }
 }

@@ -24,28 +24,25 @@ public static class AuditActions
     public const string InstitutionUpdated = "institution.updated";
     public const string InstitutionSuspended = "institution.suspended";
     public const string InstitutionResumed = "institution.resumed";
-    public const string UserDisabled = "user.disabled";
-    public const string UserEnabled = "user.enabled";
-    public const string UserSessionsRevoked = "user.sessions_revoked";
-    public const string UserMfaReset = "user.mfa_reset";
     public const string SigningKeyRotated = "signing_key.rotated";
 }
 
 /// <summary>
 /// Who acted, when it was not a signed-in user. <c>actor_user_id</c> holds a user id for a
 /// user's change and <see cref="Operator"/> for a change made through the operator API
-/// (<c>X-Admin-Key</c>); the key itself is never recorded. User ids always start with
-/// <c>usr_</c>, so the two can never be confused.
+/// (<c>X-Admin-Key</c>), the same word as an account event's actor (<see cref="AccountActors.Operator"/>);
+/// the key itself is never recorded. User ids always start with <c>usr_</c>, so the two can never be confused.
+/// Changes to accounts are not in this trail but in the account's (<see cref="AccountEvent"/>).
 /// </summary>
 public static class AuditActors
 {
-    public const string Operator = "operator";
+    public const string Operator = AccountActors.Operator;
 }
 
 /// <summary>
 /// The institution an event is filed under. Every tenant-owned row, audit events included,
-/// carries an institution id (the Citus distribution key); events about no tenant at all
-/// (an account disabled, a signing key rotated) are filed under <see cref="Directory"/>,
+/// carries an institution id (the Citus distribution key); events about no tenant and no
+/// account (a signing key rotated) are filed under <see cref="Directory"/>,
 /// which names no institution and is shown as no institution on the wire.
 /// </summary>
 public static class AuditScopes
@@ -60,6 +57,5 @@ public static class AuditTargets
     public const string Invitation = "invitation";
     public const string Member = "member";
     public const string Institution = "institution";
-    public const string User = "user";
     public const string SigningKey = "signing_key";
 }

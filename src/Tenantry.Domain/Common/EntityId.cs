@@ -22,6 +22,8 @@ public static class EntityId
     public const string AuditEvent = "evt";
     public const string OutboxMessage = "msg";
     public const string SecureChannel = "sch";
+    public const string EmailVerification = "emv";
+    public const string AccountEvent = "aev";
 
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
     private const int BodyLength = 26;

@@ -14,7 +14,9 @@ public enum InvitationStatus
 
 /// <summary>
 /// An invitation for an email address to join a workspace in a role. At most one pending
-/// invitation per (workspace, email), enforced by a partial unique index.
+/// invitation per (workspace, email), enforced by a partial unique index. Its email carries a
+/// secret token (stored here only as a hash; each resend replaces it) that proves the holder
+/// read that mailbox.
 /// </summary>
 public sealed class Invitation
 {
@@ -35,8 +37,15 @@ public sealed class Invitation
     public DateTime UpdatedAt { get; private set; }
     public DateTime? RespondedAt { get; private set; }
 
+    /// <summary>
+    /// Hash of the secret token in the invitation's latest email. Null for invitations made before
+    /// tokens existed: those can be accepted only by a verified address equal to the invited one.
+    /// </summary>
+    public string? TokenHash { get; private set; }
+
     public static Invitation Create(
-        string institutionId, string workspaceId, EmailAddress email, string roleId, string invitedBy, TimeSpan validFor, DateTimeOffset now) =>
+        string institutionId, string workspaceId, EmailAddress email, string roleId, string invitedBy, TimeSpan validFor, string tokenHash,
+        DateTimeOffset now) =>
         new()
         {
             Id = EntityId.New(EntityId.Invitation, now),
@@ -46,6 +55,7 @@ public sealed class Invitation
             NormalizedEmail = email.Normalized,
             RoleId = roleId,
             InvitedByUserId = invitedBy,
+            TokenHash = tokenHash,
             Status = InvitationStatus.Pending,
             ExpiresAt = (now + validFor).UtcDateTime,
             CreatedAt = now.UtcDateTime,
@@ -64,9 +74,11 @@ public sealed class Invitation
 
     public void MarkExpired(DateTimeOffset now) => Respond(InvitationStatus.Expired, now);
 
-    public void Renew(TimeSpan validFor, DateTimeOffset now)
+    /// <summary>A fresh expiry and a new token: the token of every earlier email stops working.</summary>
+    public void Renew(TimeSpan validFor, string tokenHash, DateTimeOffset now)
     {
         ExpiresAt = (now + validFor).UtcDateTime;
+        TokenHash = tokenHash;
         UpdatedAt = now.UtcDateTime;
     }
 

@@ -18,8 +18,17 @@ public sealed class TenantryOptions
     /// <summary>Named portals whose code is bound to the browser origins of their front end (<c>Tenantry:Portals:&lt;name&gt;</c>).</summary>
     public Dictionary<string, PortalOptions> Portals { get; set; } = [];
 
-    /// <summary>Enables the operator API when set.</summary>
+    /// <summary>
+    /// The service's origin as browsers see it (<c>https://id.example.com</c>), when a proxy in front
+    /// changes the scheme, host or port the server sees. Cookie-authenticated state changes are
+    /// accepted from it, from the request's own origin and from <see cref="WachtOptions.AllowedOrigins"/>.
+    /// </summary>
+    public string? PublicOrigin { get; set; }
+
+    /// <summary>Enables the operator API when set; at least <see cref="OperatorOptions.MinimumKeyLength"/> characters.</summary>
     public string? AdminApiKey { get; set; }
+
+    public OperatorOptions Operator { get; set; } = new();
 
     public GatewayOptions Gateway { get; set; } = new();
 
@@ -42,6 +51,18 @@ public sealed class PortalOptions
 
     /// <summary>Browser origins (scheme, host and port) the code is accepted from. Empty: any origin, no CORS.</summary>
     public List<string> AllowedOrigins { get; set; } = [];
+}
+
+/// <summary>The operator API's defences (<c>Tenantry:Operator</c>); its key is <see cref="TenantryOptions.AdminApiKey"/>.</summary>
+public sealed class OperatorOptions
+{
+    /// <summary>Shorter keys stop the server at start-up: the key is the operator's only credential.</summary>
+    public const int MinimumKeyLength = 32;
+
+    /// <summary>Wrong keys accepted per client IP and <see cref="WrongKeysWindow"/>; beyond that the address gets 429 until the window ends.</summary>
+    public int WrongKeysPerIp { get; set; } = 10;
+
+    public TimeSpan WrongKeysWindow { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 public sealed class GatewayOptions

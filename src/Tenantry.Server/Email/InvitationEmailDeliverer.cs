@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
+using Tenantry.Application.Security;
 using Tenantry.Data;
 using Tenantry.Data.Outbox;
 using Tenantry.Domain.Invitations;
@@ -13,26 +14,42 @@ namespace Tenantry.Server.Email;
 
 /// <summary>
 /// Turns an invitation's outbox message into an email in the inviter's language and sends it.
-/// An invitation that is no longer pending (revoked, answered, replaced) is not emailed.
+/// An invitation that is no longer pending (revoked, answered, replaced), or whose token a resend
+/// replaced before this email went out, is not emailed. The token is decrypted here, for the
+/// email only.
 /// </summary>
 public sealed class InvitationEmailDeliverer(
-    TenantryDbContext db, IEmailSender sender, IStringLocalizer<Messages> messages, IOptions<InvitationOptions> options) : IOutboxDeliverer
+    TenantryDbContext db, IEmailSender sender, SecretsAtRest secrets, IStringLocalizer<Messages> messages, IOptions<InvitationOptions> options)
+    : IOutboxDeliverer
 {
     public string Kind => OutboxKinds.InvitationEmail;
 
     public async Task<DeliveryOutcome> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         var payload = OutboxWriter.Read<InvitationEmailPayload>(message);
-        var pending = await db.Invitations.AnyAsync(i => i.Id == payload.InvitationId && i.Status == InvitationStatus.Pending, cancellationToken);
-        if (!pending)
+        var invitation = await db.Invitations.AsNoTracking()
+            .Where(i => i.Id == payload.InvitationId && i.Status == InvitationStatus.Pending)
+            .Select(i => new { i.TokenHash }).FirstOrDefaultAsync(cancellationToken);
+        if (invitation is null)
         {
             return DeliveryOutcome.Obsolete;
         }
-        await sender.SendAsync(Compose(payload), cancellationToken);
+        var token = payload.ProtectedToken is { } stored ? secrets.UnprotectText(SecretKind.OutboxSecret, stored) : null;
+        if (token is not null && invitation.TokenHash is { } current && !Application.Accounts.Tokens.TokenHashing.HashEquals(current, token))
+        {
+            // A resend gave the invitation a new token (and queued its own email).
+            return DeliveryOutcome.Obsolete;
+        }
+        await sender.SendAsync(Compose(payload, token), cancellationToken);
         return DeliveryOutcome.Sent;
     }
 
-    public EmailMessage Compose(InvitationEmailPayload payload)
+    /// <summary>
+    /// The email: who invites to what, then the accept link with <c>{invitationId}</c> and <c>{token}</c> filled
+    /// in; when the configured link has no <c>{token}</c>, or there is no link, the invitation id and token as text,
+    /// so that any client can accept with them.
+    /// </summary>
+    public EmailMessage Compose(InvitationEmailPayload payload, string? token)
     {
         var previous = CultureInfo.CurrentUICulture;
         try
@@ -46,11 +63,22 @@ public sealed class InvitationEmailDeliverer(
                 ["expiresAt"] = payload.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
             };
             var body = messages.Text("Email.Invitation.Body", arguments);
-            if (options.Value.AcceptUrl is { Length: > 0 } url)
+            var url = options.Value.AcceptUrl;
+            if (url is { Length: > 0 })
             {
-                body += "\n\n" + messages.Text("Email.Invitation.Link", new Dictionary<string, object>
+                var link = url.Replace("{invitationId}", Uri.EscapeDataString(payload.InvitationId), StringComparison.Ordinal);
+                if (token is not null)
                 {
-                    ["url"] = url.Replace("{invitationId}", Uri.EscapeDataString(payload.InvitationId), StringComparison.Ordinal),
+                    link = link.Replace("{token}", Uri.EscapeDataString(token), StringComparison.Ordinal);
+                }
+                body += "\n\n" + messages.Text("Email.Invitation.Link", new Dictionary<string, object> { ["url"] = link });
+            }
+            if (token is not null && (url is not { Length: > 0 } || !url.Contains("{token}", StringComparison.Ordinal)))
+            {
+                body += "\n\n" + messages.Text("Email.Invitation.Token", new Dictionary<string, object>
+                {
+                    ["invitationId"] = payload.InvitationId,
+                    ["token"] = token,
                 });
             }
             return new EmailMessage(payload.Email, messages.Text("Email.Invitation.Subject", arguments), body, $"invitation {payload.InvitationId}");

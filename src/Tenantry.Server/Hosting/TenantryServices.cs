@@ -9,6 +9,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
+using Tenantry.Application.Accounts.EmailVerification;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Common.Caching;
@@ -39,21 +40,24 @@ public static class TenantryServices
         options.Database.PostgresConnectionString ??= builder.Configuration.GetConnectionString("Postgres");
         builder.Services.Configure<TenantryOptions>(section);
         builder.Services.PostConfigure<TenantryOptions>(o => o.Database = options.Database);
-        builder.Services.Configure<AuthOptions>(section.GetSection("Auth"));
+        builder.Services.AddOptions<AuthOptions>().Bind(section.GetSection("Auth"))
+            .Validate(o => o.PasswordHashIterations >= 1_000, "Tenantry:Auth:PasswordHashIterations must be at least 1000.").ValidateOnStart();
         builder.Services.Configure<CacheOptions>(section.GetSection("Cache"));
         var auth = section.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
 
         var services = builder.Services;
+        TrustedOrigins.CheckConfiguration(options);
+        services.AddSingleton<TrustedOrigins>();
         services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
         services.AddTenantryApplication();
         services.AddSystemDialect(options);
         services.AddWachtDialect(options.Wacht);
-        services.AddOperatorDialect();
+        services.AddOperatorDialect(options);
         services.AddLocalization();
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
-        AddOutbox(services, section);
+        AddOutbox(services, section, options);
 
         services.AddAuthentication()
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
@@ -78,7 +82,8 @@ public static class TenantryServices
             hsts.IncludeSubDomains = false;
         });
 
-        services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway));
+        var development = builder.Environment.IsDevelopment();
+        services.Configure<ForwardedHeadersOptions>(forwarded => ConfigureTrustedProxies(forwarded, options.Gateway, development));
         services.Configure<JsonOptions>(json =>
         {
             json.SerializerOptions.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver
@@ -102,38 +107,67 @@ public static class TenantryServices
     }
 
     /// <summary>
-    /// Invitations and the outbox that emails them: SMTP (MailKit) when Tenantry:Email:Smtp:Host
-    /// is set, otherwise a sender that only logs (development).
+    /// Invitations, email verification and the outbox that emails them: SMTP (MailKit) when
+    /// Tenantry:Email:Smtp:Host is set; otherwise .eml files in Tenantry:Email:PickupDirectory when
+    /// that is set (Development: <c>mail</c> under the data folder); otherwise a sender that logs
+    /// who would get which email, never its body.
     /// </summary>
-    private static void AddOutbox(IServiceCollection services, IConfigurationSection section)
+    private static void AddOutbox(IServiceCollection services, IConfigurationSection section, TenantryOptions tenantry)
     {
         services.AddOptions<InvitationOptions>().Bind(section.GetSection("Invitations"))
             .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:Invitations:ValidFor must be positive.").ValidateOnStart();
+        services.AddOptions<EmailVerificationOptions>().Bind(section.GetSection("EmailVerification"))
+            .Validate(o => o.ValidFor > TimeSpan.Zero, "Tenantry:EmailVerification:ValidFor must be positive.")
+            .Validate(o => string.IsNullOrEmpty(o.VerifyUrl) || o.VerifyUrl.Contains("{token}", StringComparison.Ordinal),
+                "Tenantry:EmailVerification:VerifyUrl must contain the {token} placeholder.")
+            .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(section.GetSection("Outbox"))
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.MaxAttempts > 0, "Tenantry:Outbox has a non-positive setting.").ValidateOnStart();
         services.Configure<EmailOptions>(section.GetSection("Email"));
-        if (string.IsNullOrWhiteSpace(section["Email:Smtp:Host"]))
-        {
-            services.AddSingleton<IEmailSender, LoggingEmailSender>();
-        }
-        else
+        var email = section.GetSection("Email").Get<EmailOptions>() ?? new EmailOptions();
+        if (!string.IsNullOrWhiteSpace(email.Smtp.Host))
         {
             services.AddSingleton<IEmailSender, SmtpEmailSender>();
         }
+        else if (email.ResolvedPickupDirectory(tenantry.ResolvedDataDir) is { } pickup)
+        {
+            services.AddSingleton<IEmailSender>(sp => new PickupDirectoryEmailSender(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>(), pickup, sp.GetRequiredService<ILogger<PickupDirectoryEmailSender>>()));
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, LoggingEmailSender>();
+        }
         services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
+        services.AddScoped<IOutboxDeliverer, EmailVerificationDeliverer>();
         services.AddHostedService<OutboxWorker>();
     }
 
-    /// <summary>Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3).</summary>
-    private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway)
+    /// <summary>The proxies trusted when <c>Tenantry:Gateway:TrustForwardedFrom</c> is empty: loopback in Development, none elsewhere.</summary>
+    public static IReadOnlyList<string> TrustedProxies(GatewayOptions gateway, bool development) =>
+        gateway.TrustForwardedFrom.Count > 0 ? gateway.TrustForwardedFrom : development ? ["127.0.0.0/8", "::1"] : [];
+
+    /// <summary>
+    /// Only peers in this list may set the client IP through <c>CF-Connecting-IP</c> (CONTRACT 3) and the
+    /// scheme through <c>X-Forwarded-Proto</c>. Outside Development nobody is trusted until the list is
+    /// configured (CONTRACT 8): a proxy on the same host that passes a client's header through would
+    /// otherwise let every client choose its own address.
+    /// </summary>
+    private static void ConfigureTrustedProxies(ForwardedHeadersOptions forwarded, GatewayOptions gateway, bool development)
     {
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        var trusted = TrustedProxies(gateway, development);
+        if (trusted.Count == 0)
+        {
+            // Not an empty list of known proxies: the middleware would then trust every peer.
+            forwarded.ForwardedHeaders = ForwardedHeaders.None;
+            return;
+        }
         // The scheme too (X-Forwarded-Proto), so that HSTS is sent behind a TLS-terminating proxy.
         forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         forwarded.ForwardedForHeaderName = "CF-Connecting-IP";
         forwarded.ForwardLimit = 1;
-        forwarded.KnownProxies.Clear();
-        forwarded.KnownIPNetworks.Clear();
-        var trusted = gateway.TrustForwardedFrom.Count > 0 ? gateway.TrustForwardedFrom : ["127.0.0.0/8", "::1"];
         foreach (var entry in trusted)
         {
             if (!IpAllowlist.TryParseEntry(entry, out var network))

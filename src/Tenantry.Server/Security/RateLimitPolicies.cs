@@ -20,6 +20,12 @@ public static class RateLimitPolicies
     /// <summary>Invitations created or resent (each sends an email).</summary>
     public const string Invitations = "invitations-per-ip";
 
+    /// <summary>Email verification with a link token or a code.</summary>
+    public const string EmailVerification = "email-verification-per-ip";
+
+    /// <summary>Verification emails sent again (each sends an email).</summary>
+    public const string EmailVerificationResend = "email-verification-resend-per-ip";
+
     /// <summary>Secure-channel handshakes (each stores a channel).</summary>
     public const string Handshake = "secure-channel-handshake-per-ip";
 
@@ -33,6 +39,8 @@ public static class RateLimitPolicies
         PerIp(limiter, Mfa, auth.MfaRequestsPerIp, auth.MfaRequestsPerIpWindow);
         PerIp(limiter, Invitations, auth.InvitationsPerIp, auth.InvitationsPerIpWindow);
         PerIp(limiter, Handshake, auth.HandshakesPerIp, auth.HandshakesPerIpWindow);
+        PerIp(limiter, EmailVerification, auth.VerificationAttemptsPerIp, auth.VerificationAttemptsPerIpWindow);
+        PerIp(limiter, EmailVerificationResend, auth.VerificationResendsPerIp, auth.VerificationResendsPerIpWindow);
     }
 
     private static void PerIp(RateLimiterOptions limiter, string policy, int limit, TimeSpan window) =>

@@ -5,7 +5,7 @@ using Tenantry.Data;
 
 namespace Tenantry.Server.Security;
 
-/// <summary>Every few minutes, removes expired secure channels, MFA challenges and forgotten lockouts. Harmless when several replicas do it.</summary>
+/// <summary>Every few minutes, removes expired secure channels, MFA challenges, email verifications and forgotten lockouts. Harmless when several replicas do it.</summary>
 public sealed partial class SecuritySweeper(
     IServiceScopeFactory scopes, IOptions<AuthOptions> auth, TimeProvider clock, ILogger<SecuritySweeper> logger) : BackgroundService
 {

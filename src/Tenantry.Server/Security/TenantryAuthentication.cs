@@ -36,7 +36,7 @@ public sealed class TenantryAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var authenticator = Context.RequestServices.GetRequiredService<RequestAuthenticator>();
-        var (sessionToken, fromDevelopmentQuery) = Scheme.Name == AuthenticationSchemes.AccessToken ? (null, false) : SessionToken();
+        var (sessionToken, source) = Scheme.Name == AuthenticationSchemes.AccessToken ? (null, CredentialSource.AuthorizationHeader) : SessionToken();
         var result = Scheme.Name == AuthenticationSchemes.AccessToken
             ? await authenticator.AuthenticateAccessTokenAsync(BearerToken(), Context.RequestAborted)
             : await authenticator.AuthenticateSessionTokenAsync(sessionToken, Context.RequestAborted);
@@ -44,13 +44,15 @@ public sealed class TenantryAuthenticationHandler(
         {
             return AuthenticateResult.Fail("invalid credential");
         }
-        if (fromDevelopmentQuery)
+        if (source == CredentialSource.DevelopmentQuery)
         {
             // Cross-site development: the client keeps the token it is handed back (CONTRACT 6).
             Response.Headers[AuthenticationSchemes.DevSessionHeader] = sessionToken;
         }
         var session = result.Value;
         Context.Features.Set(session);
+        // A cookie-authenticated state change must pass the cross-site check (CrossSiteRequestGuard).
+        Context.Features.Set(new PresentedCredential(source));
         var principal = TenantryClaims.Principal(Scheme.Name, session.UserId, session.SessionId, session.MfaVerified);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
@@ -67,21 +69,21 @@ public sealed class TenantryAuthenticationHandler(
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
-    private (string? Token, bool FromDevelopmentQuery) SessionToken()
+    private (string? Token, CredentialSource Source) SessionToken()
     {
         if (BearerToken() is { Length: > 0 } bearer)
         {
-            return (bearer, false);
+            return (bearer, CredentialSource.AuthorizationHeader);
         }
         if (Request.Cookies.TryGetValue(AuthenticationSchemes.SessionCookie, out var cookie) && cookie.Length > 0)
         {
-            return (cookie, false);
+            return (cookie, CredentialSource.SessionCookie);
         }
         if (tenantry.Value.Wacht.DevelopmentSessions && Request.Query.TryGetValue(AuthenticationSchemes.DevSessionQuery, out var query))
         {
-            return (query.ToString(), true);
+            return (query.ToString(), CredentialSource.DevelopmentQuery);
         }
-        return (null, false);
+        return (null, CredentialSource.SessionCookie);
     }
 }
 

@@ -143,6 +143,7 @@ public sealed class SpoofedClientIpApp : TenantryApp
     protected override void Configure(IDictionary<string, string?> settings)
     {
         settings["Tenantry:Gateway:TrustForwardedFrom:0"] = "10.9.9.9/32";
+        settings.Remove("Tenantry:Gateway:TrustForwardedFrom:1");
         settings["Tenantry:Auth:AuthRequestsPerIp"] = "3";
         settings["Tenantry:Gateway:RequireSecureChannel"] = "false";
     }

@@ -21,18 +21,23 @@ public static class Collaboration
     public static async Task<string> InvitedAsync(this SystemApi api, TestUser user, string workspaceId, string email, string roleId) =>
         (await api.InviteAsync(user, workspaceId, email, roleId)).AssertOk("1.0.0").GetProperty("invitationBizId").GetString()!;
 
-    public static Task<ApiResponse> AcceptAsync(this SystemApi api, TestUser user, string invitationId) =>
-        api.PostAsync($"/web/v1/tenant/invitations/{invitationId}/accept", token: user.AccessToken);
+    /// <summary>Accepts, with the invitation's token in the body when one is given (otherwise no body at all).</summary>
+    public static Task<ApiResponse> AcceptAsync(this SystemApi api, TestUser user, string invitationId, string? invitationToken = null) =>
+        api.PostAsync($"/web/v1/tenant/invitations/{invitationId}/accept", invitationToken is null ? null : new { token = invitationToken }, user.AccessToken);
 
-    public static Task<ApiResponse> DeclineAsync(this SystemApi api, TestUser user, string invitationId) =>
-        api.PostAsync($"/web/v1/tenant/invitations/{invitationId}/decline", token: user.AccessToken);
+    public static Task<ApiResponse> DeclineAsync(this SystemApi api, TestUser user, string invitationId, string? invitationToken = null) =>
+        api.PostAsync($"/web/v1/tenant/invitations/{invitationId}/decline", invitationToken is null ? null : new { token = invitationToken }, user.AccessToken);
 
     public static async Task<JsonElement[]> MyInvitationsAsync(this SystemApi api, TestUser user) =>
         (await api.GetAsync("/web/v1/tenant/invitations/mine", user.AccessToken)).AssertOk("1.0.0").EnumerateArray().ToArray();
 
-    /// <summary>Invites <paramref name="invitee"/> in the named role and has them accept.</summary>
+    /// <summary>
+    /// Invites <paramref name="invitee"/> in the named role and has them accept by their address, which set-up
+    /// first has an operator verify (accepting by address needs a verified one).
+    /// </summary>
     public static async Task JoinAsync(this SystemApi api, TestUser owner, string workspaceId, TestUser invitee, string roleName = "Member")
     {
+        await api.VerifyEmailAsync(invitee);
         var roleId = await api.RoleIdAsync(owner, workspaceId, roleName);
         var invitationId = await api.InvitedAsync(owner, workspaceId, invitee.Email, roleId);
         (await api.AcceptAsync(invitee, invitationId)).AssertOk("2.0.0");

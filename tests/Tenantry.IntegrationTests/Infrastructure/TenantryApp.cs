@@ -17,7 +17,7 @@ namespace Tenantry.IntegrationTests.Infrastructure;
 public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string PortalCode = "test-portal-code";
-    public const string AdminKey = "test-admin-key-3f9d2c";
+    public const string AdminKey = "test-admin-key-3f9d2c-81b7e46a0c95d2f3";
 
     private TestDatabase? _database;
 
@@ -27,8 +27,13 @@ public class TenantryApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public SystemApi System => new(CreateHttpClient());
 
-    /// <summary>The server's warnings and errors so far, for failure messages.</summary>
-    public ServerLog ServerLog { get; } = new();
+    private ServerLog? _serverLog;
+
+    /// <summary>The server's warnings and errors so far, for failure messages (every level from <see cref="ServerLogLevel"/>).</summary>
+    public ServerLog ServerLog => _serverLog ??= new ServerLog(ServerLogLevel);
+
+    /// <summary>The lowest level <see cref="ServerLog"/> keeps.</summary>
+    protected virtual LogLevel ServerLogLevel => LogLevel.Warning;
 
     /// <summary>Settings on top of the defaults below (Tenantry:..., ConnectionStrings:...).</summary>
     protected virtual void Configure(IDictionary<string, string?> settings)

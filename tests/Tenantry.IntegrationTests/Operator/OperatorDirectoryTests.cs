@@ -28,6 +28,10 @@ public sealed class OperatorDirectoryTests(TenantryApp app) : IClassFixture<Tena
     private async Task<JsonElement[]> OperatorEventsAsync(string query) =>
         (await AdminGetAsync("/admin/v1/audit-events?" + query)).AssertOk().EnumerateArray().ToArray();
 
+    /// <summary>The account's own trail (<c>GET /admin/v1/users/{id}/events</c>), newest first.</summary>
+    private async Task<JsonElement[]> AccountEventsAsync(TestUser user) =>
+        (await AdminGetAsync($"/admin/v1/users/{user.UserId}/events")).AssertOk().EnumerateArray().ToArray();
+
     [Fact]
     public async Task Every_new_route_needs_the_admin_key()
     {
@@ -106,16 +110,16 @@ public sealed class OperatorDirectoryTests(TenantryApp app) : IClassFixture<Tena
         var signedIn = (await SignInAsync(user)).AssertOk();
         (await _api.GetAsync("/web/v1/system/workspaces/mine", signedIn.Text("accessToken"))).AssertOk();
 
-        var events = await OperatorEventsAsync($"actorUserBizId=operator&pageSize=200");
-        var mine = events.Where(e => e.Text("targetBizId") == user.UserId).ToArray();
-        Assert.Equal(["user.enabled", "user.disabled"], mine.Select(e => e.Text("action")));
+        // Recorded in the account's trail (like the address being vouched for), not in any institution's.
+        var mine = await AccountEventsAsync(user);
+        Assert.Equal(["account.enabled", "account.disabled"], mine.Select(e => e.Text("action")));
         Assert.All(mine, e =>
         {
-            Assert.Equal("operator", e.Text("actorUserBizId"));
-            Assert.Equal(JsonValueKind.Null, e.GetProperty("institutionBizId").ValueKind);
-            Assert.Equal("user", e.Text("targetType"));
+            Assert.Equal("operator", e.Text("actor"));
+            Assert.Equal(JsonValueKind.Null, e.GetProperty("actorUserBizId").ValueKind);
         });
         Assert.Equal(1, mine[1].GetProperty("details").GetProperty("sessionsRevoked").GetInt32());
+        Assert.DoesNotContain(await OperatorEventsAsync("pageSize=200"), e => e.Text("targetBizId") == user.UserId);
     }
 
     [Fact]
@@ -131,7 +135,11 @@ public sealed class OperatorDirectoryTests(TenantryApp app) : IClassFixture<Tena
             (await _api.GetAsync("/web/v1/system/workspaces/mine", token)).AssertEnvelope(HttpStatusCode.Unauthorized, "4010");
         }
         (await SignInAsync(user)).AssertOk();
+        var revoked = Assert.Single(await AccountEventsAsync(user));
+        Assert.Equal("sessions.revoked", revoked.Text("action"));
+        Assert.Equal(2, revoked.GetProperty("details").GetProperty("sessionsRevoked").GetInt32());
         (await AdminPostAsync("/admin/v1/users/usr_00000000000000000000000000/revoke-sessions")).AssertEnvelope(HttpStatusCode.NotFound, "4040");
+        (await AdminPostAsync("/admin/v1/users/not-an-id/revoke-sessions")).AssertEnvelope(HttpStatusCode.NotFound, "4040");
     }
 
     [Fact]
@@ -147,7 +155,9 @@ public sealed class OperatorDirectoryTests(TenantryApp app) : IClassFixture<Tena
         var reset = (await AdminPostAsync($"/admin/v1/users/{user.UserId}/reset-mfa")).AssertOk();
         Assert.False(reset.GetProperty("mfaEnabled").GetBoolean());
         Assert.NotNull((await SignInAsync(user)).AssertOk().GetProperty("accessToken").GetString());
-        var reset1 = Assert.Single(await OperatorEventsAsync($"action=user.mfa_reset&pageSize=200"), e => e.Text("targetBizId") == user.UserId);
+        var reset1 = Assert.Single(await AccountEventsAsync(user));
+        Assert.Equal("mfa.reset", reset1.Text("action"));
+        Assert.Equal("operator", reset1.Text("actor"));
         Assert.True(reset1.GetProperty("details").GetProperty("hadAuthenticator").GetBoolean());
     }
 

@@ -67,6 +67,40 @@ public sealed class SecureChannelTests(SecureChannelApp app) : IClassFixture<Sec
     }
 
     [Fact]
+    public async Task Invitations_are_answered_over_the_channel_with_or_without_a_token_in_the_body()
+    {
+        var channel = await SecureChannelClient.OpenAsync(_api);
+        var (_, ownerToken) = await SignUpAsync(channel);
+        var workspaceId = channel.AssertOk(await channel.SendAsync(HttpMethod.Post, "/web/v1/workspaces/self", new { workspaceName = "Sealed Invites" }, ownerToken))
+            .GetProperty("bizId").GetString()!;
+        var owner = new TestUser("", "", "", ownerToken, "", "", "");
+        var memberRole = await _api.RoleIdAsync(owner, workspaceId, "Member");
+        var invitees = new List<(string Email, string UserId, string Token)>();
+        for (var i = 0; i < 2; i++)
+        {
+            var email = SystemApi.NewEmail("sealed-invitee");
+            var signedUp = channel.AssertOk(await channel.SendAsync(HttpMethod.Post, "/web/v1/auth/sign-up",
+                new { email, password = SystemApi.Password, displayName = "Sealed Invitee" }));
+            invitees.Add((email, signedUp.GetProperty("userBizId").GetString()!, signedUp.GetProperty("accessToken").GetString()!));
+        }
+        var invitations = new List<string>();
+        foreach (var invitee in invitees)
+        {
+            invitations.Add(channel.AssertOk(await channel.SendAsync(HttpMethod.Post, $"/web/v1/workspaces/{workspaceId}/invitations",
+                new { email = invitee.Email, roleBizId = memberRole }, ownerToken)).GetProperty("invitationBizId").GetString()!);
+        }
+        // The first invitee's address is vouched for by an operator (outside the channel): an empty sealed body accepts.
+        (await _api.AdminPatchAsync($"/admin/v1/users/{invitees[0].UserId}", new { emailVerified = true })).AssertOk();
+
+        var byAddress = channel.AssertOk(await channel.SendAsync(HttpMethod.Post, $"/web/v1/tenant/invitations/{invitations[0]}/accept", token: invitees[0].Token), "2.0.0");
+        // The second (unverified) sends a sealed token, here a wrong one: the invitation does not exist for them.
+        var guessed = await channel.SendAsync(HttpMethod.Post, $"/web/v1/tenant/invitations/{invitations[1]}/decline", new { token = "guess" }, invitees[1].Token);
+
+        Assert.Equal(workspaceId, byAddress.GetProperty("workspaceBizId").GetString());
+        guessed.AssertEnvelope(HttpStatusCode.NotFound, "4040");
+    }
+
+    [Fact]
     public async Task Mfa_works_over_the_channel()
     {
         var channel = await SecureChannelClient.OpenAsync(_api);

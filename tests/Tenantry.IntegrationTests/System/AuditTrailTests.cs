@@ -15,8 +15,8 @@ public sealed class AuditTrailTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Every_mutation_is_recorded_with_who_what_target_when_and_client_ip()
     {
         var owner = await _api.SignUpAsync();
-        var alice = await _api.SignUpAsync();
-        var bert = await _api.SignUpAsync();
+        var alice = await _api.SignUpVerifiedAsync();
+        var bert = await _api.SignUpVerifiedAsync();
         var dana = await _api.SignUpAsync();
         var ws = await _api.CreateWorkspaceAsync(owner);
         var memberRole = await _api.RoleIdAsync(owner, ws, "Member");

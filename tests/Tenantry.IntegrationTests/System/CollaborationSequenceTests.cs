@@ -35,7 +35,7 @@ public sealed class CollaborationSequenceTests(TenantryApp app) : IClassFixture<
     public async Task Two_users_owner_and_invited_collaborator()
     {
         var ada = await _api.SignUpAsync(SystemApi.NewEmail("ada"), "Ada");
-        var bob = await _api.SignUpAsync(SystemApi.NewEmail("bob"), "Bob");
+        var bob = await _api.SignUpVerifiedAsync(SystemApi.NewEmail("bob"), "Bob");
 
         // 1. Load: nothing yet, so the product offers self-service setup.
         Assert.Empty(await _api.ListMineAsync(ada));
@@ -100,8 +100,8 @@ public sealed class CollaborationSequenceTests(TenantryApp app) : IClassFixture<
     public async Task Three_users_roles_promotion_ownership_and_leaving()
     {
         var ada = await _api.SignUpAsync(SystemApi.NewEmail("ada"), "Ada");
-        var bob = await _api.SignUpAsync(SystemApi.NewEmail("bob"), "Bob");
-        var cy = await _api.SignUpAsync(SystemApi.NewEmail("cy"), "Cy");
+        var bob = await _api.SignUpVerifiedAsync(SystemApi.NewEmail("bob"), "Bob");
+        var cy = await _api.SignUpVerifiedAsync(SystemApi.NewEmail("cy"), "Cy");
 
         var ws = await CreateAsync(ada, "Team Space");
         // Cy has a workspace of their own, so joining does not change their default.

@@ -71,7 +71,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task An_expired_invitation_does_not_block_a_new_one()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var old = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
         await ExpireAsync(old);
         Assert.Empty(await _api.MyInvitationsAsync(invitee));
@@ -89,7 +89,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Accepting_an_invitation_that_ran_out_is_refused_and_marks_it_expired()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
         await ExpireAsync(invitation);
 
@@ -162,8 +162,8 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Only_the_addressee_sees_accepts_or_declines_an_invitation()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
-        var other = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
+        var other = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
         Assert.Empty(await _api.MyInvitationsAsync(other));
@@ -182,7 +182,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Accepting_twice_does_nothing_more_and_joins_the_institution()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
         var first = (await _api.AcceptAsync(invitee, invitation)).AssertOk("2.0.0");
@@ -207,7 +207,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Concurrent_accepts_make_one_membership()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _api.AcceptAsync(invitee, invitation)));
@@ -224,7 +224,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Concurrent_accept_and_decline_end_in_one_answer()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
         var results = await Task.WhenAll(_api.AcceptAsync(invitee, invitation), _api.DeclineAsync(invitee, invitation));
@@ -240,7 +240,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Declining_removes_it_from_my_invitations_and_twice_is_fine()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
         (await _api.DeclineAsync(invitee, invitation)).AssertOk("1.0.0");
@@ -257,7 +257,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Revoking_withdraws_a_pending_invitation()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
         var revoked = (await _api.PostAsync($"/web/v1/workspaces/{ws}/invitations/{invitation}/revoke", token: owner.AccessToken)).AssertOk("1.0.0");
@@ -281,7 +281,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Resending_renews_the_expiry_and_queues_another_email()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
         await ExpireAsync(invitation);
         Assert.Empty(await _api.MyInvitationsAsync(invitee));
@@ -298,7 +298,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     [Fact]
     public async Task My_invitations_list_pending_ones_across_workspaces_with_their_names()
     {
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var (a, wsA, roleA) = await OwnerAsync("Alpha");
         var (b, wsB, _) = await OwnerAsync("Beta");
         var editor = (await _api.CreateRoleAsync(b, wsB, "Editor", "workspace.read")).AssertOk().Text("roleBizId");
@@ -320,7 +320,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Joining_by_invitation_does_not_take_the_default_from_a_user_who_has_one()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var own = await _api.CreateWorkspaceAsync(invitee, "Own");
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, memberRole);
 
@@ -334,7 +334,7 @@ public sealed class InvitationTests(TenantryApp app) : IClassFixture<TenantryApp
     public async Task Joining_an_institution_by_invitation_applies_its_auto_assigned_workspace()
     {
         var (owner, ws, memberRole) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var lobby = await app.WithDbAsync(async db =>
         {
             var workspace = await db.Workspaces.SingleAsync(w => w.Id == ws);

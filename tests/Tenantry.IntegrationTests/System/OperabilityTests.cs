@@ -71,7 +71,11 @@ public sealed class OperabilityTests(TenantryApp app) : IClassFixture<TenantryAp
 /// <summary>A server that trusts CF-Connecting-IP only from 10.9.9.9, so loopback test clients are untrusted peers.</summary>
 public sealed class UntrustedProxyApp : TenantryApp
 {
-    protected override void Configure(IDictionary<string, string?> settings) => settings["Tenantry:Gateway:TrustForwardedFrom:0"] = "10.9.9.9/32";
+    protected override void Configure(IDictionary<string, string?> settings)
+    {
+        settings["Tenantry:Gateway:TrustForwardedFrom:0"] = "10.9.9.9/32";
+        settings.Remove("Tenantry:Gateway:TrustForwardedFrom:1");
+    }
 }
 
 public sealed class UntrustedProxyTests(UntrustedProxyApp app) : IClassFixture<UntrustedProxyApp>

@@ -141,7 +141,7 @@ public sealed class RoleTests(TenantryApp app) : IClassFixture<TenantryApp>
     public async Task Deleting_a_role_withdraws_the_invitations_that_offered_it()
     {
         var (owner, ws) = await OwnerAsync();
-        var invitee = await _api.SignUpAsync();
+        var invitee = await _api.SignUpVerifiedAsync();
         var id = (await _api.CreateRoleAsync(owner, ws, "Short lived", "workspace.read")).AssertOk().Text("roleBizId");
         var invitation = await _api.InvitedAsync(owner, ws, invitee.Email, id);
 

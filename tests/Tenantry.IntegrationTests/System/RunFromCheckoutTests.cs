@@ -29,6 +29,8 @@ public sealed class RunFromCheckoutTests
             Assert.Contains($"Database:       SQLite, {Path.Combine(folder, "data", "tenantry.db")}", banner);
             // The launch profile still makes it a development run with its appsettings (the portal code of the walk-through).
             Assert.Contains("Dev portal access code (X-PORTAL-ACCESS-CODE): dev-portal", banner);
+            // Without SMTP, a development run writes its emails as files where the developer finds them.
+            Assert.Contains($"Email:          written as .eml files to {Path.Combine(folder, "data", "mail")} (no SMTP server configured)", banner);
             Assert.True(File.Exists(Path.Combine(folder, "data", "tenantry.db")));
         }
         finally

@@ -19,21 +19,69 @@ public sealed class OutboxAndEmailTests
     }
 
     [Fact]
-    public async Task The_logging_sender_logs_recipient_and_workspace_but_never_the_body_at_information_level()
+    public async Task The_logging_sender_logs_recipient_subject_and_reference_and_never_the_body_at_any_level()
     {
         var logger = new CapturingLogger<LoggingEmailSender>();
         var sender = new LoggingEmailSender(logger);
-        const string link = "https://app.example.com/invitations/inv_secretish";
+        const string link = "https://app.example.com/invitations/inv_secretish?token=t0ken-in-the-link";
+        const string code = "Your code is 482913";
 
-        await sender.SendAsync(new EmailMessage("ann@example.com", "You are invited to join Acme", $"Body with {link}", "invitation inv_1"), CancellationToken.None);
+        await sender.SendAsync(new EmailMessage("ann@example.com", "You are invited to join Acme", $"Body with {link}\n{code}", "invitation inv_1"), CancellationToken.None);
 
-        var information = logger.Entries.Where(e => e.Level >= LogLevel.Information).Select(e => e.Text).ToList();
-        var entry = Assert.Single(information);
-        Assert.Contains("ann@example.com", entry);
-        Assert.Contains("Acme", entry);
-        Assert.Contains("invitation inv_1", entry);
-        Assert.DoesNotContain(link, entry);
-        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Debug && e.Text.Contains(link, StringComparison.Ordinal));
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Contains("ann@example.com", entry.Text);
+        Assert.Contains("Acme", entry.Text);
+        Assert.Contains("invitation inv_1", entry.Text);
+        // The body carries tokens, codes and links: as good as a password, so never in a log, at any level.
+        Assert.All(logger.Entries, e =>
+        {
+            Assert.DoesNotContain("t0ken-in-the-link", e.Text);
+            Assert.DoesNotContain("482913", e.Text);
+            Assert.DoesNotContain("Body with", e.Text);
+        });
+    }
+
+    [Fact]
+    public async Task The_pickup_sender_writes_an_eml_file_readable_by_its_owner_only_and_logs_its_name_but_not_the_body()
+    {
+        var folder = Directory.CreateTempSubdirectory("tenantry-pickup-").FullName;
+        try
+        {
+            var logger = new CapturingLogger<PickupDirectoryEmailSender>();
+            var sender = new PickupDirectoryEmailSender(Microsoft.Extensions.Options.Options.Create(new EmailOptions()), Path.Combine(folder, "mail"), logger);
+
+            await sender.SendAsync(new EmailMessage("ann@example.com", "Verify your email address", "Your code is 482913", "email verification emv_1"), CancellationToken.None);
+
+            var file = Assert.Single(Directory.GetFiles(Path.Combine(folder, "mail")));
+            Assert.EndsWith(".eml", file);
+            var text = await File.ReadAllTextAsync(file);
+            Assert.Contains("To: ann@example.com", text);
+            Assert.Contains("Your code is 482913", text);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+            var entry = Assert.Single(logger.Entries);
+            Assert.Contains(Path.GetFileName(file), entry.Text);
+            Assert.DoesNotContain("482913", entry.Text);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_pickup_folder_is_relative_to_the_data_folder_and_empty_turns_it_off()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "tenantry-data");
+        var elsewhere = Path.Combine(Path.GetTempPath(), "tenantry-spool");
+
+        Assert.Equal(Path.Combine(dataDir, "mail"), new EmailOptions { PickupDirectory = "mail" }.ResolvedPickupDirectory(dataDir));
+        Assert.Equal(elsewhere, new EmailOptions { PickupDirectory = elsewhere }.ResolvedPickupDirectory(dataDir));
+        Assert.Null(new EmailOptions { PickupDirectory = "" }.ResolvedPickupDirectory(dataDir));
+        Assert.Null(new EmailOptions().ResolvedPickupDirectory(dataDir));
     }
 
     [Theory]

@@ -28,8 +28,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One account */
+        /** One account: email (verified or not), display name, status, MFA, live sessions, workspaces */
         get: operations["getUsersByUserBizId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Mark an account's email verified (true) or unverified again (false); recorded in the account's events with actor "operator" */
+        patch: operations["patchUsersByUserBizId"];
+        trace?: never;
+    };
+    "/admin/v1/users/{userBizId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's events (email verified or unverified, disabled, enabled, signed out, MFA reset: how, by whom), newest first, at most 100 */
+        get: operations["getUsersByUserBizIdEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,6 +317,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdminAccountEvent: {
+            eventBizId: string;
+            action: string;
+            actor: string;
+            actorUserBizId: null | string;
+            clientIp: null | string;
+            details: components["schemas"]["JsonElement"];
+            /** Format: date-time */
+            createdAt: string;
+        };
         AdminAuditEventResponse: {
             eventBizId: string;
             institutionBizId: null | string;
@@ -362,6 +390,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        AdminPolicyConfig: {
+            ipAllowlist: string[];
+            enforceMfa: boolean;
+            allowInvitationTransfer: boolean;
+        };
         AdminSigningKeyResponse: {
             kid: string;
             algorithm: string;
@@ -387,6 +420,9 @@ export interface components {
         AdminUpdateMemberRequest: {
             status?: null | string;
         };
+        AdminUpdateUserRequest: {
+            emailVerified?: null | boolean;
+        };
         AdminUpdateWorkspaceRequest: {
             workspaceStatus?: null | string;
             policyConfig?: null | components["schemas"]["PolicyConfigRequest"];
@@ -402,6 +438,9 @@ export interface components {
             email: string;
             displayName: string;
             status: string;
+            emailVerified: boolean;
+            /** Format: date-time */
+            emailVerifiedAt: null | string;
             mfaEnabled: boolean;
             /** Format: int32 */
             activeSessions: number;
@@ -426,7 +465,7 @@ export interface components {
             imageUrl: null | string;
             publicMetadata: components["schemas"]["JsonElement"];
             privateMetadata: components["schemas"]["JsonElement"];
-            policyConfig: null | components["schemas"]["PolicyConfig"];
+            policyConfig: null | components["schemas"]["AdminPolicyConfig"];
             /** Format: int32 */
             memberCount: number;
             segments: string[];
@@ -485,6 +524,15 @@ export interface components {
             code: string;
             message: string;
             data: null | components["schemas"]["AdminWorkspaceResponse"];
+        };
+        EnvelopeDocOfListOfAdminAccountEvent: {
+            version: string;
+            /** Format: int64 */
+            timestamp: number;
+            success: boolean;
+            code: string;
+            message: string;
+            data: null | components["schemas"]["AdminAccountEvent"][];
         };
         EnvelopeDocOfListOfAdminAuditEventResponse: {
             version: string;
@@ -558,13 +606,10 @@ export interface components {
             }[];
         };
         JsonElement: unknown;
-        PolicyConfig: {
-            ipAllowlist: string[];
-            enforceMfa: boolean;
-        };
         PolicyConfigRequest: {
             ipAllowlist?: null | string[];
             enforceMfa?: null | boolean;
+            allowInvitationTransfer?: null | boolean;
         };
     };
     responses: never;
@@ -684,6 +729,189 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnvelopeDocOfAdminUserResponse"];
+                };
+            };
+            /** @description Validation failed (4000) or an unreadable request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or wrong X-Admin-Key (4010) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or not a member (4040) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (4290, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error (5000); never a stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Database unavailable (5030) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    patchUsersByUserBizId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userBizId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDocOfAdminUserResponse"];
+                };
+            };
+            /** @description Validation failed (4000) or an unreadable request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing or wrong X-Admin-Key (4010) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or not a member (4040) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (see the code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (4290, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error (5000); never a stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Database unavailable (5030) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getUsersByUserBizIdEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userBizId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDocOfListOfAdminAccountEvent"];
                 };
             };
             /** @description Validation failed (4000) or an unreadable request */

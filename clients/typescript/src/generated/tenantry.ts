@@ -191,6 +191,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/web/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's account: id, email, display name, whether the email is verified, when it was created */
+        get: operations["getAuthMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/web/v1/auth/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the account's email address: {token} from the email's link (no sign-in needed), or {code} from the email with the account's Bearer token. Single use; expires; a code allows 5 tries. 400 AUTH.EMAIL_VERIFICATION_INVALID otherwise. Answers the verified account */
+        post: operations["postAuthEmailVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/web/v1/auth/email/verify/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a new verification email; the link and code of earlier ones stop working. Limited per account and per client IP (429 4290 with Retry-After); 409 AUTH.EMAIL_ALREADY_VERIFIED when there is nothing to verify */
+        post: operations["postAuthEmailVerifyResend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/web/v1/secure-channel/handshake": {
         parameters: {
             query?: never;
@@ -406,7 +457,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Pending invitations addressed to the caller's email */
+        /** Pending invitations addressed to the caller's email, once it is verified (empty until then) */
         get: operations["getTenantInvitationsMine"];
         put?: never;
         post?: never;
@@ -425,7 +476,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation addressed to the caller: answers the new workspace list item */
+        /** Accept an invitation with the {token} from its email (optional body), or as the account whose verified email it is addressed to. A token for the caller's own unverified address also verifies it; a token for another address works only where the workspace's policy allows transfer. Everyone else gets 4040. Answers the new workspace list item */
         post: operations["postTenantInvitationsByInvitationBizIdAccept"];
         delete?: never;
         options?: never;
@@ -442,7 +493,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decline an invitation addressed to the caller */
+        /** Decline an invitation: the same accounts as for accept ({token} in an optional body, or the verified invited address) */
         post: operations["postTenantInvitationsByInvitationBizIdDecline"];
         delete?: never;
         options?: never;
@@ -834,6 +885,15 @@ export interface components {
             message: string;
             data: unknown;
         };
+        EnvelopeDocOfSystemAccount: {
+            version: string;
+            /** Format: int64 */
+            timestamp: number;
+            success: boolean;
+            code: string;
+            message: string;
+            data: null | components["schemas"]["SystemAccount"];
+        };
         EnvelopeDocOfSystemAuthTokens: {
             version: string;
             /** Format: int64 */
@@ -924,6 +984,15 @@ export interface components {
             message: string;
             data: null | components["schemas"]["SystemTotpEnrolment"];
         };
+        EnvelopeDocOfSystemVerificationSent: {
+            version: string;
+            /** Format: int64 */
+            timestamp: number;
+            success: boolean;
+            code: string;
+            message: string;
+            data: null | components["schemas"]["SystemVerificationSent"];
+        };
         EnvelopeDocOfSystemWorkspaceAccess: {
             version: string;
             /** Format: int64 */
@@ -971,6 +1040,9 @@ export interface components {
         HandshakeRequest: {
             clientPublicKey?: null | string;
         };
+        InvitationAnswerRequest: {
+            token?: null | string;
+        };
         JsonElement: unknown;
         MfaChallengeRequest: {
             challengeId?: null | string;
@@ -991,6 +1063,7 @@ export interface components {
         PolicyConfigRequest: {
             ipAllowlist?: null | string[];
             enforceMfa?: null | boolean;
+            allowInvitationTransfer?: null | boolean;
         };
         RefreshRequest: {
             refreshToken?: null | string;
@@ -1003,6 +1076,14 @@ export interface components {
             email?: null | string;
             password?: null | string;
             displayName?: null | string;
+        };
+        SystemAccount: {
+            userBizId: string;
+            email: string;
+            displayName: string;
+            emailVerified: boolean;
+            /** Format: date-time */
+            createdAt: string;
         };
         SystemAuditEvent: {
             eventBizId: string;
@@ -1129,6 +1210,11 @@ export interface components {
             period: number;
             algorithm: string;
         };
+        SystemVerificationSent: {
+            email: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
         SystemWorkspaceAccess: {
             workspaceBizId: string;
             userBizId: string;
@@ -1185,6 +1271,10 @@ export interface components {
             workspaceTimezone?: null | string;
             extraData?: null | string;
             policyConfig?: null | components["schemas"]["PolicyConfigRequest"];
+        };
+        VerifyEmailRequest: {
+            token?: null | string;
+            code?: null | string;
         };
         WachtEligibility: {
             type: string;
@@ -2359,6 +2449,277 @@ export interface operations {
                 };
             };
             /** @description Invalid credentials or MFA challenge */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Portal code missing or unknown, member without the permission (4030), account disabled, or the workspace not enterable */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or not a member (4040) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (see the code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (4290, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error (5000); never a stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Database unavailable (5030) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getAuthMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDocOfSystemAccount"];
+                };
+            };
+            /** @description Validation failed (4000) or an unreadable request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, expired or revoked access token (4010) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Portal code missing or unknown, member without the permission (4030), account disabled, or the workspace not enterable */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or not a member (4040) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (4290, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error (5000); never a stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Database unavailable (5030) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postAuthEmailVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDocOfSystemAccount"];
+                };
+            };
+            /** @description Validation failed (4000) or an unreadable request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Invalid credentials or MFA challenge */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Portal code missing or unknown, member without the permission (4030), account disabled, or the workspace not enterable */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found, or not a member (4040) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (see the code) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Rate limited (4290, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Internal error (5000); never a stack trace */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Database unavailable (5030) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    postAuthEmailVerifyResend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeDocOfSystemVerificationSent"];
+                };
+            };
+            /** @description Validation failed (4000) or an unreadable request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, expired or revoked access token (4010) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3979,7 +4340,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["InvitationAnswerRequest"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -4073,7 +4438,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["InvitationAnswerRequest"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {

@@ -17,6 +17,6 @@ public sealed class SignUpValidator : AbstractValidator<SignUpCommand>
             RuleFor(c => c.Password).MinChars(UserAccount.MinPasswordLength);
             RuleFor(c => c.Password).MaxChars(UserAccount.MaxPasswordLength);
         });
-        RuleFor(c => c.DisplayName).Required().MaxChars(UserAccount.MaxDisplayNameLength);
+        RuleFor(c => c.DisplayName).Required().MaxChars(UserAccount.MaxDisplayNameLength).SingleLineText();
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Accounts.EmailVerification;
 using Tenantry.Application.Common;
 using Tenantry.Application.Institutions;
 using Tenantry.Application.Workspaces.ListMine;
@@ -15,35 +16,46 @@ namespace Tenantry.Application.Invitations.Accept;
 /// <summary>
 /// The invitee joins: a membership with joinSource INVITED in the invited role, membership of
 /// the institution (through <see cref="InstitutionJoining"/>), and the workspace as default
-/// when the user has none and it is eligible. Only the account whose email matches sees the
-/// invitation at all. Accepting again is a no-op that answers the same item; concurrent
-/// accepts are serialized by the workspace and user locks and make one membership.
+/// when the user has none and it is eligible. Only an account with a claim on the invitation
+/// (<see cref="InvitationAccess"/>: its token, or a verified address equal to the invited one)
+/// sees it at all; a token for the account's own unverified address also verifies that address.
+/// Accepting again is a no-op that answers the same item; concurrent accepts are serialized by
+/// the workspace and user locks and make one membership, and the claim is decided again under
+/// them (a resend may have replaced the token, a policy may have changed).
 /// </summary>
-public sealed class AcceptInvitationHandler(TenantryDbContext db, TimeProvider clock)
+public sealed class AcceptInvitationHandler(TenantryDbContext db, EmailVerifications verifications, TimeProvider clock)
 {
-    public async Task<Result<MyWorkspace>> HandleAsync(string invitationId, Caller caller, CancellationToken cancellationToken)
+    public async Task<Result<MyWorkspace>> HandleAsync(string invitationId, string? token, Caller caller, CancellationToken cancellationToken)
     {
-        var found = await InvitationQueries.FindAddressedToAsync(db, invitationId, caller.UserId, cancellationToken);
-        if (found is null)
+        if (await InvitationQueries.FindClaimableAsync(db, invitationId, token, caller.UserId, cancellationToken) is not { } found)
         {
             return new NotFound();
         }
-        var result = await AcceptAsync(found, caller, cancellationToken);
+        var result = await AcceptAsync(found.Invitation, token, caller, cancellationToken);
         if (!result.IsSuccess)
         {
             return result.Error;
         }
         // Null when the new member left (or was removed) between the accept and this read.
-        return await MyWorkspaceRows.GetItemAsync(db, caller, found.WorkspaceId, cancellationToken) is { } item ? item : new InvitationNotPending();
+        return await MyWorkspaceRows.GetItemAsync(db, caller, found.Invitation.WorkspaceId, cancellationToken) is { } item ? item : new InvitationNotPending();
     }
 
-    private async Task<Result> AcceptAsync(Invitation invitation, Caller caller, CancellationToken cancellationToken)
+    private async Task<Result> AcceptAsync(Invitation invitation, string? token, Caller caller, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
         await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
         // Decide on what is committed now that we hold the locks, not on what we read before.
         await db.Entry(invitation).ReloadAsync(cancellationToken);
+        if (db.Entry(invitation).State == EntityState.Detached)
+        {
+            return new NotFound();
+        }
+        var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
+        if (claim == InvitationClaim.None)
+        {
+            return new NotFound();
+        }
         var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == invitation.WorkspaceId && m.UserId == caller.UserId, cancellationToken);
         var now = clock.GetUtcNow();
         if (invitation.Status == InvitationStatus.Accepted)
@@ -77,9 +89,15 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, TimeProvider c
             var institution = await db.Institutions.FirstAsync(i => i.Id == invitation.InstitutionId, cancellationToken);
             await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Member, now, cancellationToken);
         }
+        if (claim == InvitationClaim.TokenForOwnAddress)
+        {
+            // The token came by email to the invited address, which is the account's own: that proves the mailbox.
+            var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
+            await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Invitation, caller.UserId, caller.ClientIpText, now, cancellationToken);
+        }
         invitation.Accept(now);
         db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationAccepted,
-            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("roleBizId", membership.RoleId)), now));
+            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation, ("roleBizId", membership.RoleId)), now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success;

@@ -61,7 +61,8 @@ public sealed class CreateInvitationHandler(
         }
 
         var now = clock.GetUtcNow();
-        var invitation = Invitation.Create(standing.InstitutionId, standing.WorkspaceId, email, role.Id, caller.UserId, emails.ValidFor, now);
+        var (token, tokenHash) = InvitationEmails.NewToken();
+        var invitation = Invitation.Create(standing.InstitutionId, standing.WorkspaceId, email, role.Id, caller.UserId, emails.ValidFor, tokenHash, now);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -69,7 +70,7 @@ public sealed class CreateInvitationHandler(
             db.Invitations.Add(invitation);
             db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationCreated,
                 AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("roleBizId", role.Id)), now));
-            await emails.QueueAsync(invitation, caller.UserId, now, cancellationToken);
+            await emails.QueueAsync(invitation, token, caller.UserId, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Accounts.EmailVerification;
 using Tenantry.Application.Common;
 using Tenantry.Data;
 using Tenantry.Domain.Audit;
@@ -7,22 +9,34 @@ using Tenantry.Domain.Invitations;
 namespace Tenantry.Application.Invitations.Decline;
 
 /// <summary>
-/// The invitee says no. Only the account whose email matches sees the invitation; declining
-/// twice is a no-op; an invitation that was accepted, revoked or ran out answers
-/// <see cref="InvitationNotPending"/>. Under the workspace lock, so it cannot cross an accept.
+/// The invitee says no. The same accounts may decline as may accept (<see cref="InvitationAccess"/>:
+/// the token, or a verified address equal to the invited one), and a token for the account's own
+/// unverified address verifies it here too; to every other account the invitation does not exist.
+/// Declining twice is a no-op; an invitation that was accepted, revoked or ran out answers
+/// <see cref="InvitationNotPending"/>. Under the workspace lock, so it cannot cross an accept or a
+/// resend, and the claim is decided again under it.
 /// </summary>
-public sealed class DeclineInvitationHandler(TenantryDbContext db, TimeProvider clock)
+public sealed class DeclineInvitationHandler(TenantryDbContext db, EmailVerifications verifications, TimeProvider clock)
 {
-    public async Task<Result> HandleAsync(string invitationId, Caller caller, CancellationToken cancellationToken)
+    public async Task<Result> HandleAsync(string invitationId, string? token, Caller caller, CancellationToken cancellationToken)
     {
-        var invitation = await InvitationQueries.FindAddressedToAsync(db, invitationId, caller.UserId, cancellationToken);
-        if (invitation is null)
+        if (await InvitationQueries.FindClaimableAsync(db, invitationId, token, caller.UserId, cancellationToken) is not { } found)
         {
             return new NotFound();
         }
+        var invitation = found.Invitation;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
         await db.Entry(invitation).ReloadAsync(cancellationToken);
+        if (db.Entry(invitation).State == EntityState.Detached)
+        {
+            return new NotFound();
+        }
+        var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
+        if (claim == InvitationClaim.None)
+        {
+            return new NotFound();
+        }
         var now = clock.GetUtcNow();
         if (invitation.Status == InvitationStatus.Declined)
         {
@@ -32,9 +46,14 @@ public sealed class DeclineInvitationHandler(TenantryDbContext db, TimeProvider 
         {
             return new InvitationNotPending();
         }
+        if (claim == InvitationClaim.TokenForOwnAddress)
+        {
+            var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
+            await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Invitation, caller.UserId, caller.ClientIpText, now, cancellationToken);
+        }
         invitation.Decline(now);
         db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationDeclined,
-            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, "{}", now));
+            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation), now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success;

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Accounts;
 using Tenantry.Application.Common;
 using Tenantry.Application.Outbox;
@@ -10,10 +11,12 @@ using Tenantry.Domain.Invitations;
 namespace Tenantry.Application.Invitations.Resend;
 
 /// <summary>
-/// Sends a pending invitation again with a fresh expiry (<c>members.invite</c>); also one whose
-/// time ran out but that nobody replaced. Revoked, declined and accepted ones answer
-/// <see cref="InvitationNotPending"/>. Counts against the inviter's invitation allowance, as it
-/// sends an email just like a new invitation.
+/// Sends a pending invitation again with a fresh expiry and a new token (<c>members.invite</c>);
+/// also one whose time ran out but that nobody replaced. The token of every earlier email stops
+/// working. Revoked, declined and accepted ones answer <see cref="InvitationNotPending"/>. Under the
+/// workspace lock, so it cannot cross an accept or a decline (which decide on the token they
+/// reload under the same lock). Counts against the inviter's invitation allowance, as it sends an
+/// email just like a new invitation.
 /// </summary>
 public sealed class ResendInvitationHandler(
     TenantryDbContext db, InvitationEmails emails, OutboxSignal outbox, AccountThrottle throttle, TimeProvider clock)
@@ -29,16 +32,28 @@ public sealed class ResendInvitationHandler(
         {
             return new NotFound();
         }
-        if (invitation.Status != InvitationStatus.Pending)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            return new InvitationNotPending();
+            await db.LockWorkspaceAsync(standing.WorkspaceId, cancellationToken);
+            await db.Entry(invitation).ReloadAsync(cancellationToken);
+            if (db.Entry(invitation).State == EntityState.Detached)
+            {
+                // Deleted meanwhile, with the role it offered.
+                return new NotFound();
+            }
+            if (invitation.Status != InvitationStatus.Pending)
+            {
+                return new InvitationNotPending();
+            }
+            var now = clock.GetUtcNow();
+            var (token, tokenHash) = InvitationEmails.NewToken();
+            invitation.Renew(emails.ValidFor, tokenHash, now);
+            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationResent,
+                AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("expiresAt", invitation.ExpiresAt)), now));
+            await emails.QueueAsync(invitation, token, caller.UserId, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        var now = clock.GetUtcNow();
-        invitation.Renew(emails.ValidFor, now);
-        db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationResent,
-            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("expiresAt", invitation.ExpiresAt)), now));
-        await emails.QueueAsync(invitation, caller.UserId, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
         outbox.Notify();
         return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }

@@ -22,7 +22,7 @@ public sealed class AdminUpdateInstitutionValidator : AbstractValidator<AdminUpd
     public AdminUpdateInstitutionValidator()
     {
         When(c => c.Name.HasValue, () =>
-            RuleFor(c => c.Name.Value).Required().MaxChars(Institution.MaxNameLength));
+            RuleFor(c => c.Name.Value).Required().MaxChars(Institution.MaxNameLength).SingleLineText());
         When(c => c.Slug is { HasValue: true, Value: not null }, () =>
             RuleFor(c => c.Slug.Value).Must(Slugs.IsValid).WithErrorCode(ValidationCodes.InvalidSlug));
         When(c => c.PublicMetadata.HasValue, () =>

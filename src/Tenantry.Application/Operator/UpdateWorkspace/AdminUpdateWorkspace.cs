@@ -36,16 +36,16 @@ public sealed class AdminUpdateWorkspaceValidator : AbstractValidator<AdminUpdat
         When(c => c.PrivateMetadata.HasValue, () =>
             RuleFor(c => c.PrivateMetadata.Value).JsonObject());
         When(c => c.Description.HasValue, () =>
-            RuleFor(c => c.Description.Value).MaxChars(Workspace.MaxDescriptionLength));
+            RuleFor(c => c.Description.Value).MaxChars(Workspace.MaxDescriptionLength).MultiLineText());
         When(c => c.ImageUrl is { HasValue: true, Value: not null }, () =>
-            RuleFor(c => c.ImageUrl.Value).MaxChars(Workspace.MaxImageUrlLength).Must(AbsoluteHttpUrl.IsValid).WithErrorCode(ValidationCodes.InvalidUrl));
+            RuleFor(c => c.ImageUrl.Value).MaxChars(Workspace.MaxImageUrlLength).SingleLineText().Must(AbsoluteHttpUrl.IsValid).WithErrorCode(ValidationCodes.InvalidUrl));
         When(c => c.Slug is { HasValue: true, Value: not null }, () =>
             RuleFor(c => c.Slug.Value).Must(Slugs.IsValid).WithErrorCode(ValidationCodes.InvalidSlug));
         When(c => c.Segments is { HasValue: true, Value: not null }, () =>
         {
             RuleFor(c => c.Segments.Value)
                 .Must(s => s!.Count <= MaxSegments).WithErrorCode(ValidationCodes.TooMany).WithState(_ => ValidationRules.Args("max", MaxSegments));
-            RuleForEach(c => c.Segments.Value).Required().MaxChars(Segment.MaxNameLength);
+            RuleForEach(c => c.Segments.Value).Required().MaxChars(Segment.MaxNameLength).SingleLineText();
         });
     }
 }

@@ -8,12 +8,7 @@ using Tenantry.Domain.Common;
 
 namespace Tenantry.Application.Operator.Users;
 
-/// <summary>An account as the operator sees it: never its password hash, MFA secret or tokens.</summary>
-public sealed record AdminUserView(
-    string UserId, string Email, string DisplayName, UserStatus Status, bool MfaEnabled, int ActiveSessions, int WorkspaceCount,
-    DateTime CreatedAt, DateTime UpdatedAt);
-
-/// <summary>The shared reads and the audit record of the operator's user use cases.</summary>
+/// <summary>The shared reads and the account event of the operator's user use cases.</summary>
 internal static class AdminUsers
 {
     public static async Task<AdminUserView?> ViewAsync(TenantryDbContext db, string userId, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -23,7 +18,7 @@ internal static class AdminUsers
     {
         var utcNow = now.UtcDateTime;
         return users.Select(u => new AdminUserView(
-                u.Id, u.Email, u.DisplayName, u.Status,
+                u.Id, u.Email, u.DisplayName, u.Status, u.EmailVerified, u.EmailVerifiedAt,
                 db.TotpAuthenticators.Any(t => t.UserId == u.Id && t.ConfirmedAt != null),
                 db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null && s.ExpiresAt > utcNow),
                 db.WorkspaceMemberships.Count(m => m.UserId == u.Id),
@@ -42,10 +37,13 @@ internal static class AdminUsers
         return live.Count;
     }
 
-    /// <summary>An operator's change to an account, filed under no institution (see <see cref="AuditScopes"/>).</summary>
-    public static void Audit(TenantryDbContext db, string action, string userId, string details, DateTimeOffset now) =>
-        db.AuditEvents.Add(AuditEvent.Record(AuditScopes.Directory, null, AuditActors.Operator, action, AuditTargets.User, userId, null, details, now));
+    /// <summary>An operator's change to an account: an event of the account's trail with actor <c>operator</c>.</summary>
+    public static void Record(TenantryDbContext db, string action, string userId, string details, DateTimeOffset now) =>
+        db.AccountEvents.Add(AccountEvent.ByOperator(userId, action, details, now));
 
-    public static async Task<Result<UserAccount>> FindAsync(TenantryDbContext db, string userId, CancellationToken cancellationToken) =>
-        await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user ? user : new NotFound();
+    /// <summary>The account to change; unknown ids (or nothing id-shaped) are <see cref="NotFound"/>.</summary>
+    public static async Task<Result<UserAccount>> FindAsync(TenantryDbContext db, string? userId, CancellationToken cancellationToken) =>
+        EntityId.LooksValid(userId, EntityId.User) && await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user
+            ? user
+            : new NotFound();
 }

@@ -25,7 +25,7 @@ public sealed class ResetUserMfaHandler(TenantryDbContext db, TimeProvider clock
         var authenticators = await db.TotpAuthenticators.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
         await db.MfaChallenges.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        AdminUsers.Audit(db, AuditActions.UserMfaReset, userId, AuditDetails.Of(("hadAuthenticator", authenticators > 0)), now);
+        AdminUsers.Record(db, AccountActions.MfaReset, userId, AuditDetails.Of(("hadAuthenticator", authenticators > 0)), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;

@@ -27,9 +27,11 @@ public sealed class SearchUsersHandler(TenantryDbContext db, TimeProvider clock)
     }
 }
 
-/// <summary><c>GET /admin/v1/users/{userBizId}</c>.</summary>
+/// <summary><c>GET /admin/v1/users/{userBizId}</c>; unknown ids (or nothing id-shaped) are <see cref="NotFound"/>.</summary>
 public sealed class GetUserHandler(TenantryDbContext db, TimeProvider clock)
 {
-    public async Task<Result<AdminUserView>> HandleAsync(string userId, CancellationToken cancellationToken) =>
-        await AdminUsers.ViewAsync(db, userId, clock.GetUtcNow(), cancellationToken) is { } view ? view : new NotFound();
+    public async Task<Result<AdminUserView>> HandleAsync(string? userId, CancellationToken cancellationToken) =>
+        EntityId.LooksValid(userId, EntityId.User) && await AdminUsers.ViewAsync(db, userId!, clock.GetUtcNow(), cancellationToken) is { } view
+            ? view
+            : new NotFound();
 }

@@ -11,7 +11,7 @@ namespace Tenantry.Application.Operator.Users;
 /// so the account's access tokens and cookies are refused at once on this replica (within
 /// <c>Tenantry:Cache:MaxStaleness</c> on others), and a sign-in with the right password answers
 /// <see cref="AccountDisabled"/>. Memberships are kept: enabling gives the account back as it was.
-/// Repeating either is a no-op without an audit event.
+/// Repeating either is a no-op without an account event.
 /// </summary>
 public sealed class SetUserStatusHandler(TenantryDbContext db, TimeProvider clock)
 {
@@ -27,7 +27,7 @@ public sealed class SetUserStatusHandler(TenantryDbContext db, TimeProvider cloc
         if (found.Value.SetStatus(enabled ? UserStatus.Active : UserStatus.Disabled, now))
         {
             var revoked = enabled ? 0 : await AdminUsers.RevokeSessionsAsync(db, userId, now, cancellationToken);
-            AdminUsers.Audit(db, enabled ? AuditActions.UserEnabled : AuditActions.UserDisabled, userId,
+            AdminUsers.Record(db, enabled ? AccountActions.Enabled : AccountActions.Disabled, userId,
                 AuditDetails.Of(("sessionsRevoked", revoked)), now);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -49,7 +49,7 @@ public sealed class RevokeUserSessionsHandler(TenantryDbContext db, TimeProvider
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var revoked = await AdminUsers.RevokeSessionsAsync(db, userId, now, cancellationToken);
-        AdminUsers.Audit(db, AuditActions.UserSessionsRevoked, userId, AuditDetails.Of(("sessionsRevoked", revoked)), now);
+        AdminUsers.Record(db, AccountActions.SessionsRevoked, userId, AuditDetails.Of(("sessionsRevoked", revoked)), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;

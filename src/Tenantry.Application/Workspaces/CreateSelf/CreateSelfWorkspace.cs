@@ -12,10 +12,10 @@ public sealed class CreateSelfWorkspaceValidator : AbstractValidator<CreateSelfW
 {
     public CreateSelfWorkspaceValidator()
     {
-        RuleFor(c => c.WorkspaceName).Required().MaxChars(Workspace.MaxNameLength);
+        RuleFor(c => c.WorkspaceName).Required().MaxChars(Workspace.MaxNameLength).SingleLineText();
         RuleFor(c => c.WorkspaceKind).OneOf(WorkspaceCodes.Kinds);
         RuleFor(c => c.WorkspaceTimezone).Must(tz => tz is null || Timezones.IsValid(tz)).WithErrorCode(ValidationCodes.InvalidTimezone);
         RuleFor(c => c.InstitutionName).Must(n => n is null || n.Trim().Length > 0).WithErrorCode(ValidationCodes.Required)
-            .MaxChars(Institution.MaxNameLength);
+            .MaxChars(Institution.MaxNameLength).SingleLineText();
     }
 }

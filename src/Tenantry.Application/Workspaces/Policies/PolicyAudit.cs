@@ -10,5 +10,10 @@ public static class PolicyAudit
 
     private static Dictionary<string, object>? Shown(WorkspacePolicy? policy) => policy is null
         ? null
-        : new Dictionary<string, object> { ["ipAllowlist"] = policy.IpAllowlist, ["enforceMfa"] = policy.EnforceMfa };
+        : new Dictionary<string, object>
+        {
+            ["ipAllowlist"] = policy.IpAllowlist,
+            ["enforceMfa"] = policy.EnforceMfa,
+            ["allowInvitationTransfer"] = policy.AllowInvitationTransfer,
+        };
 }

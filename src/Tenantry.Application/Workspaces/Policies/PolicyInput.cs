@@ -4,14 +4,18 @@ using Tenantry.Domain.Policies;
 
 namespace Tenantry.Application.Workspaces.Policies;
 
-/// <summary>A workspace policy as a client sends it (<c>policyConfig</c>): CIDR blocks and the MFA switch.</summary>
-public sealed record PolicyInput(IReadOnlyList<string?>? IpAllowlist, bool EnforceMfa)
+/// <summary>
+/// A workspace policy as a client sends it (<c>policyConfig</c>): CIDR blocks, the MFA switch and
+/// whether an invitation's token may be accepted by an account with another address. The whole
+/// policy is replaced: a field left out is off (or empty).
+/// </summary>
+public sealed record PolicyInput(IReadOnlyList<string?>? IpAllowlist, bool EnforceMfa, bool AllowInvitationTransfer = false)
 {
     /// <summary>Canonical form; call only after <see cref="PolicyInputValidator"/> passed.</summary>
     public WorkspacePolicy ToPolicy()
     {
         Domain.Policies.IpAllowlist.TryNormalize(IpAllowlist ?? [], out var blocks, out _);
-        return new WorkspacePolicy(blocks, EnforceMfa);
+        return new WorkspacePolicy(blocks, EnforceMfa, AllowInvitationTransfer);
     }
 }
 

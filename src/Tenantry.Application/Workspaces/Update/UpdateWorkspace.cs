@@ -18,7 +18,7 @@ public sealed class UpdateWorkspaceValidator : AbstractValidator<UpdateWorkspace
     public UpdateWorkspaceValidator()
     {
         When(c => c.WorkspaceName.HasValue, () =>
-            RuleFor(c => c.WorkspaceName.Value).Required().MaxChars(Workspace.MaxNameLength));
+            RuleFor(c => c.WorkspaceName.Value).Required().MaxChars(Workspace.MaxNameLength).SingleLineText());
         When(c => c.WorkspaceTimezone.HasValue, () =>
             RuleFor(c => c.WorkspaceTimezone.Value).Must(Timezones.IsValid).WithErrorCode(ValidationCodes.InvalidTimezone));
         When(c => c.ExtraData is { HasValue: true, Value: not null }, () =>

@@ -85,6 +85,8 @@ public static class EnvelopeErrors
         MfaNotEnabled => new(409, "AUTH.MFA_NOT_ENABLED", "Error.MfaNotEnabled"),
         NotEnterable n => new(403, "WORKSPACE.NOT_ENTERABLE", "Eligibility." + n.Restriction, Reason: ReasonCode(n.Restriction)),
         PolicyLocksOutCaller p => new(409, "WORKSPACE.POLICY_LOCKS_OUT_CALLER", "Error.PolicyLocksOutCaller", Reason: ReasonCode(p.Restriction)),
+        EmailVerificationInvalid => new(400, "AUTH.EMAIL_VERIFICATION_INVALID", "Error.EmailVerificationInvalid"),
+        EmailAlreadyVerified => new(409, "AUTH.EMAIL_ALREADY_VERIFIED", "Error.EmailAlreadyVerified"),
         _ => InternalError,
     };
 
@@ -92,6 +94,7 @@ public static class EnvelopeErrors
     {
         DialectError.Unauthorized => TokenRejected,
         DialectError.Forbidden => Forbidden,
+        DialectError.CrossSiteRequest => new(403, "4030", "Error.CrossSiteRequest"),
         DialectError.NotFound => ResourceNotFound,
         DialectError.MethodNotAllowed => MethodNotAllowed,
         DialectError.PayloadTooLarge => PayloadTooLarge,

@@ -14,16 +14,19 @@ public sealed record FieldProblem(string Field, string Message);
 /// <summary>The <c>data</c> of a refusal that says why in a machine-readable code (<c>WORKSPACE.NOT_ENTERABLE</c>: <c>{"reason":"MFA_REQUIRED"}</c>).</summary>
 public sealed record ErrorReason(string Reason);
 
-/// <summary><c>policyConfig</c> as answers show it: <c>null</c>, or the allow-list and the MFA flag.</summary>
+/// <summary>
+/// <c>policyConfig</c> as SYSTEM list items show it: <c>null</c>, or the allow-list and the MFA flag,
+/// exactly CONTRACT 5's shape (the invitation-transfer flag is shown by the operator API).
+/// </summary>
 public sealed record PolicyConfig(IReadOnlyList<string> IpAllowlist, bool EnforceMfa)
 {
     public static PolicyConfig? From(WorkspacePolicy? policy) => policy is null ? null : new(policy.IpAllowlist, policy.EnforceMfa);
 }
 
-/// <summary><c>policyConfig</c> as clients send it.</summary>
-public sealed record PolicyConfigRequest(List<string?>? IpAllowlist, bool? EnforceMfa)
+/// <summary><c>policyConfig</c> as clients send it; it replaces the whole policy (a field left out is off or empty).</summary>
+public sealed record PolicyConfigRequest(List<string?>? IpAllowlist, bool? EnforceMfa, bool? AllowInvitationTransfer = null)
 {
-    public Application.Workspaces.Policies.PolicyInput ToInput() => new(IpAllowlist, EnforceMfa ?? false);
+    public Application.Workspaces.Policies.PolicyInput ToInput() => new(IpAllowlist, EnforceMfa ?? false, AllowInvitationTransfer ?? false);
 }
 
 /// <summary>The envelope as documented in OpenAPI; answers are written by <see cref="EnvelopeWriter"/>.</summary>

@@ -1,5 +1,7 @@
 using Tenantry.Application.Common;
+using Microsoft.Extensions.Options;
 using Tenantry.Domain.Common;
+using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.Shared;
 
@@ -61,7 +63,21 @@ internal static class OperatorResults
 
 public static class OperatorDialectHosting
 {
-    public static IServiceCollection AddOperatorDialect(this IServiceCollection services) => services.AddWireDialect<OperatorDialect>();
+    public static IServiceCollection AddOperatorDialect(this IServiceCollection services, TenantryOptions options)
+    {
+        OperatorKeyGate.CheckConfiguration(options);
+        return services.AddWireDialect<OperatorDialect>();
+    }
+
+    /// <summary>The key check for every <c>/admin/v1</c> path, before routing's answers and body binding (<see cref="OperatorKeyGate"/>).</summary>
+    public static void UseOperatorGate(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value;
+        if (!string.IsNullOrEmpty(options.AdminApiKey))
+        {
+            app.UseMiddleware<OperatorKeyGate>(options.AdminApiKey, options.Operator);
+        }
+    }
 
     /// <summary>Maps the operator API when <c>Tenantry:AdminApiKey</c> is set; without it every operator path answers 404.</summary>
     public static void MapOperatorDialect(this WebApplication app) => OperatorEndpoints.Map(app);

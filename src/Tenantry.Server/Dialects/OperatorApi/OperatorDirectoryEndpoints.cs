@@ -2,6 +2,7 @@ using Tenantry.Application.Common;
 using Tenantry.Application.Operator.Audit;
 using Tenantry.Application.Operator.Directory;
 using Tenantry.Application.Operator.SigningKeys;
+using Tenantry.Application.Operator.UpdateUser;
 using Tenantry.Application.Operator.Users;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Dialects.Envelope;
@@ -12,7 +13,8 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 /// What the <c>tenantry</c> CLI needs: search and paging of users, institutions and workspaces
 /// (<c>page</c>, <c>pageSize</c>; total in <c>X-Total-Count</c>), account actions on action paths
 /// (<c>POST .../users/{id}/disable</c>, ...), institution suspension, members, the audit trail and
-/// the signing keys. Every change writes an audit event whose actor is <c>"operator"</c>.
+/// the signing keys. A change to an account writes an event of the account's trail whose actor is
+/// <c>operator</c> (<c>GET .../users/{id}/events</c>); any other change an audit event whose actor is <c>"operator"</c>.
 /// </summary>
 internal static class OperatorDirectoryEndpoints
 {
@@ -27,8 +29,19 @@ internal static class OperatorDirectoryEndpoints
 
         admin.MapGet("/users/{userBizId}", async (string userBizId, GetUserHandler handler, CancellationToken ct) =>
                 OperatorResults.From(await handler.HandleAsync(userBizId, ct), AdminUserResponse.From))
-            .WithSummary("One account")
+            .WithSummary("One account: email (verified or not), display name, status, MFA, live sessions, workspaces")
             .Produces<EnvelopeDoc<AdminUserResponse>>();
+
+        admin.MapPatch("/users/{userBizId}", async (string userBizId, AdminUpdateUserRequest body, AdminUpdateUserHandler handler, CancellationToken ct) =>
+                OperatorResults.From(await handler.HandleAsync(userBizId, new AdminUpdateUserCommand(
+                    body.Field(nameof(body.EmailVerified), body.EmailVerified)), ct), AdminUserResponse.From))
+            .WithSummary("Mark an account's email verified (true) or unverified again (false); recorded in the account's events with actor \"operator\"")
+            .Produces<EnvelopeDoc<AdminUserResponse>>();
+
+        admin.MapGet("/users/{userBizId}/events", async (string userBizId, AdminListUserEventsHandler handler, CancellationToken ct) =>
+                OperatorResults.From(await handler.HandleAsync(userBizId, ct), events => events.Select(AdminAccountEvent.From).ToList()))
+            .WithSummary($"The account's events (email verified or unverified, disabled, enabled, signed out, MFA reset: how, by whom), newest first, at most {AdminListUserEventsHandler.Limit}")
+            .Produces<EnvelopeDoc<List<AdminAccountEvent>>>();
 
         admin.MapPost("/users/{userBizId}/disable", async (string userBizId, SetUserStatusHandler handler, CancellationToken ct) =>
                 OperatorResults.From(await handler.HandleAsync(userBizId, enabled: false, ct), AdminUserResponse.From))

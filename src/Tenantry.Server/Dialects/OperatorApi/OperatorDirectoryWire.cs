@@ -2,20 +2,23 @@ using System.Text.Json;
 using Tenantry.Application.Operator.Audit;
 using Tenantry.Application.Operator.Directory;
 using Tenantry.Application.Operator.SigningKeys;
-using Tenantry.Application.Operator.Users;
+using Tenantry.Application.Operator;
 using Tenantry.Domain.Accounts;
 using Tenantry.Server.Dialects.Envelope;
 
 namespace Tenantry.Server.Dialects.OperatorApi;
 
-/// <summary>An account: <c>status</c> is <c>ACTIVE</c> or <c>DISABLED</c>; counts of live sessions and workspace memberships.</summary>
+/// <summary>
+/// An account: <c>status</c> is <c>ACTIVE</c> or <c>DISABLED</c>; whether its address is verified (and since when),
+/// whether it has an authenticator; counts of live sessions and workspace memberships.
+/// </summary>
 public sealed record AdminUserResponse(
-    string UserBizId, string Email, string DisplayName, string Status, bool MfaEnabled, int ActiveSessions, int WorkspaceCount,
-    DateTime CreatedAt, DateTime UpdatedAt)
+    string UserBizId, string Email, string DisplayName, string Status, bool EmailVerified, DateTime? EmailVerifiedAt, bool MfaEnabled,
+    int ActiveSessions, int WorkspaceCount, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static AdminUserResponse From(AdminUserView v) =>
-        new(v.UserId, v.Email, v.DisplayName, v.Status == UserStatus.Disabled ? "DISABLED" : "ACTIVE", v.MfaEnabled, v.ActiveSessions,
-            v.WorkspaceCount, v.CreatedAt, v.UpdatedAt);
+        new(v.UserId, v.Email, v.DisplayName, v.Status == UserStatus.Disabled ? "DISABLED" : "ACTIVE", v.EmailVerified, v.EmailVerifiedAt,
+            v.MfaEnabled, v.ActiveSessions, v.WorkspaceCount, v.CreatedAt, v.UpdatedAt);
 }
 
 /// <summary>A member of a workspace with their account: <c>userStatus</c> is the account's, <c>status</c> the membership's.</summary>
@@ -30,8 +33,8 @@ public sealed record AdminMemberResponse(
 
 /// <summary>
 /// One audit event of any institution. <c>institutionBizId</c> is null for events about no tenant
-/// (accounts, signing keys); <c>actorUserBizId</c> is <c>"operator"</c> for changes made through
-/// this API and a user id otherwise.
+/// (signing keys); <c>actorUserBizId</c> is <c>"operator"</c> for changes made through this API and a
+/// user id otherwise. Changes to accounts are in the account's events (<c>GET /admin/v1/users/{id}/events</c>).
 /// </summary>
 public sealed record AdminAuditEventResponse(
     string EventBizId, string? InstitutionBizId, string? WorkspaceBizId, string Action, string? ActorUserBizId, string? TargetType,

@@ -5,13 +5,13 @@ using Tenantry.Application.Operator.UpdateWorkspace;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
 using Tenantry.Server.Dialects.Shared.Json;
-using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.OperatorApi;
 
 /// <summary>
-/// The operator API (CONTRACT 7): suspension, member status, policies and metadata. Needs
-/// <c>X-Admin-Key</c>; never accepts user tokens. Not mapped at all when no key is configured.
+/// The operator API (CONTRACT 7 and 8): suspension, member status, policies and metadata, accounts. Needs
+/// <c>X-Admin-Key</c>, checked for the whole prefix by <see cref="OperatorKeyGate"/>; never accepts
+/// user tokens. Not mapped at all when no key is configured.
 /// </summary>
 internal static class OperatorEndpoints
 {
@@ -22,11 +22,9 @@ internal static class OperatorEndpoints
         {
             return;
         }
-        var keys = new SecretSet([key]);
+        // The key was checked before routing and binding (OperatorKeyGate): nothing here runs without it.
         var admin = app.MapGroup(OperatorDialect.Prefix)
-            .WithTags("Operator")
-            .AddEndpointFilter(async (context, next) =>
-                keys.Contains(context.HttpContext.Request.Headers[OperatorDialect.KeyHeader]) ? await next(context) : OperatorDialect.InvalidAdminKey.ToResult());
+            .WithTags("Operator");
 
         // Search, paging, accounts, suspension of institutions, members, audit trail and signing keys (the CLI's operator commands).
         OperatorDirectoryEndpoints.Map(admin);

@@ -20,5 +20,6 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 [JsonSerializable(typeof(List<AdminAuditEventResponse>))]
 [JsonSerializable(typeof(List<AdminSigningKeyResponse>))]
 [JsonSerializable(typeof(AdminInstitutionSuspensionResponse))]
+[JsonSerializable(typeof(List<AdminAccountEvent>))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

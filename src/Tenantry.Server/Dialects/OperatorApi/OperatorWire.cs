@@ -19,6 +19,29 @@ public sealed class AdminUpdateWorkspaceRequest : PatchRequest
 
 public sealed record AdminUpdateMemberRequest(string? Status);
 
+public sealed class AdminUpdateUserRequest : PatchRequest
+{
+    public bool? EmailVerified { get; init; }
+}
+
+/// <summary><c>policyConfig</c> as the operator sees it: CONTRACT 5's fields and the invitation-transfer flag.</summary>
+public sealed record AdminPolicyConfig(IReadOnlyList<string> IpAllowlist, bool EnforceMfa, bool AllowInvitationTransfer)
+{
+    public static AdminPolicyConfig? From(Domain.Policies.WorkspacePolicy? policy) =>
+        policy is null ? null : new(policy.IpAllowlist, policy.EnforceMfa, policy.AllowInvitationTransfer);
+}
+
+/// <summary>
+/// One event of an account's trail (its address verified or unverified, disabled, enabled, signed out, MFA reset). <c>actor</c>: <c>user</c> (the account itself, <c>actorUserBizId</c> set) or
+/// <c>operator</c> (the operator API: no user id, no client IP).
+/// </summary>
+public sealed record AdminAccountEvent(
+    string EventBizId, string Action, string Actor, string? ActorUserBizId, string? ClientIp, JsonElement Details, DateTime CreatedAt)
+{
+    public static AdminAccountEvent From(AccountEventView e) =>
+        new(e.EventId, e.Action, e.Actor, e.ActorUserId, e.ClientIp, RawJson.Parse(e.Details), e.CreatedAt);
+}
+
 public sealed class AdminUpdateInstitutionRequest : PatchRequest
 {
     public string? Name { get; init; }
@@ -44,7 +67,7 @@ public sealed record AdminWorkspaceResponse(
     string? ImageUrl,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
-    PolicyConfig? PolicyConfig,
+    AdminPolicyConfig? PolicyConfig,
     int MemberCount,
     IReadOnlyList<string> Segments,
     DateTime CreatedAt,
@@ -55,7 +78,7 @@ public sealed record AdminWorkspaceResponse(
         var d = v.Detail;
         return new(d.WorkspaceId, d.InstitutionId, d.ExternalEntityId, d.Name, d.Timezone, EnvelopeEnums.Ref(d.Status), EnvelopeEnums.Ref(d.Kind),
             d.ExtraData, v.Slug, v.Description, v.ImageUrl, RawJson.Parse(v.PublicMetadata), RawJson.Parse(v.PrivateMetadata),
-            PolicyConfig.From(v.Policy), v.MemberCount, v.Segments, d.CreatedAt, d.UpdatedAt);
+            AdminPolicyConfig.From(v.Policy), v.MemberCount, v.Segments, d.CreatedAt, d.UpdatedAt);
     }
 }
 

@@ -7,6 +7,8 @@ public enum DialectError
 {
     Unauthorized,
     Forbidden,
+    /// <summary>A cookie-authenticated state change from another origin (CSRF): 403.</summary>
+    CrossSiteRequest,
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
@@ -56,7 +58,7 @@ public static class DialectErrors
     public static int StatusOf(DialectError error) => error switch
     {
         DialectError.Unauthorized => 401,
-        DialectError.Forbidden => 403,
+        DialectError.Forbidden or DialectError.CrossSiteRequest => 403,
         DialectError.NotFound => 404,
         DialectError.MethodNotAllowed => 405,
         DialectError.PayloadTooLarge => 413,

@@ -60,6 +60,7 @@ public static class SystemDialectHosting
         }
         AuthEndpoints.Map(web);
         MfaEndpoints.Map(web);
+        EmailVerificationEndpoints.Map(web);
         SecureChannelEndpoints.Map(web);
         EnumsEndpoint.Map(web);
         WorkspaceEndpoints.Map(web);

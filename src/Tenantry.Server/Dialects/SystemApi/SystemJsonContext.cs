@@ -27,6 +27,8 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(SystemRecoveryCodes))]
 [JsonSerializable(typeof(SystemMfaStatus))]
 [JsonSerializable(typeof(SystemStepUp))]
+[JsonSerializable(typeof(SystemAccount))]
+[JsonSerializable(typeof(SystemVerificationSent))]
 [JsonSerializable(typeof(SystemSecureChannel))]
 [JsonSerializable(typeof(Dictionary<string, List<SystemEnumValue>>))]
 [JsonSerializable(typeof(List<SystemRole>))]

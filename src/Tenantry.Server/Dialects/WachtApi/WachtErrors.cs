@@ -59,6 +59,7 @@ public static class WachtErrors
     {
         DialectError.Unauthorized => new(401, "Error.InvalidToken"),
         DialectError.Forbidden => new(403, "Error.PermissionDenied"),
+        DialectError.CrossSiteRequest => new(403, "Error.CrossSiteRequest"),
         DialectError.NotFound => new(404, "Error.NotFound"),
         DialectError.MethodNotAllowed => new(405, "Error.MethodNotAllowed"),
         DialectError.PayloadTooLarge => new(413, "Error.PayloadTooLarge"),
@@ -77,6 +78,7 @@ public static class WachtErrors
         AccountDisabled => new(403, "Error.AccountDisabled"),
         MfaChallengeInvalid => new(401, "Error.MfaChallengeInvalid"),
         InvalidMfaCode => new(400, "Error.InvalidMfaCode"),
+        EmailVerificationInvalid => new(400, "Error.EmailVerificationInvalid"),
         // Wacht's session switches answer 400 for an id the caller cannot switch to.
         NotAMember => new(400, "Error.NotAMember"),
         NotAnInstitutionMember => new(400, "Error.NotAnInstitutionMember"),
@@ -97,6 +99,7 @@ public static class WachtErrors
         AlreadyMember => new(409, "Error.AlreadyMember"),
         MfaAlreadyEnabled => new(409, "Error.MfaAlreadyEnabled"),
         MfaNotEnabled => new(409, "Error.MfaNotEnabled"),
+        EmailAlreadyVerified => new(409, "Error.EmailAlreadyVerified"),
         RateLimited r => new(429, "Error.RateLimited", RetryAfter: r.RetryAfter),
         NotEnterable n => new(403, "Eligibility." + n.Restriction, Type: WachtEligibility.TypeName(n.Restriction)),
         PolicyLocksOutCaller p => new(409, "Error.PolicyLocksOutCaller", Type: WachtEligibility.TypeName(p.Restriction)),

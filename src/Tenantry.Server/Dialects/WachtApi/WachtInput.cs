@@ -7,7 +7,9 @@ namespace Tenantry.Server.Dialects.WachtApi;
 /// <summary>
 /// The named values of a Wacht mutation. Wacht's SDK puts ids in the query string, but its
 /// forms travel as <c>multipart/form-data</c> or urlencoded and other clients send JSON, so
-/// the body is read in all three forms; the query string wins when both name a value.
+/// the body is read in all three forms; the query string wins when both name a value. A name
+/// given twice in the query, a form or a JSON object is refused (400) rather than guessed at,
+/// as are JSON bodies that are not UTF-8 or hold strings no UTF-16 text can (lone surrogates).
 /// </summary>
 public sealed class WachtInput
 {
@@ -27,6 +29,10 @@ public sealed class WachtInput
     public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http)
     {
         var request = http.Request;
+        if (request.Query.Any(p => p.Value.Count > 1))
+        {
+            return (null, WachtErrors.For(DialectError.BadRequest, null));
+        }
         var body = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (request.HasFormContentType)
         {
@@ -34,6 +40,10 @@ public sealed class WachtInput
             {
                 foreach (var (name, value) in await request.ReadFormAsync(http.RequestAborted))
                 {
+                    if (value.Count > 1)
+                    {
+                        return (null, WachtErrors.For(DialectError.BadRequest, null));
+                    }
                     body[name] = value.ToString();
                 }
             }
@@ -59,12 +69,14 @@ public sealed class WachtInput
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
+    private static readonly JsonDocumentOptions s_jsonOptions = new() { AllowDuplicateProperties = false };
+
     // A JSON object (or null); ids may come as strings or numbers.
     private static async Task<bool> TryReadJsonAsync(HttpContext http, Dictionary<string, string?> body)
     {
         try
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, s_jsonOptions, http.RequestAborted);
             if (document.RootElement.ValueKind == JsonValueKind.Null)
             {
                 return true;
@@ -84,8 +96,9 @@ public sealed class WachtInput
             }
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a name or string that is not UTF-8, or an escaped lone surrogate.
             return false;
         }
     }

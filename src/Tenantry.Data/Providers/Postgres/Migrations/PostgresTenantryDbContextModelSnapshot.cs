@@ -215,6 +215,61 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                     b.ToTable("secure_channel_nonces", (string)null);
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_email_verifications");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_email_verifications_expires_at");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_email_verifications_token_hash");
+
+                    b.ToTable("email_verifications", (string)null);
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
                 {
                     b.Property<string>("TokenHash")
@@ -439,6 +494,10 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasColumnType("character varying(254)")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("EmailVerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("email_verified_at");
+
                     b.Property<long>("MembershipsVersion")
                         .HasColumnType("bigint")
                         .HasColumnName("memberships_version");
@@ -473,6 +532,57 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasDatabaseName("ux_users_normalized_email");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("text")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_events");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_account_events_user_id_created_at");
+
+                    b.ToTable("account_events", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Audit.AuditEvent", b =>
@@ -716,6 +826,11 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_hash");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1102,6 +1217,16 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasConstraintName("fk_secure_channel_nonces_secure_channels_channel_id");
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Tenantry.Domain.Accounts.EmailVerification", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_verifications_users_user_id");
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
                 {
                     b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
@@ -1150,6 +1275,16 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mfa_totp_authenticators_users_user_id");
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_events_users_user_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Institutions.Institution", b =>

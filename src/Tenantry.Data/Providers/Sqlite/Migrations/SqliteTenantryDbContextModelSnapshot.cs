@@ -207,6 +207,61 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                     b.ToTable("secure_channel_nonces", (string)null);
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("code_attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_email_verifications");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_email_verifications_expires_at");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_email_verifications_token_hash");
+
+                    b.ToTable("email_verifications", (string)null);
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
                 {
                     b.Property<string>("TokenHash")
@@ -431,6 +486,10 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("EmailVerifiedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email_verified_at");
+
                     b.Property<long>("MembershipsVersion")
                         .HasColumnType("INTEGER")
                         .HasColumnName("memberships_version");
@@ -465,6 +524,57 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasDatabaseName("ux_users_normalized_email");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("ActorUserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_events");
+
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_account_events_user_id_created_at");
+
+                    b.ToTable("account_events", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Audit.AuditEvent", b =>
@@ -708,6 +818,11 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_hash");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT")
@@ -1094,6 +1209,16 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .HasConstraintName("fk_secure_channel_nonces_secure_channels_channel_id");
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.EmailVerification", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Tenantry.Domain.Accounts.EmailVerification", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_verifications_users_user_id");
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.MfaChallenge", b =>
                 {
                     b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
@@ -1142,6 +1267,16 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mfa_totp_authenticators_users_user_id");
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Audit.AccountEvent", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_events_users_user_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Institutions.Institution", b =>

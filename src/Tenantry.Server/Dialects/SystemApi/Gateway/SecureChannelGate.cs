@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.SecureChannels;
 using Tenantry.Server.Configuration;
@@ -78,6 +79,8 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
         http.Request.Body = new MemoryStream(message.Plaintext, writable: false);
         http.Request.ContentLength = message.Plaintext.Length;
         http.Request.ContentType = "application/json";
+        // An empty plaintext is a request without a body (an accept without a token, say), as it would be in plain text.
+        http.Features.Set<IHttpRequestBodyDetectionFeature>(new PlaintextBody(message.Plaintext.Length > 0));
         http.Features.Set<IEnvelopeDataSealer>(new SecureChannelSession(channelId, message.Key));
         await next(http);
     }
@@ -142,4 +145,10 @@ public sealed class SecureChannelGate(RequestDelegate next, IOptions<TenantryOpt
         bytes = [];
         return false;
     }
+}
+
+/// <summary>Whether the decrypted request has a body: endpoints with an optional body bind nothing from an empty one.</summary>
+internal sealed class PlaintextBody(bool canHaveBody) : IHttpRequestBodyDetectionFeature
+{
+    public bool CanHaveBody => canHaveBody;
 }

@@ -33,6 +33,9 @@ public sealed record SystemMyInvitation(
 
 public sealed record CreateInvitationRequest(string? Email, string? RoleBizId);
 
+/// <summary>The optional body of accept and decline: the token from the invitation's email.</summary>
+public sealed record InvitationAnswerRequest(string? Token);
+
 /// <summary>Inviting people (managers, <c>members.invite</c>) and answering invitations (the invitee).</summary>
 internal static class InvitationEndpoints
 {
@@ -69,19 +72,21 @@ internal static class InvitationEndpoints
         web.MapGet("/tenant/invitations/mine", async (ListMyInvitationsHandler handler, HttpContext http, CancellationToken ct) =>
                 SystemResults.Ok((await handler.HandleAsync(http.Caller(), ct)).Select(SystemMyInvitation.From).ToList()))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
-            .Describe("Pending invitations addressed to the caller's email")
+            .Describe("Pending invitations addressed to the caller's email, once it is verified (empty until then)")
             .Produces<EnvelopeDoc<List<SystemMyInvitation>>>();
 
-        web.MapPost("/tenant/invitations/{invitationBizId}/accept", async (string invitationBizId, AcceptInvitationHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct) =>
-                SystemResults.From(await handler.HandleAsync(invitationBizId, http.Caller(), ct), item => SystemWorkspaceItem.From(item, enums)))
+        web.MapPost("/tenant/invitations/{invitationBizId}/accept", async (string invitationBizId, InvitationAnswerRequest? body, AcceptInvitationHandler handler, SystemEnums enums, HttpContext http, CancellationToken ct) =>
+                SystemResults.From(await handler.HandleAsync(invitationBizId, body?.Token, http.Caller(), ct), item => SystemWorkspaceItem.From(item, enums)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
-            .Describe("Accept an invitation addressed to the caller: answers the new workspace list item", WorkspaceEndpoints.ListVersion)
+            .Describe("Accept an invitation with the {token} from its email (optional body), or as the account whose verified email it is " +
+                "addressed to. A token for the caller's own unverified address also verifies it; a token for another address works only " +
+                "where the workspace's policy allows transfer. Everyone else gets 4040. Answers the new workspace list item", WorkspaceEndpoints.ListVersion)
             .Produces<EnvelopeDoc<SystemWorkspaceItem>>();
 
-        web.MapPost("/tenant/invitations/{invitationBizId}/decline", async (string invitationBizId, DeclineInvitationHandler handler, HttpContext http, CancellationToken ct) =>
-                SystemResults.From(await handler.HandleAsync(invitationBizId, http.Caller(), ct)))
+        web.MapPost("/tenant/invitations/{invitationBizId}/decline", async (string invitationBizId, InvitationAnswerRequest? body, DeclineInvitationHandler handler, HttpContext http, CancellationToken ct) =>
+                SystemResults.From(await handler.HandleAsync(invitationBizId, body?.Token, http.Caller(), ct)))
             .RequireAuthorization(WorkspacePolicies.SystemSession)
-            .Describe("Decline an invitation addressed to the caller")
+            .Describe("Decline an invitation: the same accounts as for accept ({token} in an optional body, or the verified invited address)")
             .Produces<EnvelopeDoc<object>>();
     }
 
