@@ -558,7 +558,8 @@ start_tenantry() {
     TENANTRY_PORTAL="clients-portal"
     TENANTRY_ADMIN="clients-admin-$(python3 -c "import secrets; print(secrets.token_hex(16))")"
     # Keys published 2 s before they sign, so the rotation tests see one; limits out of the tests' way.
-    env ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$CLIENT_TMP/tenantry" \
+    # Emails are written as .eml files into $CLIENT_TMP/mail: the TypeScript tests read codes and tokens there.
+    env ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$CLIENT_TMP/tenantry" Tenantry__Email__PickupDirectory="$CLIENT_TMP/mail" \
         Tenantry__PortalAccessCodes__0="$TENANTRY_PORTAL" Tenantry__AdminApiKey="$TENANTRY_ADMIN" \
         Tenantry__Auth__SigningKeyPublishLead=00:00:02 Tenantry__Auth__KeyRingRefreshInterval=00:00:01 \
         Tenantry__Auth__AuthRequestsPerIp=100000 Tenantry__Auth__SignInAttemptsPerAccount=100000 \
@@ -590,7 +591,7 @@ run_vitest() {
     local label="typescript client (vitest, real server)" report="$RESULTS_DIR/typescript.xml" rc=0 counts passed failed
     log "Running $label"
     (cd clients/typescript && TENANTRY_TEST_URL="$TENANTRY_URL" TENANTRY_TEST_PORTAL="$TENANTRY_PORTAL" \
-        TENANTRY_TEST_ADMIN_KEY="$TENANTRY_ADMIN" VITEST_JUNIT_FILE="$report" npx vitest run) || rc=$?
+        TENANTRY_TEST_ADMIN_KEY="$TENANTRY_ADMIN" TENANTRY_TEST_MAIL_DIR="$CLIENT_TMP/mail" VITEST_JUNIT_FILE="$report" npx vitest run) || rc=$?
     if [[ -f $report ]] && counts="$(junit_counts "$report")"; then
         read -r passed failed <<<"$counts"
         if ((rc != 0 && failed == 0)); then failed=1; fi
@@ -640,7 +641,8 @@ run_samples() {
         record_run "$label" "" 1 "a sample did not start"
         return
     fi
-    out="$(cd samples/node-notes-api && TENANTRY_URL="$TENANTRY_URL" TENANTRY_PORTAL_ACCESS_CODE="$TENANTRY_PORTAL" ACCESS_CACHE_MS=$cache_ms \
+    out="$(cd samples/node-notes-api && TENANTRY_URL="$TENANTRY_URL" TENANTRY_PORTAL_ACCESS_CODE="$TENANTRY_PORTAL" \
+        TENANTRY_ADMIN_KEY="$TENANTRY_ADMIN" ACCESS_CACHE_MS=$cache_ms \
         node scenario.mjs "dotnet=http://127.0.0.1:$dotnet_port" "node=http://127.0.0.1:$node_port" 2>&1)" || rc=$?
     echo "$out"
     last="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | tail -n 1)"

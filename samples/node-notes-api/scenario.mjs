@@ -2,11 +2,13 @@
 // tarball: a member reads their workspace's notes, a non-member gets 404, a member without the
 // permission 403, no token 401, and a token of a signed-out session is refused within the access
 // cache bound. Usage (./test.sh runs it):
-//   TENANTRY_URL=... TENANTRY_PORTAL_ACCESS_CODE=... ACCESS_CACHE_MS=... node scenario.mjs dotnet=http://... node=http://...
+//   TENANTRY_URL=... TENANTRY_PORTAL_ACCESS_CODE=... TENANTRY_ADMIN_KEY=... ACCESS_CACHE_MS=... node scenario.mjs dotnet=http://... node=http://...
+// The operator key only vouches for the member's address, so that the invitation to it can be accepted.
 import { randomUUID } from "node:crypto";
-import { createTenantryClient } from "@tenantry/client";
+import { createTenantryAdminClient, createTenantryClient } from "@tenantry/client";
 
 const tenantry = { baseUrl: process.env.TENANTRY_URL, portalAccessCode: process.env.TENANTRY_PORTAL_ACCESS_CODE };
+const operator = createTenantryAdminClient({ baseUrl: process.env.TENANTRY_URL, adminKey: process.env.TENANTRY_ADMIN_KEY });
 const cacheMs = Number(process.env.ACCESS_CACHE_MS ?? 30_000);
 const samples = process.argv.slice(2).map((arg) => arg.split("=", 2));
 let passed = 0;
@@ -25,8 +27,8 @@ function check(name, ok, detail = "") {
 async function user(who) {
   const client = createTenantryClient(tenantry);
   const email = `${who}-${randomUUID()}@example.com`;
-  await client.signUp(email, "correct horse battery staple", who);
-  return { client, email, token: async () => (await client.tokens.get()).accessToken };
+  const { userId } = await client.signUp(email, "correct horse battery staple", who);
+  return { client, email, userId, token: async () => (await client.tokens.get()).accessToken };
 }
 
 async function call(base, method, path, token, body) {
@@ -45,6 +47,7 @@ for (const [name, base] of samples) {
     const workspace = await owner.client.createWorkspace(`Notes ${name}`);
     const memberRole = (await owner.client.listRoles(workspace.bizId)).find((r) => r.roleName === "Member");
     const member = await user("member");
+    await operator.setEmailVerified(member.userId, true);
     await owner.client.invite(workspace.bizId, member.email, memberRole.roleBizId);
     const invitation = (await member.client.listMyInvitations()).find((i) => i.workspaceBizId === workspace.bizId);
     await member.client.acceptInvitation(invitation.invitationBizId);

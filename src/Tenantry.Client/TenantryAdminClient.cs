@@ -23,6 +23,17 @@ public sealed class TenantryAdminClient(HttpClient http)
     public Task<AdminUserResponse> GetUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Call(() => Api.GetUsersByUserBizIdAsync(userId, cancellationToken), e => e.Data);
 
+    /// <summary>
+    /// Vouches for the account's address (<paramref name="verified"/> true: invitations to it may then be accepted without
+    /// their token) or withdraws that (false: the account verifies again by email). Recorded in the account's events.
+    /// </summary>
+    public Task<AdminUserResponse> SetEmailVerifiedAsync(string userId, bool verified, CancellationToken cancellationToken = default) =>
+        Call(() => Api.PatchUsersByUserBizIdAsync(userId, new AdminUpdateUserRequest { EmailVerified = verified }, cancellationToken), e => e.Data);
+
+    /// <summary>The account's events (address verified or unverified, disabled, enabled, signed out, MFA reset), newest first.</summary>
+    public Task<List<AdminAccountEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken = default) =>
+        Call(() => Api.GetUsersByUserBizIdEventsAsync(userId, cancellationToken), e => e.Data);
+
     /// <summary>Disables the account: its sessions are revoked at once; sign-in answers <c>AUTH.ACCOUNT_DISABLED</c>.</summary>
     public Task<AdminUserResponse> DisableUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Call(() => Api.PostUsersByUserBizIdDisableAsync(userId, cancellationToken), e => e.Data);

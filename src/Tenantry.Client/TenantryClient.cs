@@ -63,6 +63,21 @@ public sealed class TenantryClient
         await _refresher.Store.SetAsync(null, cancellationToken);
     }
 
+    /// <summary>The signed-in account: id, email, display name, whether the email is verified.</summary>
+    public Task<SystemAccount> GetMeAsync(CancellationToken cancellationToken = default) =>
+        Call(() => Api.GetAuthMeAsync(cancellationToken), e => e.Data);
+
+    /// <summary>
+    /// Proves the account's address with the code from the verification email (needs this client's session) or the
+    /// token from its link (works signed out). Wrong, used or expired ones throw <c>AUTH.EMAIL_VERIFICATION_INVALID</c>.
+    /// </summary>
+    public Task<SystemAccount> VerifyEmailAsync(string? code = null, string? token = null, CancellationToken cancellationToken = default) =>
+        Call(() => Api.PostAuthEmailVerifyAsync(new VerifyEmailRequest { Code = code, Token = token }, cancellationToken), e => e.Data);
+
+    /// <summary>Sends a new verification email (earlier links and codes stop working); <c>AUTH.EMAIL_ALREADY_VERIFIED</c> when verified.</summary>
+    public Task<SystemVerificationSent> ResendVerificationEmailAsync(CancellationToken cancellationToken = default) =>
+        Call(() => Api.PostAuthEmailVerifyResendAsync(cancellationToken), e => e.Data);
+
     public Task<List<SystemWorkspaceItem>> ListMyWorkspacesAsync(CancellationToken cancellationToken = default) =>
         Call(() => Api.GetSystemWorkspacesMineAsync(cancellationToken), e => e.Data);
 
@@ -84,8 +99,16 @@ public sealed class TenantryClient
     public Task<List<SystemMyInvitation>> ListMyInvitationsAsync(CancellationToken cancellationToken = default) =>
         Call(() => Api.GetTenantInvitationsMineAsync(cancellationToken), e => e.Data);
 
-    public Task<SystemWorkspaceItem> AcceptInvitationAsync(string invitationId, CancellationToken cancellationToken = default) =>
-        Call(() => Api.PostTenantInvitationsByInvitationBizIdAcceptAsync(invitationId, cancellationToken), e => e.Data);
+    /// <summary>
+    /// Accepts an invitation: with the <paramref name="token"/> from its email, or without one when it was sent to this
+    /// account's verified address.
+    /// </summary>
+    public Task<SystemWorkspaceItem> AcceptInvitationAsync(string invitationId, string? token = null, CancellationToken cancellationToken = default) =>
+        Call(() => Api.PostTenantInvitationsByInvitationBizIdAcceptAsync(invitationId, Answer(token), cancellationToken), e => e.Data);
+
+    /// <summary>Declines an invitation (the same rules as <see cref="AcceptInvitationAsync"/>).</summary>
+    public Task DeclineInvitationAsync(string invitationId, string? token = null, CancellationToken cancellationToken = default) =>
+        Call(() => Api.PostTenantInvitationsByInvitationBizIdDeclineAsync(invitationId, Answer(token), cancellationToken), e => e.Data);
 
     public Task<SystemMember> ChangeMemberRoleAsync(string workspaceId, string userId, string roleId, CancellationToken cancellationToken = default) =>
         Call(() => Api.PostWorkspacesByWorkspaceIdMembersRoleChangeAsync(workspaceId, new ChangeMemberRoleRequest { UserBizId = userId, RoleBizId = roleId }, cancellationToken), e => e.Data);
@@ -102,6 +125,8 @@ public sealed class TenantryClient
     /// <summary>One page of a workspace's members, with the total.</summary>
     public Task<TenantryPage<SystemMember>> GetMembersPageAsync(string workspaceId, int page, int pageSize = Paging.DefaultPageSize, CancellationToken cancellationToken = default) =>
         Page(() => Api.GetWorkspacesByWorkspaceIdMembersAsync(workspaceId, page, pageSize, cancellationToken), e => e.Data, page, pageSize);
+
+    private static InvitationAnswerRequest? Answer(string? token) => token is null ? null : new InvitationAnswerRequest { Token = token };
 
     private async Task<TenantryTokens> KeepAsync(SystemAuthTokens tokens, CancellationToken cancellationToken)
     {

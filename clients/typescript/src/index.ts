@@ -199,6 +199,24 @@ export class TenantryClient {
     await this.tokens.set(null);
   }
 
+  /** The signed-in account: id, email, display name, whether the email is verified. */
+  async getMe(): Promise<Schemas["SystemAccount"]> {
+    return unwrap(await this.raw.GET("/web/v1/auth/me"));
+  }
+
+  /**
+   * Proves the account's address with the `code` from the verification email (needs this client's session) or the
+   * `token` from its link (works signed out). Wrong, used or expired ones throw `AUTH.EMAIL_VERIFICATION_INVALID`.
+   */
+  async verifyEmail(proof: { code?: string; token?: string }): Promise<Schemas["SystemAccount"]> {
+    return unwrap(await this.raw.POST("/web/v1/auth/email/verify", { body: proof }));
+  }
+
+  /** Sends a new verification email (earlier links and codes stop working); `AUTH.EMAIL_ALREADY_VERIFIED` when verified. */
+  async resendVerificationEmail(): Promise<Schemas["SystemVerificationSent"]> {
+    return unwrap(await this.raw.POST("/web/v1/auth/email/verify/resend"));
+  }
+
   async listMyWorkspaces(): Promise<Schemas["SystemWorkspaceItem"][]> {
     return unwrap(await this.raw.GET("/web/v1/system/workspaces/mine"));
   }
@@ -232,8 +250,24 @@ export class TenantryClient {
     return unwrap(await this.raw.GET("/web/v1/tenant/invitations/mine"));
   }
 
-  async acceptInvitation(invitationId: string): Promise<Schemas["SystemWorkspaceItem"]> {
-    return unwrap(await this.raw.POST("/web/v1/tenant/invitations/{invitationBizId}/accept", { params: { path: { invitationBizId: invitationId } } }));
+  /** Accepts an invitation: with the `token` from its email, or without one when it was sent to this account's verified address. */
+  async acceptInvitation(invitationId: string, token?: string): Promise<Schemas["SystemWorkspaceItem"]> {
+    return unwrap(
+      await this.raw.POST("/web/v1/tenant/invitations/{invitationBizId}/accept", {
+        params: { path: { invitationBizId: invitationId } },
+        body: token === undefined ? undefined : { token },
+      }),
+    );
+  }
+
+  /** Declines an invitation (the same rules as `acceptInvitation`). */
+  async declineInvitation(invitationId: string, token?: string): Promise<void> {
+    unwrap(
+      await this.raw.POST("/web/v1/tenant/invitations/{invitationBizId}/decline", {
+        params: { path: { invitationBizId: invitationId } },
+        body: token === undefined ? undefined : { token },
+      }),
+    );
   }
 
   async getMembersPage(workspaceId: string, pageNumber = 1, pageSize = 50): Promise<TenantryPage<Schemas["SystemMember"]>> {
@@ -296,6 +330,19 @@ export class TenantryAdminClient {
 
   async getUser(userId: string): Promise<AdminSchemas["AdminUserResponse"]> {
     return unwrap(await this.raw.GET("/admin/v1/users/{userBizId}", { params: { path: { userBizId: userId } } }));
+  }
+
+  /**
+   * Vouches for the account's address (`true`: invitations to it may then be accepted without their token) or
+   * withdraws that (`false`: the account verifies again by email). Recorded in the account's events.
+   */
+  async setEmailVerified(userId: string, emailVerified: boolean): Promise<AdminSchemas["AdminUserResponse"]> {
+    return unwrap(await this.raw.PATCH("/admin/v1/users/{userBizId}", { params: { path: { userBizId: userId } }, body: { emailVerified } }));
+  }
+
+  /** The account's events (address verified or unverified, disabled, enabled, signed out, MFA reset), newest first. */
+  async getUserEvents(userId: string): Promise<AdminSchemas["AdminAccountEvent"][]> {
+    return unwrap(await this.raw.GET("/admin/v1/users/{userBizId}/events", { params: { path: { userBizId: userId } } }));
   }
 
   async disableUser(userId: string): Promise<AdminSchemas["AdminUserResponse"]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TenantryClient, TenantryError, memoryTokenStore } from "../src/index.js";
-import { admin, client, email, member, password, server, signedUp } from "./setup.js";
+import { admin, client, email, mailTo, member, password, server, signedUp } from "./setup.js";
 
 describe("@tenantry/client against a real Tenantry", () => {
   it("signs up, creates a workspace and lists it without the envelope", async () => {
@@ -104,5 +104,48 @@ describe("@tenantry/client against a real Tenantry", () => {
     expect([refused.status, refused.code]).toEqual([403, "AUTH.ACCOUNT_DISABLED"]);
     await admin.enableUser(target.userId);
     await client().signIn(target.email, password);
+
+    const trail = await admin.getUserEvents(target.userId);
+    expect(trail.map((e) => [e.action, e.actor])).toEqual([
+      ["account.enabled", "operator"],
+      ["account.disabled", "operator"],
+    ]);
+  });
+
+  it("verifies the address with the code from the verification email", async () => {
+    const { client: c, email: address } = await signedUp("verify");
+    expect((await c.getMe()).emailVerified).toBe(false);
+    const code = /verification code is ([0-9]{6})/.exec(await mailTo(address, "Verify your email address"))?.[1];
+    expect(code).toMatch(/^[0-9]{6}$/);
+    const wrong = (await c.verifyEmail({ code: code === "000000" ? "111111" : "000000" }).catch((e: unknown) => e)) as TenantryError;
+    expect([wrong.status, wrong.code]).toEqual([400, "AUTH.EMAIL_VERIFICATION_INVALID"]);
+
+    expect((await c.verifyEmail({ code })).emailVerified).toBe(true);
+    expect((await c.getMe()).emailVerified).toBe(true);
+    const nothing = (await c.resendVerificationEmail().catch((e: unknown) => e)) as TenantryError;
+    expect([nothing.status, nothing.code]).toEqual([409, "AUTH.EMAIL_ALREADY_VERIFIED"]);
+  });
+
+  it("answers invitations with the token from their email; an operator can vouch for an address instead", async () => {
+    const { client: owner } = await signedUp("inviter");
+    const workspace = await owner.createWorkspace("Invites");
+    const role = (await owner.listRoles(workspace.bizId)).find((r) => r.roleName === "Member")!;
+    const invitee = await signedUp("invitee");
+    const invitation = await owner.invite(workspace.bizId, invitee.email, role.roleBizId);
+
+    const notYours = (await invitee.client.acceptInvitation(invitation.invitationBizId).catch((e: unknown) => e)) as TenantryError;
+    expect([notYours.status, notYours.code]).toEqual([404, "4040"]);
+    const token = /invitation (inv_\w+), token ([\w-]+)/.exec(await mailTo(invitee.email, "You are invited"));
+    expect(token?.[1]).toBe(invitation.invitationBizId);
+    expect((await invitee.client.acceptInvitation(invitation.invitationBizId, token![2])).workspaceBizId).toBe(workspace.bizId);
+
+    // Vouched for by the operator, the address answers invitations without a token.
+    const vouched = await signedUp("vouched");
+    expect((await admin.setEmailVerified(vouched.userId, true)).emailVerified).toBe(true);
+    const second = await owner.invite(workspace.bizId, vouched.email, role.roleBizId);
+    expect((await vouched.client.listMyInvitations()).map((i) => i.invitationBizId)).toEqual([second.invitationBizId]);
+    await vouched.client.declineInvitation(second.invitationBizId);
+    expect(await vouched.client.listMyInvitations()).toEqual([]);
+    expect((await admin.getUserEvents(vouched.userId)).map((e) => [e.action, e.actor])).toEqual([["email.verified", "operator"]]);
   });
 });

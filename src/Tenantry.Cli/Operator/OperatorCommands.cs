@@ -11,7 +11,8 @@ namespace Tenantry.Cli.Operator;
 /// </summary>
 internal static class OperatorCommands
 {
-    private static readonly string[] s_userColumns = ["user", "email", "name", "status", "mfa", "sessions", "workspaces", "created"];
+    private static readonly string[] s_userColumns = ["user", "email", "verified", "name", "status", "mfa", "sessions", "workspaces", "created"];
+    private static readonly string[] s_accountEventColumns = ["time", "action", "actor", "details"];
     private static readonly string[] s_institutionColumns = ["institution", "name", "slug", "members", "mfa", "ip allow-list", "created"];
     private static readonly string[] s_workspaceColumns = ["workspace", "name", "institution", "status", "kind", "members", "created"];
     private static readonly string[] s_memberColumns = ["user", "email", "name", "role", "status", "account", "joined"];
@@ -38,7 +39,7 @@ internal static class OperatorCommands
 
     private static Command Users(GlobalOptions global)
     {
-        var users = new Command("users", "Accounts: find, show, disable, enable, sign out everywhere, reset MFA.");
+        var users = new Command("users", "Accounts: find, show, disable, enable, sign out everywhere, reset MFA, vouch for an email address, events.");
 
         var query = Query();
         var page = Page();
@@ -59,6 +60,10 @@ internal static class OperatorCommands
                      ("enable", "Enable a disabled account.", (c, id, ct) => c.EnableUserAsync(id, ct)),
                      ("revoke-sessions", "Sign an account out everywhere (every session revoked).", (c, id, ct) => c.RevokeSessionsAsync(id, ct)),
                      ("reset-mfa", "Remove an account's authenticator and recovery codes (a lost device).", (c, id, ct) => c.ResetMfaAsync(id, ct)),
+                     ("verify-email", "Mark an account's email address verified (you vouch for it): invitations to it need no token then.",
+                         (c, id, ct) => c.SetEmailVerifiedAsync(id, verified: true, ct)),
+                     ("unverify-email", "Mark an account's email address unverified again: the account verifies it by email.",
+                         (c, id, ct) => c.SetEmailVerifiedAsync(id, verified: false, ct)),
                  })
         {
             var id = Id("userBizId", "The account's id (usr_...).");
@@ -70,6 +75,16 @@ internal static class OperatorCommands
             });
             users.Subcommands.Add(command);
         }
+
+        var eventsId = Id("userBizId", "The account's id (usr_...).");
+        var events = new Command("events", "An account's events, newest first: address verified or unverified, disabled, enabled, signed out, MFA reset; by whom.") { eventsId };
+        events.SetOperatorAction(global, async (client, output, result, ct) =>
+        {
+            var trail = await client.GetUserEventsAsync(result.GetValue(eventsId)!, ct);
+            output.List(trail, trail.Count, s_accountEventColumns, e => [e.CreatedAt, e.Action, e.ActorUserBizId ?? e.Actor, e.Details]);
+            return CliExit.Ok;
+        });
+        users.Subcommands.Add(events);
         return users;
     }
 
@@ -206,10 +221,10 @@ internal static class OperatorCommands
 
     private static Command Audit(GlobalOptions global)
     {
-        var audit = new Command("audit", "The audit trail of every institution and of the directory.");
+        var audit = new Command("audit", "The audit trail of every institution and of the directory (an account's own events: users events).");
         var institution = new Option<string>("--institution") { Description = "Only events of this institution." };
         var workspace = new Option<string>("--workspace") { Description = "Only events of this workspace." };
-        var action = new Option<string>("--action") { Description = "Only this action (e.g. user.disabled)." };
+        var action = new Option<string>("--action") { Description = "Only this action (e.g. workspace.updated)." };
         var limit = new Option<int>("-n", "--limit") { Description = "How many recent events to show first (1-200).", DefaultValueFactory = _ => 20 };
         var follow = new Option<bool>("-f", "--follow") { Description = "Keep printing new events as they are written (Ctrl-C stops)." };
         var interval = new Option<double>("--interval") { Description = "Seconds between polls when following.", DefaultValueFactory = _ => 2 };
@@ -297,7 +312,7 @@ internal static class OperatorCommands
         : values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     private static object?[] UserRow(AdminUserResponse u) =>
-        [u.UserBizId, u.Email, u.DisplayName, u.Status, u.MfaEnabled, u.ActiveSessions, u.WorkspaceCount, u.CreatedAt];
+        [u.UserBizId, u.Email, u.EmailVerified, u.DisplayName, u.Status, u.MfaEnabled, u.ActiveSessions, u.WorkspaceCount, u.CreatedAt];
 
     private static object?[] InstitutionRow(AdminInstitutionResponse i) =>
         [i.InstitutionBizId, i.Name, i.Slug, i.MemberCount, i.EnforceMfa, i.IpAllowlist, i.CreatedAt];
@@ -325,7 +340,7 @@ internal static class OperatorCommands
     }
 
     private static void User(CliOutput output, AdminUserResponse u) => output.Item(u,
-        ("user", u.UserBizId), ("email", u.Email), ("name", u.DisplayName), ("status", u.Status), ("mfa", u.MfaEnabled),
+        ("user", u.UserBizId), ("email", u.Email), ("email verified", u.EmailVerifiedAt?.ToString("u") ?? "no"), ("name", u.DisplayName), ("status", u.Status), ("mfa", u.MfaEnabled),
         ("active sessions", u.ActiveSessions), ("workspaces", u.WorkspaceCount), ("created", u.CreatedAt), ("updated", u.UpdatedAt));
 
     private static void Institution(CliOutput output, AdminInstitutionResponse i) => output.Item(i,

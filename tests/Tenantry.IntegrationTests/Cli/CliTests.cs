@@ -58,7 +58,7 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
     }
 
     [Fact]
-    public async Task Users_are_found_shown_disabled_and_enabled_with_json_for_scripts()
+    public async Task Users_are_found_disabled_enabled_and_vouched_for_with_their_events_as_json_for_scripts()
     {
         var user = await app.System.SignUpAsync(SystemApi.NewEmail("cli"));
 
@@ -67,6 +67,7 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
         var json = JsonDocument.Parse(found.Out).RootElement;
         Assert.Equal(1, json.GetProperty("total").GetInt32());
         Assert.Equal(user.UserId, json.GetProperty("items")[0].GetProperty("userBizId").GetString());
+        Assert.False(json.GetProperty("items")[0].GetProperty("emailVerified").GetBoolean());
 
         var disabled = await TenantryAsync("users", "disable", user.UserId);
         Assert.True(disabled.ExitCode == 0, disabled.ToString());
@@ -75,11 +76,18 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
         (await app.System.GetAsync("/web/v1/system/workspaces/mine", user.AccessToken)).AssertEnvelope(global::System.Net.HttpStatusCode.Unauthorized, "4010");
         Assert.Equal(0, (await TenantryAsync("users", "enable", user.UserId)).ExitCode);
 
-        var tail = await TenantryAsync("audit", "tail", "--limit", "200", "--json");
-        var events = JsonDocument.Parse(tail.Out).RootElement.GetProperty("items").EnumerateArray()
-            .Where(e => e.GetProperty("targetBizId").GetString() == user.UserId).Select(e => e.GetProperty("action").GetString()).ToList();
-        Assert.Equal(["user.disabled", "user.enabled"], events);
-        Assert.DoesNotContain(TenantryApp.AdminKey, found.Out + found.Error + disabled.Out + tail.Out, StringComparison.Ordinal);
+        var verified = await TenantryAsync("users", "verify-email", user.UserId, "--json");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.True(JsonDocument.Parse(verified.Out).RootElement.GetProperty("emailVerified").GetBoolean());
+        var signedIn = (await app.System.PostAsync("/web/v1/auth/sign-in", new { email = user.Email, password = user.Password })).AssertOk();
+        Assert.True((await app.System.GetAsync("/web/v1/auth/me", signedIn.Text("accessToken"))).AssertOk().GetProperty("emailVerified").GetBoolean());
+
+        var trail = await TenantryAsync("users", "events", user.UserId, "--json");
+        Assert.True(trail.ExitCode == 0, trail.ToString());
+        var events = JsonDocument.Parse(trail.Out).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["email.verified", "account.enabled", "account.disabled"], events.Select(e => e.GetProperty("action").GetString()));
+        Assert.All(events, e => Assert.Equal("operator", e.GetProperty("actor").GetString()));
+        Assert.DoesNotContain(TenantryApp.AdminKey, found.Out + found.Error + disabled.Out + verified.Out + trail.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,14 +132,16 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
     [Fact]
     public async Task Audit_tail_follows_new_events_until_its_duration_ends()
     {
-        var user = await app.System.SignUpAsync();
+        var owner = await app.System.SignUpAsync();
+        var workspaceId = await app.System.CreateWorkspaceAsync(owner, "Followed " + Guid.NewGuid().ToString("N")[..8]);
         var follow = TenantryAsync("audit", "tail", "--follow", "--interval", "0.3", "--duration", "12", "--limit", "1", "--json");
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(0, (await TenantryAsync("users", "revoke-sessions", user.UserId)).ExitCode);
+        (await app.System.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { description = "written while the tail follows" })).AssertOk();
         var run = await follow;
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement),
-            e => e.GetProperty("action").GetString() == "user.sessions_revoked" && e.GetProperty("targetBizId").GetString() == user.UserId);
+            e => e.GetProperty("action").GetString() == "workspace.updated" && e.GetProperty("workspaceBizId").GetString() == workspaceId
+                && e.GetProperty("actorUserBizId").GetString() == "operator");
     }
 
     [Theory]
