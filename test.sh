@@ -314,6 +314,17 @@ RUN_NOTE=()     # non-empty: the run did not happen (reason)
 
 record_run() { RUN_LABELS+=("$1"); RUN_TRX+=("$2"); RUN_RC+=("$3"); RUN_NOTE+=("${4:-}"); }
 
+# Wall time of each stage, printed with the summary (CI has a time budget for the whole script).
+STAGE_TIMES=()
+STAGE_NAME=""
+STAGE_START=0
+stage() {
+    local now=$SECONDS
+    if [[ -n $STAGE_NAME ]]; then STAGE_TIMES+=("$(printf '%5d s  %s' $((now - STAGE_START)) "$STAGE_NAME")"); fi
+    STAGE_NAME=${1:-}
+    STAGE_START=$now
+}
+
 # record_counts LABEL PASSED FAILED: a run that is not a dotnet test (a check, vitest, a scenario).
 record_counts() { record_run "$1" "counts:$2:$3" 0 ""; }
 
@@ -434,6 +445,11 @@ summarize() {
         total_passed=$((total_passed + passed))
         total_failed=$((total_failed + failed))
     done
+    stage
+    if ((${#STAGE_TIMES[@]} > 0)); then
+        echo "Wall time per stage (whole script: $SECONDS s):"
+        printf '  %s\n' "${STAGE_TIMES[@]}"
+    fi
     echo "Results: $RESULTS_DIR"
     echo "$total_passed passed, $total_failed failed"
     if ((total_failed > 0)); then return 1; fi
@@ -448,6 +464,7 @@ export TENANTRY_TEST_PG_BIN="$PG_BIN"
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
 
+stage "restore and build"
 log "dotnet restore"
 if ! dotnet restore Tenantry.slnx; then
     record_run "restore" "" 1 "dotnet restore failed, so no tests were run"
@@ -461,12 +478,14 @@ if ! dotnet build Tenantry.slnx -c Release --no-restore; then
     exit 1
 fi
 
+stage "unit tests"
 run_tests "unit" unit.trx tests/Tenantry.UnitTests ""
 
 log "NOTE: the SQLite run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (--filter \"$POSTGRES_ONLY_FILTER\"):
     two server processes on one database, PostgreSQL stopped and frozen under load, a lock wait observed in pg_stat_activity.
     They run in the PostgreSQL run below.
     The crash test (SIGKILL mid-write) runs in both runs, on each run's database."
+stage "integration tests (sqlite)"
 run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER" \
     TENANTRY_TEST_DATABASE=sqlite
 
@@ -662,11 +681,13 @@ run_clients() {
         record_run "clients" "" 1 "Node.js 20+ and npm not found"
         return
     fi
+    stage "clients: npm ci"
     log "npm ci (clients/typescript)"
     if ! (cd clients/typescript && npm ci --no-audit --no-fund); then
         record_run "clients" "" 1 "npm ci failed in clients/typescript, so no client run happened"
         return
     fi
+    stage "clients: generated code, type check, packing"
     check "generated code is committed (openapi/, .NET models, TypeScript types)" generated_code_is_committed
     check "typescript client type-checks (tsc, sources and tests)" bash -c 'cd clients/typescript && npm run --silent typecheck'
     log "Packing Tenantry.Client, Tenantry.AspNetCore, Tenantry.Cli and @tenantry/client"
@@ -675,19 +696,23 @@ run_clients() {
         return
     fi
     record_counts "packages (dotnet pack, npm pack)" 1 0
+    stage "clients: server start and vitest"
     log "Starting the Release server for the clients"
     if ! start_tenantry; then
         record_run "clients" "" 1 "the Tenantry server for the client runs did not start"
         return
     fi
     run_vitest
+    stage "clients: CLI tool from its package"
     check "tenantry CLI installed from its package (dotnet tool install), run against the server" cli_tool_from_its_package
+    stage "clients: samples"
     run_samples
     stop_client_processes
 }
 
 run_clients
 
+stage "integration tests (postgres)"
 log "NOTE: the PostgreSQL run excludes the clients' tests (--filter \"$CLIENTS_FILTER\"): they talk HTTP and ran against SQLite above."
 if [[ -n ${TENANTRY_TEST_POSTGRES:-} ]]; then
     log "Using PostgreSQL from TENANTRY_TEST_POSTGRES (no throwaway cluster)"
