@@ -29,17 +29,14 @@ public sealed class AdminUpdateUserHandler(
         {
             return invalid;
         }
-        var found = await AdminUsers.FindAsync(db, userId, cancellationToken);
-        if (!found.IsSuccess)
-        {
-            return found.Error;
-        }
-        var user = found.Value;
         var now = clock.GetUtcNow();
-        if (command.EmailVerified is { HasValue: true, Value: { } verified })
+        // The open verification is dropped in the same transaction as the change it makes moot.
+        return await AdminUsers.ChangeAsync(db, userId, now, async user =>
         {
-            // The open verification is dropped in the same transaction as the change it makes moot.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (command.EmailVerified is not { HasValue: true, Value: { } verified })
+            {
+                return;
+            }
             if (verified)
             {
                 await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Operator, actorUserId: null, clientIp: null, now, cancellationToken);
@@ -48,9 +45,6 @@ public sealed class AdminUpdateUserHandler(
             {
                 AdminUsers.Record(db, AccountActions.EmailUnverified, user.Id, AuditDetails.Of(("email", user.Email)), now);
             }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        return (await AdminUsers.ViewAsync(db, user.Id, now, cancellationToken))!;
+        }, cancellationToken);
     }
 }

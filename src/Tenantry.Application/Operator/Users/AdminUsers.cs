@@ -41,6 +41,28 @@ internal static class AdminUsers
     public static void Record(TenantryDbContext db, string action, string userId, string details, DateTimeOffset now) =>
         db.AccountEvents.Add(AccountEvent.ByOperator(userId, action, details, now));
 
+    /// <summary>
+    /// The frame of an operator's change to an account: finds it (<see cref="NotFound"/> otherwise), runs
+    /// <paramref name="change"/> and saves in one transaction (the change records its account event), and answers
+    /// the account as it is then.
+    /// </summary>
+    public static async Task<Result<AdminUserView>> ChangeAsync(
+        TenantryDbContext db, string? userId, DateTimeOffset now, Func<UserAccount, Task> change, CancellationToken cancellationToken)
+    {
+        var found = await FindAsync(db, userId, cancellationToken);
+        if (!found.IsSuccess)
+        {
+            return found.Error;
+        }
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await change(found.Value);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return (await ViewAsync(db, found.Value.Id, now, cancellationToken))!;
+    }
+
     /// <summary>The account to change; unknown ids (or nothing id-shaped) are <see cref="NotFound"/>.</summary>
     public static async Task<Result<UserAccount>> FindAsync(TenantryDbContext db, string? userId, CancellationToken cancellationToken) =>
         EntityId.LooksValid(userId, EntityId.User) && await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user

@@ -13,21 +13,15 @@ namespace Tenantry.Application.Operator.Users;
 /// </summary>
 public sealed class ResetUserMfaHandler(TenantryDbContext db, TimeProvider clock)
 {
-    public async Task<Result<AdminUserView>> HandleAsync(string userId, CancellationToken cancellationToken)
+    public Task<Result<AdminUserView>> HandleAsync(string? userId, CancellationToken cancellationToken)
     {
-        var found = await AdminUsers.FindAsync(db, userId, cancellationToken);
-        if (!found.IsSuccess)
-        {
-            return found.Error;
-        }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var authenticators = await db.TotpAuthenticators.Where(t => t.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        await db.RecoveryCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        await db.MfaChallenges.Where(c => c.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        AdminUsers.Record(db, AccountActions.MfaReset, userId, AuditDetails.Of(("hadAuthenticator", authenticators > 0)), now);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;
+        return AdminUsers.ChangeAsync(db, userId, now, async user =>
+        {
+            var authenticators = await db.TotpAuthenticators.Where(t => t.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+            await db.RecoveryCodes.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+            await db.MfaChallenges.Where(c => c.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
+            AdminUsers.Record(db, AccountActions.MfaReset, user.Id, AuditDetails.Of(("hadAuthenticator", authenticators > 0)), now);
+        }, cancellationToken);
     }
 }

@@ -15,43 +15,31 @@ namespace Tenantry.Application.Operator.Users;
 /// </summary>
 public sealed class SetUserStatusHandler(TenantryDbContext db, TimeProvider clock)
 {
-    public async Task<Result<AdminUserView>> HandleAsync(string userId, bool enabled, CancellationToken cancellationToken)
+    public Task<Result<AdminUserView>> HandleAsync(string? userId, bool enabled, CancellationToken cancellationToken)
     {
-        var found = await AdminUsers.FindAsync(db, userId, cancellationToken);
-        if (!found.IsSuccess)
-        {
-            return found.Error;
-        }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (found.Value.SetStatus(enabled ? UserStatus.Active : UserStatus.Disabled, now))
+        return AdminUsers.ChangeAsync(db, userId, now, async user =>
         {
-            var revoked = enabled ? 0 : await AdminUsers.RevokeSessionsAsync(db, userId, now, cancellationToken);
-            AdminUsers.Record(db, enabled ? AccountActions.Enabled : AccountActions.Disabled, userId,
-                AuditDetails.Of(("sessionsRevoked", revoked)), now);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;
+            if (user.SetStatus(enabled ? UserStatus.Active : UserStatus.Disabled, now))
+            {
+                var revoked = enabled ? 0 : await AdminUsers.RevokeSessionsAsync(db, user.Id, now, cancellationToken);
+                AdminUsers.Record(db, enabled ? AccountActions.Enabled : AccountActions.Disabled, user.Id,
+                    AuditDetails.Of(("sessionsRevoked", revoked)), now);
+            }
+        }, cancellationToken);
     }
 }
 
 /// <summary>Signs the account out everywhere: every live session is revoked, the account stays usable.</summary>
 public sealed class RevokeUserSessionsHandler(TenantryDbContext db, TimeProvider clock)
 {
-    public async Task<Result<AdminUserView>> HandleAsync(string userId, CancellationToken cancellationToken)
+    public Task<Result<AdminUserView>> HandleAsync(string? userId, CancellationToken cancellationToken)
     {
-        var found = await AdminUsers.FindAsync(db, userId, cancellationToken);
-        if (!found.IsSuccess)
-        {
-            return found.Error;
-        }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var revoked = await AdminUsers.RevokeSessionsAsync(db, userId, now, cancellationToken);
-        AdminUsers.Record(db, AccountActions.SessionsRevoked, userId, AuditDetails.Of(("sessionsRevoked", revoked)), now);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return (await AdminUsers.ViewAsync(db, userId, now, cancellationToken))!;
+        return AdminUsers.ChangeAsync(db, userId, now, async user =>
+        {
+            var revoked = await AdminUsers.RevokeSessionsAsync(db, user.Id, now, cancellationToken);
+            AdminUsers.Record(db, AccountActions.SessionsRevoked, user.Id, AuditDetails.Of(("sessionsRevoked", revoked)), now);
+        }, cancellationToken);
     }
 }
