@@ -1,4 +1,5 @@
 using Tenantry.Client.Api.Operator;
+using static Tenantry.Client.ApiCalls;
 
 namespace Tenantry.Client;
 
@@ -96,30 +97,4 @@ public sealed class TenantryAdminClient(HttpClient http)
 
     public Task<List<AdminSigningKeyResponse>> RotateSigningKeyAsync(CancellationToken cancellationToken = default) =>
         Call(() => Api.PostSigningKeysRotateAsync(cancellationToken), e => e.Data);
-
-    private static async Task<T> Call<TEnvelope, T>(Func<Task<ApiResponse<TEnvelope>>> call, Func<TEnvelope, T?> data)
-    {
-        try
-        {
-            return data((await call()).Result)!;
-        }
-        catch (ApiException e)
-        {
-            throw TenantryApiException.FromResponse(e.StatusCode, e.Response, e.Headers, e);
-        }
-    }
-
-    private static async Task<TenantryPage<T>> Page<TEnvelope, T>(Func<Task<ApiResponse<TEnvelope>>> call, Func<TEnvelope, List<T>?> data, int page, int pageSize)
-    {
-        try
-        {
-            var response = await call();
-            var items = data(response.Result) ?? [];
-            return new TenantryPage<T>(items, Paging.TotalCount(response.Headers, items.Count), page, pageSize);
-        }
-        catch (ApiException e)
-        {
-            throw TenantryApiException.FromResponse(e.StatusCode, e.Response, e.Headers, e);
-        }
-    }
 }

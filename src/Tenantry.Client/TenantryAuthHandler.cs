@@ -86,15 +86,7 @@ public sealed class TenantryAuthHandler(TenantryTokenRefresher refresher, IOptio
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.PortalAccessCode is { } code)
-        {
-            request.Headers.Remove("X-PORTAL-ACCESS-CODE");
-            request.Headers.Add("X-PORTAL-ACCESS-CODE", code);
-        }
-        if (settings.Language is { } language && !request.Headers.Contains("Accept-Language"))
-        {
-            request.Headers.Add("Accept-Language", language);
-        }
+        RequestHeaders.Set(request, "X-PORTAL-ACCESS-CODE", settings.PortalAccessCode, settings.Language);
         var path = request.RequestUri?.IsAbsoluteUri == true ? request.RequestUri.AbsolutePath : request.RequestUri?.OriginalString ?? string.Empty;
         if (s_anonymous.Any(p => path.EndsWith(p, StringComparison.Ordinal)) || request.Headers.Authorization is not null)
         {
@@ -134,15 +126,27 @@ public sealed class TenantryAdminKeyHandler(IOptions<TenantryAdminClientOptions>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (settings.AdminApiKey is { } key)
+        RequestHeaders.Set(request, "X-Admin-Key", settings.AdminApiKey, settings.Language);
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
+internal static class RequestHeaders
+{
+    /// <summary>
+    /// Puts the client's credential header (replacing one already there) and, unless the request names one,
+    /// its language on a request; nothing for what is not configured.
+    /// </summary>
+    public static void Set(HttpRequestMessage request, string credentialHeader, string? credential, string? language)
+    {
+        if (credential is not null)
         {
-            request.Headers.Remove("X-Admin-Key");
-            request.Headers.Add("X-Admin-Key", key);
+            request.Headers.Remove(credentialHeader);
+            request.Headers.Add(credentialHeader, credential);
         }
-        if (settings.Language is { } language && !request.Headers.Contains("Accept-Language"))
+        if (language is not null && !request.Headers.Contains("Accept-Language"))
         {
             request.Headers.Add("Accept-Language", language);
         }
-        return base.SendAsync(request, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tenantry.Client.Api;
+using static Tenantry.Client.ApiCalls;
 
 namespace Tenantry.Client;
 
@@ -142,32 +143,5 @@ public sealed class TenantryClient
     {
         ArgumentNullException.ThrowIfNull(baseAddress, "TenantryClientOptions.BaseAddress");
         return baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
-    }
-
-    internal static async Task<T> Call<TEnvelope, T>(Func<Task<ApiResponse<TEnvelope>>> call, Func<TEnvelope, T?> data)
-    {
-        try
-        {
-            var response = await call();
-            return data(response.Result)!;
-        }
-        catch (ApiException e)
-        {
-            throw TenantryApiException.FromResponse(e.StatusCode, e.Response, e.Headers, e);
-        }
-    }
-
-    internal static async Task<TenantryPage<T>> Page<TEnvelope, T>(Func<Task<ApiResponse<TEnvelope>>> call, Func<TEnvelope, List<T>?> data, int page, int pageSize)
-    {
-        try
-        {
-            var response = await call();
-            var items = data(response.Result) ?? [];
-            return new TenantryPage<T>(items, Paging.TotalCount(response.Headers, items.Count), page, pageSize);
-        }
-        catch (ApiException e)
-        {
-            throw TenantryApiException.FromResponse(e.StatusCode, e.Response, e.Headers, e);
-        }
     }
 }

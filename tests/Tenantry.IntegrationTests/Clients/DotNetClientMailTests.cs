@@ -11,21 +11,7 @@ namespace Tenantry.IntegrationTests.Clients;
 [Trait("Part", "Clients")]
 public sealed class DotNetClientMailTests(MailApp app) : IClassFixture<MailApp>
 {
-    private ServiceProvider Services()
-    {
-        var services = new ServiceCollection();
-        services.AddTenantryClient(o =>
-        {
-            o.BaseAddress = app.BaseAddress;
-            o.PortalAccessCode = TenantryApp.PortalCode;
-        });
-        services.AddTenantryAdminClient(o =>
-        {
-            o.BaseAddress = app.BaseAddress;
-            o.AdminApiKey = TenantryApp.AdminKey;
-        });
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Services() => ClientServices.For(app);
 
     [Fact]
     public async Task A_user_verifies_the_address_with_the_code_from_the_email()

@@ -8,22 +8,7 @@ namespace Tenantry.IntegrationTests.Clients;
 [Trait("Part", "Clients")]
 public sealed class DotNetClientTests(TenantryApp app) : IClassFixture<TenantryApp>
 {
-    private ServiceProvider Services(Action<TenantryClientOptions>? configure = null)
-    {
-        var services = new ServiceCollection();
-        services.AddTenantryClient(o =>
-        {
-            o.BaseAddress = app.BaseAddress;
-            o.PortalAccessCode = TenantryApp.PortalCode;
-            configure?.Invoke(o);
-        });
-        services.AddTenantryAdminClient(o =>
-        {
-            o.BaseAddress = app.BaseAddress;
-            o.AdminApiKey = TenantryApp.AdminKey;
-        });
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Services(Action<TenantryClientOptions>? configure = null) => ClientServices.For(app, configure);
 
     [Fact]
     public async Task A_user_signs_up_creates_a_workspace_and_lists_it_without_the_envelope()
