@@ -340,7 +340,7 @@ internal static class OperatorCommands
     }
 
     private static void User(CliOutput output, AdminUserResponse u) => output.Item(u,
-        ("user", u.UserBizId), ("email", u.Email), ("email verified", u.EmailVerifiedAt?.ToString("u") ?? "no"), ("name", u.DisplayName), ("status", u.Status), ("mfa", u.MfaEnabled),
+        ("user", u.UserBizId), ("email", u.Email), ("email verified", (object?)u.EmailVerifiedAt ?? "no"), ("name", u.DisplayName), ("status", u.Status), ("mfa", u.MfaEnabled),
         ("active sessions", u.ActiveSessions), ("workspaces", u.WorkspaceCount), ("created", u.CreatedAt), ("updated", u.UpdatedAt));
 
     private static void Institution(CliOutput output, AdminInstitutionResponse i) => output.Item(i,

@@ -120,6 +120,46 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
     }
 
     [Fact]
+    public async Task The_other_account_institution_workspace_and_audit_commands_act_and_show()
+    {
+        var owner = await app.System.SignUpAsync(SystemApi.NewEmail("cli-rest"));
+        await app.System.EnableMfaAsync(owner, DateTimeOffset.UtcNow);
+        var name = "Cli rest " + Guid.NewGuid().ToString("N")[..8];
+        var workspaceId = await app.System.CreateWorkspaceAsync(owner, name);
+        var institutionId = Assert.Single(await app.System.ListMineAsync(owner)).Text("institutionBizId");
+
+        var reset = await TenantryAsync("users", "reset-mfa", owner.UserId, "--json");
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.False(JsonDocument.Parse(reset.Out).RootElement.GetProperty("mfaEnabled").GetBoolean());
+        var revoked = await TenantryAsync("users", "revoke-sessions", owner.UserId, "--json");
+        Assert.Equal(0, JsonDocument.Parse(revoked.Out).RootElement.GetProperty("activeSessions").GetInt32());
+        (await app.System.GetAsync("/web/v1/system/workspaces/mine", owner.AccessToken)).AssertEnvelope(global::System.Net.HttpStatusCode.Unauthorized, "4010");
+        await app.System.VerifyEmailAsync(owner);
+        var unverified = await TenantryAsync("users", "unverify-email", owner.UserId, "--json");
+        Assert.False(JsonDocument.Parse(unverified.Out).RootElement.GetProperty("emailVerified").GetBoolean());
+
+        var institutions = await TenantryAsync("institutions", "list", institutionId, "--json");
+        Assert.Equal(institutionId, JsonDocument.Parse(institutions.Out).RootElement.GetProperty("items")[0].GetProperty("institutionBizId").GetString());
+        var policy = await TenantryAsync("institutions", "set-policy", institutionId, "--enforce-mfa", "true", "--json");
+        Assert.True(JsonDocument.Parse(policy.Out).RootElement.GetProperty("enforceMfa").GetBoolean(), policy.ToString());
+        var institution = await TenantryAsync("institutions", "show", institutionId);
+        Assert.True(institution.ExitCode == 0, institution.ToString());
+        Assert.Contains(institutionId, institution.Out, StringComparison.Ordinal);
+
+        (await app.System.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}", new { workspaceStatus = "SUSPENDED" })).AssertOk();
+        var resumed = await TenantryAsync("workspaces", "resume", workspaceId, "--json");
+        Assert.Equal("ACTIVE", JsonDocument.Parse(resumed.Out).RootElement.GetProperty("workspaceStatus").GetProperty("code").GetString());
+        var shown = await TenantryAsync("workspaces", "show", workspaceId);
+        Assert.Contains(name, shown.Out, StringComparison.Ordinal);
+
+        var trail = await TenantryAsync("audit", "tail", "--workspace", workspaceId);
+        Assert.True(trail.ExitCode == 0, trail.ToString());
+        Assert.Contains("workspace.updated", trail.Out, StringComparison.Ordinal);
+        Assert.Contains("operator", trail.Out, StringComparison.Ordinal);
+        Assert.Contains("workspace.created", trail.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signing_keys_are_rotated_and_listed()
     {
         var rotated = await TenantryAsync("signing-keys", "rotate", "--json");
