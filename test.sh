@@ -562,11 +562,17 @@ generated_code_is_committed() {
 
 pack_everything() {
     rm -rf "$PACKAGES" && mkdir -p "$PACKAGES" || return 1
-    local project
+    local project pids=() pid rc=0
+    # Independent packs, side by side.
     for project in Tenantry.Client Tenantry.AspNetCore Tenantry.Cli; do
-        dotnet pack "src/$project" -c Release --no-build -o "$PACKAGES" -nologo -v quiet || return 1
+        dotnet pack "src/$project" -c Release --no-build -o "$PACKAGES" -nologo -v quiet &
+        pids+=($!)
     done
-    (cd clients/typescript && npm pack --pack-destination "$PACKAGES" --silent) || return 1
+    (cd clients/typescript && npm pack --pack-destination "$PACKAGES" --silent) || rc=1
+    for pid in "${pids[@]}"; do
+        wait "$pid" || rc=1
+    done
+    ((rc == 0)) || return 1
     ls "$PACKAGES"
 }
 
@@ -642,7 +648,7 @@ run_samples() {
         record_run "$label" "" 1 "the .NET sample did not build from the packed packages"
         return
     fi
-    if ! (cd samples/node-notes-api && npm ci --no-audit --no-fund --silent \
+    if ! (cd samples/node-notes-api && npm ci --prefer-offline --no-audit --no-fund --silent \
             && npm install --no-save --no-package-lock --offline --no-audit --no-fund --silent "$PACKAGES/tenantry-client-0.1.0.tgz"); then
         record_run "$label" "" 1 "the Node sample could not install the packed @tenantry/client"
         return
@@ -683,7 +689,8 @@ run_clients() {
     fi
     stage "clients: npm ci"
     log "npm ci (clients/typescript)"
-    if ! (cd clients/typescript && npm ci --no-audit --no-fund); then
+    # --prefer-offline: packages already in npm's cache (outside the clone) are not fetched or revalidated again.
+    if ! (cd clients/typescript && npm ci --prefer-offline --no-audit --no-fund); then
         record_run "clients" "" 1 "npm ci failed in clients/typescript, so no client run happened"
         return
     fi
