@@ -72,6 +72,7 @@ public sealed record MfaNotEnabled : DomainError;
 
 /// <summary>The account was disabled by an operator: the right password no longer signs in.</summary>
 public sealed record AccountDisabled : DomainError;
+
 /// <summary>An email verification link or code that is unknown, wrong, expired, already used, replaced by a newer one, or out of tries.</summary>
 public sealed record EmailVerificationInvalid : DomainError;
 

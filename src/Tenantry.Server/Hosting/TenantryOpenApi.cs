@@ -103,7 +103,8 @@ public static class TenantryOpenApi
         document.Info.Version = "1";
         document.Info.Description = operatorApi
             ? "The operator API under /admin/v1: the X-Admin-Key header (never a user token). Mapped only when Tenantry:AdminApiKey is set. " +
-              "Answers use the SYSTEM envelope. Changes are audited with actorUserBizId \"operator\"."
+              "Answers use the SYSTEM envelope. Every change is recorded with the operator as actor: a change to an account in the " +
+              "account's events (actor \"operator\", GET /admin/v1/users/{userBizId}/events), any other in the audit trail (actorUserBizId \"operator\")."
             : "Workspace membership service. SYSTEM dialect under /web/v1 (X-PORTAL-ACCESS-CODE and Bearer access token, the " +
               "{version, timestamp, success, code, message, data} envelope), Wacht dialect under /me, /session, /workspaces/{id}/leave and " +
               "/organizations/{id}/leave (__session cookie or Bearer session token), JWKS at /.well-known/jwks.json. " +

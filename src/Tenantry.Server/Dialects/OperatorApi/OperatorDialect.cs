@@ -1,5 +1,5 @@
-using Tenantry.Application.Common;
 using Microsoft.Extensions.Options;
+using Tenantry.Application.Common;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Tenantry.Application.Operator;
 using Tenantry.Application.Operator.Audit;
 using Tenantry.Application.Operator.Directory;
 using Tenantry.Application.Operator.SigningKeys;
-using Tenantry.Application.Operator;
 using Tenantry.Domain.Accounts;
 using Tenantry.Server.Dialects.Envelope;
 

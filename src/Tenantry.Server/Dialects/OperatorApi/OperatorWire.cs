@@ -32,8 +32,9 @@ public sealed record AdminPolicyConfig(IReadOnlyList<string> IpAllowlist, bool E
 }
 
 /// <summary>
-/// One event of an account's trail (its address verified or unverified, disabled, enabled, signed out, MFA reset). <c>actor</c>: <c>user</c> (the account itself, <c>actorUserBizId</c> set) or
-/// <c>operator</c> (the operator API: no user id, no client IP).
+/// One event of an account's trail (its address verified or unverified, disabled, enabled, signed out, MFA reset).
+/// <c>actor</c>: <c>user</c> (the account itself, <c>actorUserBizId</c> set) or <c>operator</c> (the operator API:
+/// no user id, no client IP).
 /// </summary>
 public sealed record AdminAccountEvent(
     string EventBizId, string Action, string Actor, string? ActorUserBizId, string? ClientIp, JsonElement Details, DateTime CreatedAt)
