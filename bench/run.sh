@@ -5,7 +5,7 @@
 #   bench/run.sh --datasets small,large
 #   bench/run.sh --dbs sqlite --datasets large --duration 30
 #
-# For each database x dataset it: seeds the dataset with the server's own `seed` command (or
+# For each database x dataset it: seeds the dataset with the CLI's `tenantry seed` command (or
 # reuses the one cached under bench/.data, keyed by its sizes, minting fresh tokens), starts
 # the Release server on loopback, warms up, drives every endpoint in ENDPOINTS with wrk and
 # bench/workspaces.lua (rotating through the sampled users' tokens, full gateway header set),
@@ -27,6 +27,8 @@
 #   --server-arg ARG    extra server setting, repeatable, e.g. --server-arg --Tenantry:Cache:MaxStaleness=00:00:00
 #   --server-env K=V    extra environment variable for the server only (not the ceiling), repeatable,
 #                       e.g. --server-env DOTNET_GCgen0size=0x4000000
+#   --after-start CMD   run `CMD <port> <data dir>` in the background once each server is ready, and SIGTERM it
+#                       after that server's last measured run (bench/webhooks.py backlog: deliveries beside the run)
 #   --no-build          use the existing Release build
 #   --alloc-profile S   after each endpoint's measured run, an S-second wrk run with the GC's allocation
 #                       samples traced (dotnet-trace), summarized by bench/Allocations: bytes per request
@@ -73,6 +75,8 @@ LABEL="default"
 BUILD=1
 PROFILE=0
 ALLOC_PROFILE=0
+AFTER_START=""
+AFTER_PID=""
 SERVER_ARGS=()
 SERVER_ENV=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
@@ -94,6 +98,7 @@ while [[ $# -gt 0 ]]; do
         --server-arg) SERVER_ARGS+=("$2"); shift 2 ;;
         --server-env) SERVER_ENV+=("$2"); shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --after-start) AFTER_START="$2"; shift 2 ;;
         --profile) PROFILE="$2"; shift 2 ;;
         --alloc-profile) ALLOC_PROFILE="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -119,13 +124,16 @@ fi
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 
 SERVER_DLL="$ROOT/src/Tenantry.Server/bin/Release/net10.0/Tenantry.Server.dll"
+# The seeder is the tenantry CLI's `seed` (src/Tenantry.Cli), on the same settings as the server.
+CLI_DLL="$ROOT/src/Tenantry.Cli/bin/Release/net10.0/tenantry.dll"
 CEILING_DLL="$BENCH/Ceiling/bin/Release/net10.0/Ceiling.dll"
 if [[ $BUILD -eq 1 ]]; then
-    log "Building Release (server and ceiling)"
+    log "Building Release (server, CLI and ceiling)"
     dotnet build "$ROOT/src/Tenantry.Server" -c Release -v quiet -nologo >/dev/null
+    dotnet build "$ROOT/src/Tenantry.Cli" -c Release -v quiet -nologo >/dev/null
     dotnet build "$BENCH/Ceiling" -c Release -v quiet -nologo >/dev/null
 fi
-[[ -f $SERVER_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
+[[ -f $SERVER_DLL && -f $CLI_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
 
 # dotnet-counters reads the allocation rate during every measured run (bytes allocated per request).
 DOTNET_COUNTERS="$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")"
@@ -185,7 +193,7 @@ stop_pg() {
     pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
 }
 
-cleanup() { stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pg; }
+cleanup() { stop_pid "$AFTER_PID"; AFTER_PID=""; stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pg; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -260,13 +268,13 @@ prepare_dataset() {
         --tokens-file "$TOKENS" --session-tokens-file "$SESSION_TOKENS" --token-sample "$TOKEN_SAMPLE")
     if [[ -f $dir/seeded ]]; then
         log "$db/$dataset: reusing the dataset in $dir; minting fresh tokens"
-        timeout 600 dotnet "$SERVER_DLL" seed --tokens-only "${common[@]}" "${DB_ARGS[@]}" >&2
+        timeout 600 dotnet "$CLI_DLL" seed --tokens-only "${common[@]}" "${DB_ARGS[@]}" >&2
     else
         log "$db/$dataset: seeding $sizes"
         [[ $db == sqlite ]] && rm -rf "$dir"
         mkdir -p "$dir"
         # shellcheck disable=SC2086
-        timeout 3600 dotnet "$SERVER_DLL" seed $sizes "${common[@]}" "${DB_ARGS[@]}" >&2
+        timeout 3600 dotnet "$CLI_DLL" seed $sizes "${common[@]}" "${DB_ARGS[@]}" >&2
         date -u +%FT%TZ >"$dir/seeded"
     fi
 }
@@ -410,6 +418,11 @@ for db in "${DB_LIST[@]}"; do
         port="$(pick_port)"
         log "$db/$dataset: server on 127.0.0.1:$port"
         start_server "$port" "${DB_ARGS[@]}" "${SERVER_ARGS[@]}"
+        if [[ -n $AFTER_START ]]; then
+            $AFTER_START "$port" "$DATA/$db-$(echo "${DATASET_ARGS[$dataset]}" | awk '{print "u" $2 "-w" $4 "-m" $6}')" &
+            AFTER_PID=$!
+            sleep 5
+        fi
         rows=()
         first=1
         for endpoint in "${ENDPOINTS[@]}"; do
@@ -434,6 +447,11 @@ for db in "${DB_LIST[@]}"; do
             [[ $ALLOC_PROFILE -gt 0 ]] && alloc_profile "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$db-$dataset-$name" >&2
             rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result") $(field alloc_per_req "$result")")
         done
+        if [[ -n $AFTER_PID ]]; then
+            kill -TERM "$AFTER_PID" 2>/dev/null || true
+            wait "$AFTER_PID" 2>/dev/null || true
+            AFTER_PID=""
+        fi
         stop_pid "$SERVER_PID"; SERVER_PID=""
         # The ceiling for each distinct body size (the two list paths answer the same bytes), right after.
         declare -A ceilings=()

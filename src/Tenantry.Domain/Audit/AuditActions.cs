@@ -5,6 +5,8 @@ public static class AuditActions
 {
     public const string WorkspaceCreated = "workspace.created";
     public const string WorkspaceUpdated = "workspace.updated";
+    public const string WorkspaceSuspended = "workspace.suspended";
+    public const string WorkspaceReactivated = "workspace.reactivated";
     public const string RoleCreated = "role.created";
     public const string RoleUpdated = "role.updated";
     public const string RoleDeleted = "role.deleted";
@@ -13,6 +15,8 @@ public static class AuditActions
     public const string InvitationResent = "invitation.resent";
     public const string InvitationAccepted = "invitation.accepted";
     public const string InvitationDeclined = "invitation.declined";
+    public const string InvitationExpired = "invitation.expired";
+    public const string MemberAdded = "member.added";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
     public const string MemberLeft = "member.left";
@@ -21,6 +25,33 @@ public static class AuditActions
     public const string OwnershipTransferred = "ownership.transferred";
     public const string InstitutionLeft = "organization.left";
     public const string PolicyUpdated = "policy.updated";
+    public const string InstitutionUpdated = "institution.updated";
+    public const string InstitutionSuspended = "institution.suspended";
+    public const string InstitutionResumed = "institution.resumed";
+    public const string SigningKeyRotated = "signing_key.rotated";
+}
+
+/// <summary>
+/// Who acted, when it was not a signed-in user. <c>actor_user_id</c> holds a user id for a
+/// user's change and <see cref="Operator"/> for a change made through the operator API
+/// (<c>X-Admin-Key</c>), the same word as an account event's actor (<see cref="AccountActors.Operator"/>);
+/// the key itself is never recorded. User ids always start with <c>usr_</c>, so the two can never be confused.
+/// Changes to accounts are not in this trail but in the account's (<see cref="AccountEvent"/>).
+/// </summary>
+public static class AuditActors
+{
+    public const string Operator = AccountActors.Operator;
+}
+
+/// <summary>
+/// The institution an event is filed under. Every tenant-owned row, audit events included,
+/// carries an institution id (the Citus distribution key); events about no tenant and no
+/// account (a signing key rotated) are filed under <see cref="Directory"/>,
+/// which names no institution and is shown as no institution on the wire.
+/// </summary>
+public static class AuditScopes
+{
+    public const string Directory = "directory";
 }
 
 public static class AuditTargets
@@ -30,4 +61,5 @@ public static class AuditTargets
     public const string Invitation = "invitation";
     public const string Member = "member";
     public const string Institution = "institution";
+    public const string SigningKey = "signing_key";
 }

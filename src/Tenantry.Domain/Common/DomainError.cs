@@ -70,8 +70,14 @@ public sealed record MfaAlreadyEnabled : DomainError;
 /// <summary>The operation needs an authenticator (pending for confirm, confirmed for the rest) that the user does not have.</summary>
 public sealed record MfaNotEnabled : DomainError;
 
+/// <summary>The account was disabled by an operator: the right password no longer signs in.</summary>
+public sealed record AccountDisabled : DomainError;
+
 /// <summary>An email verification link or code that is unknown, wrong, expired, already used, replaced by a newer one, or out of tries.</summary>
 public sealed record EmailVerificationInvalid : DomainError;
 
 /// <summary>The account's address is verified already: there is nothing to send.</summary>
 public sealed record EmailAlreadyVerified : DomainError;
+
+/// <summary>A delivery cannot be sent or replayed to a disabled webhook endpoint; enable it first.</summary>
+public sealed record WebhookEndpointDisabled : DomainError;

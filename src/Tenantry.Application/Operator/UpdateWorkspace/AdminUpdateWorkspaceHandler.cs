@@ -4,6 +4,7 @@ using Tenantry.Application.Common;
 using Tenantry.Application.Workspaces;
 using Tenantry.Data;
 using Tenantry.Data.Providers;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Workspaces;
 
@@ -27,7 +28,15 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         var now = clock.GetUtcNow();
         if (command.WorkspaceStatus.HasValue)
         {
-            workspace.SetStatus(WorkspaceCodes.ParseStatus(command.WorkspaceStatus.Value!), now);
+            var status = WorkspaceCodes.ParseStatus(command.WorkspaceStatus.Value!);
+            if (status != workspace.Status)
+            {
+                // Suspension and reactivation are audited (and so reach webhooks); the operator is not a user, so no actor.
+                db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, null,
+                    status == WorkspaceStatus.Suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated,
+                    AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", workspace.Status.ToString().ToUpperInvariant()), ("to", command.WorkspaceStatus.Value)), now));
+            }
+            workspace.SetStatus(status, now);
         }
         if (command.PolicyConfig.HasValue)
         {
@@ -58,6 +67,8 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
             await ReplaceSegmentsAsync(workspace, command.Segments.Value ?? [], now, cancellationToken);
         }
 
+        db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator, AuditActions.WorkspaceUpdated,
+            AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("fields", Present(command))), now));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -66,7 +77,7 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         {
             return new ValidationFailed(new FieldError("$." + nameof(command.Slug), ValidationCodes.SlugTaken));
         }
-        return await ViewAsync(workspace, cancellationToken);
+        return await AdminWorkspaceViews.ViewAsync(db, workspace, cancellationToken);
     }
 
     private async Task ReplaceSegmentsAsync(Workspace workspace, IReadOnlyList<string?> names, DateTimeOffset now, CancellationToken cancellationToken)
@@ -88,7 +99,23 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         workspace.Touch(now);
     }
 
-    private async Task<AdminWorkspaceView> ViewAsync(Workspace w, CancellationToken cancellationToken)
+    /// <summary>The names of the fields the operator sent, for the audit event (values may be private).</summary>
+    private static string[] Present(AdminUpdateWorkspaceCommand c) =>
+        new (string Name, bool Sent)[]
+        {
+            ("workspaceStatus", c.WorkspaceStatus.HasValue), ("policyConfig", c.PolicyConfig.HasValue),
+            ("publicMetadata", c.PublicMetadata.HasValue), ("privateMetadata", c.PrivateMetadata.HasValue),
+            ("description", c.Description.HasValue), ("imageUrl", c.ImageUrl.HasValue), ("slug", c.Slug.HasValue),
+            ("segments", c.Segments.HasValue),
+        }.Where(f => f.Sent).Select(f => f.Name).ToArray();
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>A workspace with its segment names, as every operator answer shows it.</summary>
+public static class AdminWorkspaceViews
+{
+    public static async Task<AdminWorkspaceView> ViewAsync(TenantryDbContext db, Workspace w, CancellationToken cancellationToken)
     {
         var segments = await (from link in db.WorkspaceSegments
                               where link.WorkspaceId == w.Id
@@ -98,6 +125,4 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         return new AdminWorkspaceView(WorkspaceDetail.From(w), w.Slug, w.Description, w.ImageUrl, w.PublicMetadata, w.PrivateMetadata,
             w.Policy, w.MemberCount, segments);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

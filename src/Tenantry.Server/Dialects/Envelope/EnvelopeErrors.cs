@@ -63,6 +63,7 @@ public static class EnvelopeErrors
         ValidationFailed v => new(400, "4000", "Error.ValidationFailed", Fields: v.Errors),
         InvalidToken => TokenRejected,
         InvalidCredentials => new(401, "AUTH.INVALID_CREDENTIALS", "Error.InvalidCredentials"),
+        AccountDisabled => new(403, "AUTH.ACCOUNT_DISABLED", "Error.AccountDisabled"),
         PermissionDenied => Forbidden,
         NotFound or NotAMember or NotAnInstitutionMember => ResourceNotFound,
         EmailTaken => new(409, "AUTH.EMAIL_TAKEN", "Error.EmailTaken"),
@@ -86,6 +87,7 @@ public static class EnvelopeErrors
         PolicyLocksOutCaller p => new(409, "WORKSPACE.POLICY_LOCKS_OUT_CALLER", "Error.PolicyLocksOutCaller", Reason: ReasonCode(p.Restriction)),
         EmailVerificationInvalid => new(400, "AUTH.EMAIL_VERIFICATION_INVALID", "Error.EmailVerificationInvalid"),
         EmailAlreadyVerified => new(409, "AUTH.EMAIL_ALREADY_VERIFIED", "Error.EmailAlreadyVerified"),
+        WebhookEndpointDisabled => new(409, "WEBHOOK.ENDPOINT_DISABLED", "Error.WebhookEndpointDisabled"),
         _ => InternalError,
     };
 
