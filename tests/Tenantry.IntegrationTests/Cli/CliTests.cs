@@ -154,7 +154,8 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
 
         var trail = await TenantryAsync("audit", "tail", "--workspace", workspaceId);
         Assert.True(trail.ExitCode == 0, trail.ToString());
-        Assert.Contains("workspace.updated", trail.Out, StringComparison.Ordinal);
+        Assert.Contains("workspace.suspended", trail.Out, StringComparison.Ordinal);
+        Assert.Contains("workspace.reactivated", trail.Out, StringComparison.Ordinal);
         Assert.Contains("operator", trail.Out, StringComparison.Ordinal);
         Assert.Contains("workspace.created", trail.Out, StringComparison.Ordinal);
     }
