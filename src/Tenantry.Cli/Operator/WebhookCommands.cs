@@ -52,7 +52,7 @@ internal static class WebhookCommands
         {
             var found = await client.GetWebhooksPageAsync(result.GetValue(institution)!, result.GetValue(page), result.GetValue(pageSize), ct);
             output.List(found.Items, found.Total, s_endpointColumns,
-                w => [w.WebhookBizId, w.Url, Events(w), w.Enabled, w.FailingSince, w.Description], "use --page or --page-size for more");
+                w => [w.WebhookBizId, w.Url, Events(w), w.Enabled, w.FailingSince, w.Description, w.CreatedAt], "use --page or --page-size for more");
             return CliExit.Ok;
         });
         return list;
