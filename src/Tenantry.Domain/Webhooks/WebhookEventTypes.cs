@@ -39,9 +39,11 @@ public static class WebhookEventTypes
     ];
 
     /// <summary>
-    /// Audit actions that are not delivered: a signing key is no institution's, and operator changes to a
-    /// whole institution (its settings, suspending or resuming all its workspaces) are not webhook events yet;
-    /// each workspace's own suspension is (workspace.suspended, workspace.reactivated).
+    /// Audit actions that are not delivered: a signing key is no institution's; operator changes to a
+    /// whole institution (its settings, suspending or resuming all its workspaces) are not webhook events yet,
+    /// while each workspace's own suspension is (workspace.suspended, workspace.reactivated); and changes to
+    /// the webhook endpoints themselves stay in the audit trail, as with other webhook providers, so an
+    /// endpoint never learns of its own (or a sibling's) new URL or secret.
     /// </summary>
     public static IReadOnlyList<string> NotDelivered { get; } =
     [
@@ -49,6 +51,10 @@ public static class WebhookEventTypes
         AuditActions.InstitutionSuspended,
         AuditActions.InstitutionResumed,
         AuditActions.SigningKeyRotated,
+        AuditActions.WebhookEndpointCreated,
+        AuditActions.WebhookEndpointUpdated,
+        AuditActions.WebhookEndpointDeleted,
+        AuditActions.WebhookEndpointSecretRotated,
     ];
 
     private static readonly HashSet<string> s_known = [.. All];

@@ -34,7 +34,7 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
                 // Suspension and reactivation are events of their own (webhooks deliver them by these names).
                 db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator,
                     status == WorkspaceStatus.Suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated,
-                    AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", workspace.Status.ToString().ToUpperInvariant()), ("to", command.WorkspaceStatus.Value)), now));
+                    AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", WorkspaceCodes.Status(workspace.Status)), ("to", WorkspaceCodes.Status(status))), now));
             }
             workspace.SetStatus(status, now);
         }
