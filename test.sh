@@ -584,11 +584,13 @@ start_tenantry() {
     TENANTRY_ADMIN="clients-admin-$(python3 -c "import secrets; print(secrets.token_hex(16))")"
     # Keys published 2 s before they sign, so the rotation tests see one; limits out of the tests' way.
     # Emails are written as .eml files into $CLIENT_TMP/mail: the TypeScript tests read codes and tokens there.
+    # Webhook receivers of the TypeScript tests listen on loopback over http: private networks allowed, https not required.
     env ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$CLIENT_TMP/tenantry" Tenantry__Email__PickupDirectory="$CLIENT_TMP/mail" \
         Tenantry__PortalAccessCodes__0="$TENANTRY_PORTAL" Tenantry__AdminApiKey="$TENANTRY_ADMIN" \
         Tenantry__Auth__SigningKeyPublishLead=00:00:02 Tenantry__Auth__KeyRingRefreshInterval=00:00:01 \
         Tenantry__Auth__AuthRequestsPerIp=100000 Tenantry__Auth__SignInAttemptsPerAccount=100000 \
         Tenantry__Auth__InvitationsPerIp=100000 Tenantry__Auth__InvitationsPerAccount=100000 \
+        Tenantry__Webhooks__AllowPrivateNetworks=true Tenantry__Webhooks__RequireHttps=false \
         Logging__LogLevel__Default=Warning \
         dotnet "$SERVER_DLL" --urls "$TENANTRY_URL" >"$CLIENT_TMP/tenantry.log" 2>&1 &
     CLIENT_PIDS+=($!)
@@ -633,6 +635,10 @@ cli_tool_from_its_package() {
         --add-source "$PACKAGES" >/dev/null || return 1
     "$tool/tenantry" --help >/dev/null || return 1
     TENANTRY_URL="$TENANTRY_URL" TENANTRY_ADMIN_KEY="$TENANTRY_ADMIN" "$tool/tenantry" signing-keys list || return 1
+    # The packaged tool has the webhook commands: an institution that does not exist is exit code 4.
+    local missing=0
+    TENANTRY_URL="$TENANTRY_URL" TENANTRY_ADMIN_KEY="$TENANTRY_ADMIN" "$tool/tenantry" webhooks list inst_00000000000000000000000000 || missing=$?
+    [[ $missing -eq 4 ]] || return 1
     # A wrong key: exit code 3, one line, no stack trace.
     out="$(TENANTRY_URL="$TENANTRY_URL" TENANTRY_ADMIN_KEY=wrong "$tool/tenantry" users find 2>&1)" || rc=$?
     echo "$out"

@@ -8,11 +8,13 @@
       pile up behind the endpoint's pause after its first failed attempt; then the receiver starts, one
       replay ends the pause, and the time until the last delivery is verified gives deliveries per second.
 
-  bench/webhooks.py backlog PORT DATA_DIR [--count 60000]
+  bench/webhooks.py backlog PORT DATA_DIR [--count 60000] [--receiver-nice N]
       For bench/run.sh --after-start (with --server-arg --Tenantry:AdminApiKey=<ADMIN below>): on the running server, an endpoint of one institution that points at a
       started receiver, and COUNT pending deliveries written straight into its SQLite file, so that the
       worker delivers all through the measured run. On SIGTERM it prints how many arrived, deletes the
-      endpoint (and so the deliveries) and stops the receiver.
+      endpoint (and so the deliveries) and stops the receiver. --receiver-nice runs the receiver (and this
+      script) at that niceness, so that on a machine where wrk, the server and the receiver share the cores,
+      the receiver's own CPU (a real one runs elsewhere) is taken from idle time rather than from the server.
 
 Build first: dotnet build -c Release && dotnet build bench/WebhookReceiver -c Release.
 """
@@ -117,7 +119,7 @@ def throughput(events):
     env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Tenantry__DataDir=data_dir, Tenantry__PortalAccessCodes__0=PORTAL,
                Tenantry__AdminApiKey=ADMIN, Tenantry__Webhooks__AllowPrivateNetworks="true", Tenantry__Webhooks__RequireHttps="false",
                Tenantry__Webhooks__RetryBaseDelay="01:00:00", Logging__LogLevel__Default="Warning",
-               # The worker's own speed: unpaced (a replica paces itself to MaxDeliveriesPerSecond, 100 by default).
+               # The worker's own speed: unpaced (a replica paces itself to MaxDeliveriesPerSecond, 50 by default).
                Tenantry__Webhooks__MaxDeliveriesPerSecond="0")
     server = subprocess.Popen(["dotnet", SERVER_DLL, "--urls", f"http://127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     receiver = None
@@ -166,7 +168,9 @@ def throughput(events):
         stop(server)
 
 
-def backlog(port, data_dir, count):
+def backlog(port, data_dir, count, niceness):
+    if niceness:
+        os.nice(niceness)  # the receiver, started below, inherits it
     receiver_port = free_port()
     receiver = start_receiver(receiver_port)
     api = Http(port)
@@ -217,11 +221,26 @@ def backlog(port, data_dir, count):
             signal.pause()
 
 
+def option(args, name, default):
+    """The integer after --NAME in args (removing both), or default: options may stand anywhere, since
+    bench/run.sh --after-start appends PORT and DATA_DIR after the command's own arguments."""
+    if name not in args:
+        return default
+    i = args.index(name)
+    value = int(args[i + 1])
+    del args[i:i + 2]
+    return value
+
+
 if __name__ == "__main__":
-    if len(sys.argv) >= 2 and sys.argv[1] == "throughput":
-        throughput(int(sys.argv[sys.argv.index("--events") + 1]) if "--events" in sys.argv else 10000)
-    elif len(sys.argv) >= 4 and sys.argv[1] == "backlog":
-        backlog(int(sys.argv[2]), sys.argv[3], int(sys.argv[sys.argv.index("--count") + 1]) if "--count" in sys.argv else 60000)
+    args = sys.argv[1:]
+    events = option(args, "--events", 10000)
+    count = option(args, "--count", 60000)
+    niceness = option(args, "--receiver-nice", 0)
+    if args[:1] == ["throughput"] and len(args) == 1:
+        throughput(events)
+    elif args[:1] == ["backlog"] and len(args) == 3:
+        backlog(int(args[1]), args[2], count, niceness)
     else:
         print(__doc__)
         sys.exit(2)

@@ -5,7 +5,7 @@ using Tenantry.Cli.Operator;
 
 // tenantry: the operator commands over the operator API, and the local commands migrate and seed.
 // Every failure is one line on stderr with a documented exit code (CliExit); never a stack trace.
-var root = new RootCommand("Operate a Tenantry server: accounts, institutions, workspaces, members, the audit trail and the signing keys; migrate and seed its database.");
+var root = new RootCommand("Operate a Tenantry server: accounts, institutions, workspaces, members, the audit trail, the signing keys and webhooks; migrate and seed its database.");
 var options = new GlobalOptions();
 options.AddTo(root);
 OperatorCommands.AddTo(root, options);

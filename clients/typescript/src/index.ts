@@ -303,7 +303,7 @@ export interface TenantryAdminClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** The operator API (`/admin/v1`): accounts, institutions, workspaces, members, audit trail, signing keys. For servers and scripts only. */
+/** The operator API (`/admin/v1`): accounts, institutions, workspaces, members, audit trail, signing keys, webhooks. For servers and scripts only. */
 export class TenantryAdminClient {
   readonly raw: Client<adminPaths>;
 
@@ -393,6 +393,121 @@ export class TenantryAdminClient {
 
   async rotateSigningKey(): Promise<AdminSchemas["AdminSigningKeyResponse"][]> {
     return unwrap(await this.raw.POST("/admin/v1/signing-keys/rotate"));
+  }
+
+  /** A page of an institution's webhook endpoints, oldest first (never with their secrets). */
+  async getWebhooksPage(institutionId: string, pageNumber = 1, pageSize = 50): Promise<TenantryPage<AdminSchemas["AdminWebhookEndpoint"]>> {
+    return page(
+      await this.raw.GET("/admin/v1/institutions/{institutionBizId}/webhooks", {
+        params: { path: { institutionBizId: institutionId }, query: { page: pageNumber, pageSize } },
+      }),
+      pageNumber,
+      pageSize,
+    );
+  }
+
+  webhooks(institutionId: string, pageSize = 50): AsyncGenerator<AdminSchemas["AdminWebhookEndpoint"]> {
+    return pages((n, size) => this.getWebhooksPage(institutionId, n, size), pageSize);
+  }
+
+  /**
+   * Adds an endpoint to the institution. The answer's `secret` (`whsec_…`) signs its deliveries and is shown this once.
+   * No `eventTypes` (or an empty list): every event type. A URL the server refuses throws `TenantryError` `4000` on `$.url`.
+   */
+  async createWebhook(
+    institutionId: string,
+    endpoint: { url: string; description?: string; eventTypes?: string[] },
+  ): Promise<AdminSchemas["AdminWebhookEndpoint"]> {
+    return unwrap(await this.raw.POST("/admin/v1/institutions/{institutionBizId}/webhooks", { params: { path: { institutionBizId: institutionId } }, body: endpoint }));
+  }
+
+  async getWebhook(institutionId: string, webhookId: string): Promise<AdminSchemas["AdminWebhookEndpoint"]> {
+    return unwrap(
+      await this.raw.GET("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId } },
+      }),
+    );
+  }
+
+  /** Changes what `changes` names (`description: ""` clears it; `eventTypes: []` means every type); the rest stays. */
+  async updateWebhook(
+    institutionId: string,
+    webhookId: string,
+    changes: { url?: string; description?: string; eventTypes?: string[]; enabled?: boolean },
+  ): Promise<AdminSchemas["AdminWebhookEndpoint"]> {
+    return unwrap(
+      await this.raw.PATCH("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId } },
+        body: changes,
+      }),
+    );
+  }
+
+  /** Deletes the endpoint and its deliveries. */
+  async deleteWebhook(institutionId: string, webhookId: string): Promise<void> {
+    unwrap(
+      await this.raw.DELETE("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId } },
+      }),
+    );
+  }
+
+  /** A new signing secret in the answer's `secret` (shown this once); the previous one also signs until `previousSecretExpiresAt`. */
+  async rotateWebhookSecret(institutionId: string, webhookId: string): Promise<AdminSchemas["AdminWebhookEndpoint"]> {
+    return unwrap(
+      await this.raw.POST("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}/rotate-secret", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId } },
+      }),
+    );
+  }
+
+  /** Queues a `webhook.test` event to the endpoint and answers its delivery; a disabled endpoint throws a 409 `TenantryError`. */
+  async sendWebhookTest(institutionId: string, webhookId: string): Promise<AdminSchemas["AdminWebhookDelivery"]> {
+    return unwrap(
+      await this.raw.POST("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}/test", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId } },
+      }),
+    );
+  }
+
+  /** A page of the endpoint's deliveries, newest first. */
+  async getWebhookDeliveriesPage(
+    institutionId: string,
+    webhookId: string,
+    pageNumber = 1,
+    pageSize = 50,
+  ): Promise<TenantryPage<AdminSchemas["AdminWebhookDelivery"]>> {
+    return page(
+      await this.raw.GET("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}/deliveries", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId }, query: { page: pageNumber, pageSize } },
+      }),
+      pageNumber,
+      pageSize,
+    );
+  }
+
+  webhookDeliveries(institutionId: string, webhookId: string, pageSize = 50): AsyncGenerator<AdminSchemas["AdminWebhookDelivery"]> {
+    return pages((n, size) => this.getWebhookDeliveriesPage(institutionId, webhookId, n, size), pageSize);
+  }
+
+  /** Sends one delivery again, now, with the same `webhook-id`. */
+  async replayWebhookDelivery(institutionId: string, webhookId: string, deliveryId: string): Promise<AdminSchemas["AdminWebhookDelivery"]> {
+    return unwrap(
+      await this.raw.POST("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}/deliveries/{deliveryId}/replay", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId, deliveryId } },
+      }),
+    );
+  }
+
+  /** Sends again every failed delivery of the endpoint created since `since`; answers how many were queued. */
+  async replayFailedWebhookDeliveries(institutionId: string, webhookId: string, since: Date | string): Promise<number> {
+    const answer = unwrap<AdminSchemas["AdminReplayedDeliveries"]>(
+      await this.raw.POST("/admin/v1/institutions/{institutionBizId}/webhooks/{webhookBizId}/deliveries/replay-failed", {
+        params: { path: { institutionBizId: institutionId, webhookBizId: webhookId } },
+        body: { since: since instanceof Date ? since.toISOString() : since },
+      }),
+    );
+    return answer.replayed;
   }
 }
 

@@ -36,7 +36,7 @@ public sealed class WebhookOptions
     /// Delivery attempts per second of one replica, all endpoints together (0: unpaced). A backlog
     /// drains at this pace, so its CPU stays a small share beside the requests a replica serves.
     /// </summary>
-    public int MaxDeliveriesPerSecond { get; set; } = 100;
+    public int MaxDeliveriesPerSecond { get; set; } = 50;
 
     /// <summary>Endpoints one replica delivers to at the same time (each endpoint gets one delivery in flight).</summary>
     public int MaxConcurrentEndpoints { get; set; } = 8;

@@ -11,4 +11,6 @@ public static class WorkspaceCodes
     public static WorkspaceKind ParseKind(string? code) => code == "SANDBOX" ? WorkspaceKind.Sandbox : WorkspaceKind.Live;
 
     public static WorkspaceStatus ParseStatus(string code) => code == "SUSPENDED" ? WorkspaceStatus.Suspended : WorkspaceStatus.Active;
+
+    public static string Status(WorkspaceStatus status) => status == WorkspaceStatus.Suspended ? "SUSPENDED" : "ACTIVE";
 }

@@ -6,8 +6,8 @@ using Tenantry.Client.Api.Operator;
 namespace Tenantry.Cli.Operator;
 
 /// <summary>
-/// The operator commands: users, institutions, workspaces, members, audit and signing-keys, each a
-/// call of <see cref="TenantryAdminClient"/> (the operator API, /admin/v1).
+/// The operator commands: users, institutions, workspaces, members, audit, signing-keys and webhooks
+/// (<see cref="WebhookCommands"/>), each a call of <see cref="TenantryAdminClient"/> (the operator API, /admin/v1).
 /// </summary>
 internal static class OperatorCommands
 {
@@ -27,15 +27,16 @@ internal static class OperatorCommands
         root.Subcommands.Add(Members(global));
         root.Subcommands.Add(Audit(global));
         root.Subcommands.Add(SigningKeys(global));
+        root.Subcommands.Add(WebhookCommands.Create(global));
     }
 
-    private static Argument<string> Id(string name, string description) => new(name) { Description = description };
+    internal static Argument<string> Id(string name, string description) => new(name) { Description = description };
 
     private static Argument<string?> Query() => new("query") { Description = "Text to look for (id, or part of a name or email); everything without it.", Arity = ArgumentArity.ZeroOrOne };
 
-    private static Option<int> Page() => new("--page") { Description = "Page number, from 1.", DefaultValueFactory = _ => 1 };
+    internal static Option<int> Page() => new("--page") { Description = "Page number, from 1.", DefaultValueFactory = _ => 1 };
 
-    private static Option<int> PageSize() => new("--page-size") { Description = "Items per page, 1-200.", DefaultValueFactory = _ => 50 };
+    internal static Option<int> PageSize() => new("--page-size") { Description = "Items per page, 1-200.", DefaultValueFactory = _ => 50 };
 
     private static Command Users(GlobalOptions global)
     {

@@ -29,6 +29,10 @@ public static class AuditActions
     public const string InstitutionSuspended = "institution.suspended";
     public const string InstitutionResumed = "institution.resumed";
     public const string SigningKeyRotated = "signing_key.rotated";
+    public const string WebhookEndpointCreated = "webhook_endpoint.created";
+    public const string WebhookEndpointUpdated = "webhook_endpoint.updated";
+    public const string WebhookEndpointDeleted = "webhook_endpoint.deleted";
+    public const string WebhookEndpointSecretRotated = "webhook_endpoint.secret_rotated";
 }
 
 /// <summary>
@@ -62,4 +66,5 @@ public static class AuditTargets
     public const string Member = "member";
     public const string Institution = "institution";
     public const string SigningKey = "signing_key";
+    public const string WebhookEndpoint = "webhook_endpoint";
 }

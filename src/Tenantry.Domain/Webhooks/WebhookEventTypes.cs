@@ -38,6 +38,25 @@ public static class WebhookEventTypes
         AuditActions.RoleDeleted,
     ];
 
+    /// <summary>
+    /// Audit actions that are not delivered: a signing key is no institution's; operator changes to a
+    /// whole institution (its settings, suspending or resuming all its workspaces) are not webhook events yet,
+    /// while each workspace's own suspension is (workspace.suspended, workspace.reactivated); and changes to
+    /// the webhook endpoints themselves stay in the audit trail, as with other webhook providers, so an
+    /// endpoint never learns of its own (or a sibling's) new URL or secret.
+    /// </summary>
+    public static IReadOnlyList<string> NotDelivered { get; } =
+    [
+        AuditActions.InstitutionUpdated,
+        AuditActions.InstitutionSuspended,
+        AuditActions.InstitutionResumed,
+        AuditActions.SigningKeyRotated,
+        AuditActions.WebhookEndpointCreated,
+        AuditActions.WebhookEndpointUpdated,
+        AuditActions.WebhookEndpointDeleted,
+        AuditActions.WebhookEndpointSecretRotated,
+    ];
+
     private static readonly HashSet<string> s_known = [.. All];
 
     public static bool IsKnown(string? type) => type is not null && s_known.Contains(type);

@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Tenantry.IntegrationTests.Infrastructure;
+using Tenantry.IntegrationTests.Webhooks;
 
 namespace Tenantry.IntegrationTests.Cli;
 
-/// <summary>The tenantry CLI, run as a process (the built tool) against the real server.</summary>
+/// <summary>
+/// The tenantry CLI, run as a process (the built tool) against the real server. The server is a <see cref="WebhookApp"/>
+/// (webhook receivers on loopback allowed, fast retries) so that the webhook commands run on the same server (CliTests.Webhooks.cs).
+/// </summary>
 [Trait("Part", "Clients")]
-public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
+public sealed partial class CliTests(WebhookApp app) : IClassFixture<WebhookApp>
 {
     private sealed record Run(int ExitCode, string Out, string Error)
     {
@@ -154,7 +158,8 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
 
         var trail = await TenantryAsync("audit", "tail", "--workspace", workspaceId);
         Assert.True(trail.ExitCode == 0, trail.ToString());
-        Assert.Contains("workspace.updated", trail.Out, StringComparison.Ordinal);
+        Assert.Contains("workspace.suspended", trail.Out, StringComparison.Ordinal);
+        Assert.Contains("workspace.reactivated", trail.Out, StringComparison.Ordinal);
         Assert.Contains("operator", trail.Out, StringComparison.Ordinal);
         Assert.Contains("workspace.created", trail.Out, StringComparison.Ordinal);
     }
@@ -191,6 +196,9 @@ public sealed class CliTests(TenantryApp app) : IClassFixture<TenantryApp>
     [InlineData(2, "users", "find", "--page", "0")]
     [InlineData(2, "institutions", "set-policy", "inst_x")]
     [InlineData(4, "users", "show", "usr_00000000000000000000000000")]
+    [InlineData(2, "webhooks", "update", "inst_x", "wh_x")]
+    [InlineData(2, "webhooks", "replay-failed", "inst_x", "wh_x", "--since", "yesterday")]
+    [InlineData(4, "webhooks", "list", "inst_00000000000000000000000000")]
     public async Task Bad_input_gets_one_line_and_its_exit_code_never_a_stack_trace(int exitCode, params string[] args)
     {
         var run = await TenantryAsync(args);

@@ -1,12 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Client;
 using Tenantry.IntegrationTests.Infrastructure;
+using Tenantry.IntegrationTests.Webhooks;
 
 namespace Tenantry.IntegrationTests.Clients;
 
-/// <summary>Tenantry.Client against the real server: envelope unwrapped, errors, paging, token refresh, the operator client.</summary>
+/// <summary>
+/// Tenantry.Client against the real server: envelope unwrapped, errors, paging, token refresh, the operator client. The server
+/// is a <see cref="WebhookApp"/> (webhook receivers on loopback allowed) for the operator client's webhook calls (DotNetClientTests.Webhooks.cs).
+/// </summary>
 [Trait("Part", "Clients")]
-public sealed class DotNetClientTests(TenantryApp app) : IClassFixture<TenantryApp>
+public sealed partial class DotNetClientTests(WebhookApp app) : IClassFixture<WebhookApp>
 {
     private ServiceProvider Services(Action<TenantryClientOptions>? configure = null) => ClientServices.For(app, configure);
 

@@ -198,8 +198,20 @@ public sealed class OperatorDirectoryTests(TenantryApp app) : IClassFixture<Tena
         Assert.True(Assert.Single(await _api.ListMineAsync(member)).GetProperty("enterable").GetBoolean());
 
         var trail = await OperatorEventsAsync($"institutionBizId={institutionId}");
-        Assert.Equal(["institution.resumed", "institution.suspended"], trail.Take(2).Select(e => e.Text("action")));
-        Assert.All(trail.Take(2), e => Assert.Equal("operator", e.Text("actorUserBizId")));
+        var institutionEvents = trail.Where(e => e.Text("targetType") == "institution").Take(2).ToArray();
+        Assert.Equal(["institution.resumed", "institution.suspended"], institutionEvents.Select(e => e.Text("action")));
+        Assert.All(institutionEvents, e => Assert.Equal("operator", e.Text("actorUserBizId")));
+        // Each workspace's change is its own event too: its members' trail shows it, and webhooks deliver it.
+        var workspaceEvents = (await _api.AuditAsync(owner, workspaceId))
+            .Where(e => e.Text("action") is "workspace.suspended" or "workspace.reactivated").Reverse().ToArray();
+        Assert.Equal(["workspace.suspended", "workspace.reactivated"], workspaceEvents.Select(e => e.Text("action")));
+        Assert.All(workspaceEvents, e =>
+        {
+            Assert.Equal("operator", e.Text("actorUserBizId"));
+            Assert.True(e.GetProperty("details").Flag("institutionWide"));
+        });
+        Assert.Equal("SUSPENDED", workspaceEvents[0].GetProperty("details").Text("to"));
+        Assert.Equal("ACTIVE", workspaceEvents[1].GetProperty("details").Text("to"));
     }
 
     [Fact]

@@ -240,6 +240,59 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
     }
 
     [Fact]
+    public async Task Every_change_to_an_endpoint_is_audited_with_its_author_and_never_its_secret()
+    {
+        var (owner, workspaceId) = await OwnerAsync();
+        var institutionId = await app.InstitutionOfAsync(workspaceId);
+        var (webhookId, secret) = await _api.CreateWebhookAsync(owner, workspaceId, Url, "member.added");
+        (await _api.SendAsync(HttpMethod.Patch, WebhookCalls.Path(workspaceId, $"/{webhookId}"), new { description = "CRM", enabled = false }, owner.AccessToken)).AssertOk();
+        var rotated = (await _api.PostAsync(WebhookCalls.Path(workspaceId, $"/{webhookId}/rotate-secret"), new { }, owner.AccessToken)).AssertOk().Text("secret");
+        (await _api.SendAsync(HttpMethod.Delete, WebhookCalls.Path(workspaceId, $"/{webhookId}"), token: owner.AccessToken)).AssertOk();
+
+        var trail = (await _api.AuditAsync(owner, workspaceId)).Where(e => e.Text("targetType") == "webhook_endpoint").Reverse().ToArray();
+        Assert.Equal(["webhook_endpoint.created", "webhook_endpoint.updated", "webhook_endpoint.secret_rotated", "webhook_endpoint.deleted"],
+            trail.Select(e => e.Text("action")));
+        Assert.All(trail, e =>
+        {
+            Assert.Equal(owner.UserId, e.Text("actorUserBizId"));
+            Assert.Equal(webhookId, e.Text("targetBizId"));
+            Assert.DoesNotContain(secret, e.GetRawText());
+            Assert.DoesNotContain(rotated, e.GetRawText());
+        });
+        Assert.Equal(Url, trail[0].GetProperty("details").Text("url"));
+        Assert.Equal(["member.added"], trail[0].GetProperty("details").GetProperty("eventTypes").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("CRM", trail[1].GetProperty("details").Text("description"));
+        Assert.False(trail[1].GetProperty("details").Flag("enabled"));
+        Assert.False(trail[1].GetProperty("details").TryGetProperty("url", out _));
+
+        // The operator's changes are filed under the institution, with the operator as actor.
+        var root = $"/admin/v1/institutions/{institutionId}/webhooks";
+        var byOperator = (await _api.AdminSendAsync(HttpMethod.Post, root, new { url = Url })).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Post, $"{root}/{byOperator.Text("webhookBizId")}/rotate-secret")).AssertOk();
+        (await _api.AdminSendAsync(HttpMethod.Delete, $"{root}/{byOperator.Text("webhookBizId")}")).AssertOk();
+        var operatorTrail = (await _api.AdminSendAsync(HttpMethod.Get, $"/admin/v1/audit-events?institutionBizId={institutionId}&actorUserBizId=operator"))
+            .AssertOk().EnumerateArray().Where(e => e.Text("targetBizId") == byOperator.Text("webhookBizId")).ToArray();
+        Assert.Equal(["webhook_endpoint.deleted", "webhook_endpoint.secret_rotated", "webhook_endpoint.created"], operatorTrail.Select(e => e.Text("action")));
+        Assert.All(operatorTrail, e => Assert.DoesNotContain(byOperator.Text("secret"), e.GetRawText()));
+        // None of these is a webhook event: nothing was queued for delivery.
+        Assert.Equal(0, await app.CountAsync<WebhookDelivery>(q => q.Where(d => d.EventType.StartsWith("webhook_endpoint."))));
+    }
+
+    [Fact]
+    public async Task The_endpoint_limit_holds_when_managers_add_endpoints_at_once()
+    {
+        var (owner, workspaceId) = await OwnerAsync();
+        var institutionId = await app.InstitutionOfAsync(workspaceId);
+        const int limit = 20;
+        var answers = await Task.WhenAll(Enumerable.Range(0, limit + 6).Select(i =>
+            _api.PostAsync(WebhookCalls.Path(workspaceId), new { url = $"{Url}/{i}" }, owner.AccessToken)));
+
+        Assert.Equal(limit, answers.Count(a => a.Status == HttpStatusCode.OK));
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a => a.AssertValidationError("$"));
+        Assert.Equal(limit, await app.CountAsync<WebhookEndpoint>(q => q.Where(e => e.InstitutionId == institutionId)));
+    }
+
+    [Fact]
     public async Task The_migration_gives_existing_owner_roles_webhooks_manage_and_takes_it_back_on_the_way_down()
     {
         var (owner, workspaceId) = await OwnerAsync();

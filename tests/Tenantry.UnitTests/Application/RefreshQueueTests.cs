@@ -108,4 +108,33 @@ public sealed class RefreshQueueTests
 
         Assert.Equal("good", await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task A_batch_cut_short_by_the_host_stopping_is_not_reported_as_a_failure()
+    {
+        var failures = new List<Exception>();
+        var refreshed = new TaskCompletionSource();
+        var queue = new RefreshQueue<string>(_ =>
+        {
+            refreshed.SetResult();
+            throw new ObjectDisposedException("IServiceProvider");
+        }, failures.Add);
+
+        queue.Enqueue("a");
+        await refreshed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Any_other_failure_of_a_batch_is_reported()
+    {
+        var reported = new TaskCompletionSource<Exception>();
+        var queue = new RefreshQueue<string>(_ => throw new InvalidOperationException("database down"), e => reported.TrySetResult(e));
+
+        queue.Enqueue("a");
+
+        Assert.IsType<InvalidOperationException>(await reported.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }

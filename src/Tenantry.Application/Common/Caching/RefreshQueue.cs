@@ -47,6 +47,12 @@ public sealed class RefreshQueue<TItem>(Func<IReadOnlyList<TItem>, Task> refresh
                 {
                     await refresh(batch);
                 }
+                catch (ObjectDisposedException)
+                {
+                    // The host stopped and disposed its services under a batch in flight: nobody is left to
+                    // serve from the cache, so stand down quietly instead of warning about it.
+                    return;
+                }
                 catch (Exception e)
                 {
                     failed(e);

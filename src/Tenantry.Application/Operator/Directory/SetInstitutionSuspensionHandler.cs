@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
+using Tenantry.Application.Workspaces;
 using Tenantry.Data;
 using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
@@ -13,7 +14,7 @@ public sealed record InstitutionSuspensionView(AdminInstitutionView Institution,
 /// <summary>
 /// Suspends (or resumes) an institution: an institution has no status of its own, so this sets
 /// every one of its workspaces to SUSPENDED (or ACTIVE), under the institution lock, with one
-/// audit event for the institution. Resuming reactivates every workspace of the institution,
+/// audit event for the institution and one for each workspace whose status changed. Resuming reactivates every workspace of the institution,
 /// including one suspended on its own before. Defaults stay where they are, as for a single
 /// workspace (CONTRACT 5).
 /// </summary>
@@ -32,6 +33,11 @@ public sealed class SetInstitutionSuspensionHandler(TenantryDbContext db, TimePr
         var changed = 0;
         foreach (var workspace in workspaces.Where(w => w.Status != status))
         {
+            // Each workspace's change is also its own event, so its trail shows it and webhooks deliver it
+            // (institution.* actions are not webhook events), with the same details as a single workspace's.
+            db.AuditEvents.Add(AuditEvent.Record(institutionId, workspace.Id, AuditActors.Operator,
+                suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated, AuditTargets.Workspace, workspace.Id, null,
+                AuditDetails.Of(("from", WorkspaceCodes.Status(workspace.Status)), ("to", WorkspaceCodes.Status(status)), ("institutionWide", true)), now));
             workspace.SetStatus(status, now);
             changed++;
         }

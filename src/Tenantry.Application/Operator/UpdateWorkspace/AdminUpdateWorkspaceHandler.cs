@@ -31,10 +31,10 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
             var status = WorkspaceCodes.ParseStatus(command.WorkspaceStatus.Value!);
             if (status != workspace.Status)
             {
-                // Suspension and reactivation are audited (and so reach webhooks); the operator is not a user, so no actor.
-                db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, null,
+                // Suspension and reactivation are events of their own (webhooks deliver them by these names).
+                db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator,
                     status == WorkspaceStatus.Suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated,
-                    AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", workspace.Status.ToString().ToUpperInvariant()), ("to", command.WorkspaceStatus.Value)), now));
+                    AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", WorkspaceCodes.Status(workspace.Status)), ("to", WorkspaceCodes.Status(status))), now));
             }
             workspace.SetStatus(status, now);
         }
@@ -67,8 +67,12 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
             await ReplaceSegmentsAsync(workspace, command.Segments.Value ?? [], now, cancellationToken);
         }
 
-        db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator, AuditActions.WorkspaceUpdated,
-            AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("fields", Present(command))), now));
+        // Every other field in one workspace.updated; a change of status alone is only its own event above.
+        if (Present(command).Where(field => field != "workspaceStatus").ToArray() is { Length: > 0 } fields)
+        {
+            db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator, AuditActions.WorkspaceUpdated,
+                AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("fields", fields)), now));
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);

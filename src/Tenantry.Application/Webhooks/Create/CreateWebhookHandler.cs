@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Common;
 using Tenantry.Data;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Webhooks;
 
@@ -20,12 +21,16 @@ public sealed class CreateWebhookValidator : AbstractValidator<CreateWebhookComm
     }
 }
 
-/// <summary>Adds an endpoint to an institution, enabled, with a new secret shown in this answer only.</summary>
+/// <summary>
+/// Adds an endpoint to an institution, enabled, with a new secret shown in this answer only. The
+/// institution's row lock makes the endpoint limit hold when two managers add endpoints at once.
+/// </summary>
 public sealed class CreateWebhookHandler(
     TenantryDbContext db, IValidator<CreateWebhookCommand> validator, WebhookUrls urls, WebhookSecrets secrets, TimeProvider clock,
     IOptions<WebhookOptions> options)
 {
-    public async Task<Result<WebhookEndpointView>> HandleAsync(string institutionId, CreateWebhookCommand command, CancellationToken cancellationToken)
+    public async Task<Result<WebhookEndpointView>> HandleAsync(
+        string institutionId, CreateWebhookCommand command, WebhookChangeAuthor author, CancellationToken cancellationToken)
     {
         if (!await WebhookQueries.InstitutionExistsAsync(db, institutionId, cancellationToken))
         {
@@ -36,9 +41,15 @@ public sealed class CreateWebhookHandler(
             return invalid;
         }
         var url = command.Url!.Trim();
+        // Resolving the host happens before the transaction, so no lock is held across DNS.
         if (await WebhookInput.CheckUrlAsync(urls, url, cancellationToken) is { } refused)
         {
             return refused;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
+        {
+            return new NotFound();
         }
         var max = options.Value.MaxEndpointsPerInstitution;
         if (await db.WebhookEndpoints.CountAsync(e => e.InstitutionId == institutionId, cancellationToken) >= max)
@@ -49,7 +60,10 @@ public sealed class CreateWebhookHandler(
         var (shown, stored) = secrets.Create();
         var endpoint = WebhookEndpoint.Create(institutionId, url, WebhookInput.Trimmed(command.Description), command.EventTypes?.Select(t => t!) ?? [], stored, now);
         db.WebhookEndpoints.Add(endpoint);
+        db.AuditEvents.Add(author.Record(endpoint, AuditActions.WebhookEndpointCreated,
+            AuditDetails.Of(("url", endpoint.Url), ("description", endpoint.Description), ("eventTypes", endpoint.EventTypes)), now));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return WebhookEndpointView.From(endpoint, now.UtcDateTime, shown);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Tenantry.Application.Common;
 using Tenantry.Data;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 
 namespace Tenantry.Application.Webhooks.RotateSecret;
@@ -10,7 +12,7 @@ namespace Tenantry.Application.Webhooks.RotateSecret;
 /// </summary>
 public sealed class RotateWebhookSecretHandler(TenantryDbContext db, WebhookSecrets secrets, TimeProvider clock, IOptions<WebhookOptions> options)
 {
-    public async Task<Result<WebhookEndpointView>> HandleAsync(string institutionId, string webhookId, CancellationToken cancellationToken)
+    public async Task<Result<WebhookEndpointView>> HandleAsync(string institutionId, string webhookId, WebhookChangeAuthor author, CancellationToken cancellationToken)
     {
         var endpoint = await WebhookQueries.FindAsync(db, institutionId, webhookId, cancellationToken);
         if (endpoint is null)
@@ -20,6 +22,8 @@ public sealed class RotateWebhookSecretHandler(TenantryDbContext db, WebhookSecr
         var now = clock.GetUtcNow();
         var (shown, stored) = secrets.Create();
         endpoint.RotateSecret(stored, options.Value.SecretOverlap, now);
+        db.AuditEvents.Add(author.Record(endpoint, AuditActions.WebhookEndpointSecretRotated,
+            AuditDetails.Of(("previousSecretExpiresAt", endpoint.PreviousSecretExpiresAt)), now));
         await db.SaveChangesAsync(cancellationToken);
         return WebhookEndpointView.From(endpoint, now.UtcDateTime, shown);
     }

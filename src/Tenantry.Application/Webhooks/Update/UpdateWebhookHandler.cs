@@ -2,6 +2,7 @@ using FluentValidation;
 using Tenantry.Application.Common;
 using Tenantry.Application.Webhooks.Delivery;
 using Tenantry.Data;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 
 namespace Tenantry.Application.Webhooks.Update;
@@ -27,7 +28,8 @@ public sealed class UpdateWebhookValidator : AbstractValidator<UpdateWebhookComm
 /// </summary>
 public sealed class UpdateWebhookHandler(TenantryDbContext db, IValidator<UpdateWebhookCommand> validator, WebhookUrls urls, TimeProvider clock)
 {
-    public async Task<Result<WebhookEndpointView>> HandleAsync(string institutionId, string webhookId, UpdateWebhookCommand command, CancellationToken cancellationToken)
+    public async Task<Result<WebhookEndpointView>> HandleAsync(
+        string institutionId, string webhookId, UpdateWebhookCommand command, WebhookChangeAuthor author, CancellationToken cancellationToken)
     {
         var endpoint = await WebhookQueries.FindAsync(db, institutionId, webhookId, cancellationToken);
         if (endpoint is null)
@@ -43,6 +45,7 @@ public sealed class UpdateWebhookHandler(TenantryDbContext db, IValidator<Update
             return invalid;
         }
         var now = clock.GetUtcNow();
+        var changed = new List<(string, object?)>();
         if (command.Url.HasValue)
         {
             var url = command.Url.Value!.Trim();
@@ -51,14 +54,17 @@ public sealed class UpdateWebhookHandler(TenantryDbContext db, IValidator<Update
                 return refused;
             }
             endpoint.SetUrl(url, now);
+            changed.Add(("url", endpoint.Url));
         }
         if (command.Description.HasValue)
         {
             endpoint.SetDescription(WebhookInput.Trimmed(command.Description.Value), now);
+            changed.Add(("description", endpoint.Description));
         }
         if (command.EventTypes.HasValue)
         {
             endpoint.SetEventTypes(command.EventTypes.Value?.Select(t => t!) ?? [], now);
+            changed.Add(("eventTypes", endpoint.EventTypes));
         }
         var disabling = command.Enabled is { HasValue: true, Value: false } && endpoint.Enabled;
         if (command.Enabled is { HasValue: true, Value: true })
@@ -69,6 +75,11 @@ public sealed class UpdateWebhookHandler(TenantryDbContext db, IValidator<Update
         {
             endpoint.Disable(null, now);
         }
+        if (command.Enabled.HasValue)
+        {
+            changed.Add(("enabled", endpoint.Enabled));
+        }
+        db.AuditEvents.Add(author.Record(endpoint, AuditActions.WebhookEndpointUpdated, AuditDetails.Of([.. changed]), now));
         await db.SaveChangesAsync(cancellationToken);
         if (disabling)
         {

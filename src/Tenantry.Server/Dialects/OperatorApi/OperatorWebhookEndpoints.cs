@@ -1,4 +1,5 @@
 using Tenantry.Application.Common;
+using Tenantry.Application.Webhooks;
 using Tenantry.Application.Webhooks.Create;
 using Tenantry.Application.Webhooks.Deliveries;
 using Tenantry.Application.Webhooks.Delete;
@@ -20,7 +21,7 @@ internal static class OperatorWebhookEndpoints
     public static void Map(RouteGroupBuilder admin)
     {
         admin.MapPost(Base, async (string institutionBizId, AdminCreateWebhookRequest body, CreateWebhookHandler handler, CancellationToken ct) =>
-                OperatorResults.From(await handler.HandleAsync(institutionBizId, new CreateWebhookCommand(body.Url, body.Description, body.EventTypes), ct), AdminWebhookEndpoint.From))
+                OperatorResults.From(await handler.HandleAsync(institutionBizId, new CreateWebhookCommand(body.Url, body.Description, body.EventTypes), WebhookChangeAuthor.Operator, ct), AdminWebhookEndpoint.From))
             .WithSummary("Add a webhook endpoint to an institution; the answer carries its signing secret, shown this once")
             .Produces<EnvelopeDoc<AdminWebhookEndpoint>>();
 
@@ -39,17 +40,17 @@ internal static class OperatorWebhookEndpoints
                     body.Field(nameof(body.Url), body.Url),
                     body.Field(nameof(body.Description), body.Description),
                     body.Field<IReadOnlyList<string?>?>(nameof(body.EventTypes), body.EventTypes),
-                    body.Field(nameof(body.Enabled), body.Enabled)), ct), AdminWebhookEndpoint.From))
+                    body.Field(nameof(body.Enabled), body.Enabled)), WebhookChangeAuthor.Operator, ct), AdminWebhookEndpoint.From))
             .WithSummary("Change an endpoint's url, description, eventTypes (empty: all) or enabled")
             .Produces<EnvelopeDoc<AdminWebhookEndpoint>>();
 
         admin.MapDelete(Base + "/{webhookBizId}", async (string institutionBizId, string webhookBizId, DeleteWebhookHandler handler, CancellationToken ct) =>
-                OperatorResults.From(await handler.HandleAsync(institutionBizId, webhookBizId, ct)))
+                OperatorResults.From(await handler.HandleAsync(institutionBizId, webhookBizId, WebhookChangeAuthor.Operator, ct)))
             .WithSummary("Delete an endpoint and its deliveries")
             .Produces<EnvelopeDoc<object>>();
 
         admin.MapPost(Base + "/{webhookBizId}/rotate-secret", async (string institutionBizId, string webhookBizId, RotateWebhookSecretHandler handler, CancellationToken ct) =>
-                OperatorResults.From(await handler.HandleAsync(institutionBizId, webhookBizId, ct), AdminWebhookEndpoint.From))
+                OperatorResults.From(await handler.HandleAsync(institutionBizId, webhookBizId, WebhookChangeAuthor.Operator, ct), AdminWebhookEndpoint.From))
             .WithSummary("A new signing secret (shown this once); the previous one is also signed with during the overlap")
             .Produces<EnvelopeDoc<AdminWebhookEndpoint>>();
 

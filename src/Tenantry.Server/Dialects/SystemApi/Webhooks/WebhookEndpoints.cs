@@ -1,4 +1,5 @@
 using Tenantry.Application.Common;
+using Tenantry.Application.Webhooks;
 using Tenantry.Application.Webhooks.Access;
 using Tenantry.Application.Webhooks.Create;
 using Tenantry.Application.Webhooks.Deliveries;
@@ -29,7 +30,7 @@ internal static class WebhookEndpoints
     {
         web.MapPost(Base, (string workspaceId, CreateWebhookRequest body, CreateWebhookHandler handler, WebhookManagers managers, HttpContext http, CancellationToken ct) =>
                 InInstitution(http, managers, ct, async institution => SystemResults.From(
-                    await handler.HandleAsync(institution, new CreateWebhookCommand(body.Url, body.Description, body.EventTypes), ct), SystemWebhookEndpoint.From)))
+                    await handler.HandleAsync(institution, new CreateWebhookCommand(body.Url, body.Description, body.EventTypes), Author(http), ct), SystemWebhookEndpoint.From)))
             .Describe("Add a webhook endpoint to the workspace's institution; the answer carries its signing secret, shown this once")
             .Produces<EnvelopeDoc<SystemWebhookEndpoint>>();
 
@@ -49,17 +50,17 @@ internal static class WebhookEndpoints
                         body.Field(nameof(body.Url), body.Url),
                         body.Field(nameof(body.Description), body.Description),
                         body.Field<IReadOnlyList<string?>?>(nameof(body.EventTypes), body.EventTypes),
-                        body.Field(nameof(body.Enabled), body.Enabled)), ct), SystemWebhookEndpoint.From)))
+                        body.Field(nameof(body.Enabled), body.Enabled)), Author(http), ct), SystemWebhookEndpoint.From)))
             .Describe("Change an endpoint's url, description, eventTypes (empty: all) or enabled")
             .Produces<EnvelopeDoc<SystemWebhookEndpoint>>();
 
         web.MapDelete(Base + "/{webhookBizId}", (string workspaceId, string webhookBizId, DeleteWebhookHandler handler, WebhookManagers managers, HttpContext http, CancellationToken ct) =>
-                InInstitution(http, managers, ct, async institution => SystemResults.From(await handler.HandleAsync(institution, webhookBizId, ct))))
+                InInstitution(http, managers, ct, async institution => SystemResults.From(await handler.HandleAsync(institution, webhookBizId, Author(http), ct))))
             .Describe("Delete an endpoint and its deliveries")
             .Produces<EnvelopeDoc<object>>();
 
         web.MapPost(Base + "/{webhookBizId}/rotate-secret", (string workspaceId, string webhookBizId, RotateWebhookSecretHandler handler, WebhookManagers managers, HttpContext http, CancellationToken ct) =>
-                InInstitution(http, managers, ct, async institution => SystemResults.From(await handler.HandleAsync(institution, webhookBizId, ct), SystemWebhookEndpoint.From)))
+                InInstitution(http, managers, ct, async institution => SystemResults.From(await handler.HandleAsync(institution, webhookBizId, Author(http), ct), SystemWebhookEndpoint.From)))
             .Describe("A new signing secret (shown this once); the previous one is also signed with during the overlap")
             .Produces<EnvelopeDoc<SystemWebhookEndpoint>>();
 
@@ -89,6 +90,8 @@ internal static class WebhookEndpoints
         var institution = await managers.InstitutionAsync(http.Standing(), http.Caller(), ct);
         return institution.IsSuccess ? await run(institution.Value) : SystemResults.Error(institution.Error);
     }
+
+    private static WebhookChangeAuthor Author(HttpContext http) => WebhookChangeAuthor.Member(http.Standing(), http.Caller());
 
     private static async Task<IResult> Paged<TValue, TWire>(
         HttpContext http, int? page, int? pageSize, Func<PageRequest, Task<Result<Paged<TValue>>>> list, Func<TValue, TWire> toWire)
