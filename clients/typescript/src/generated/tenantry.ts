@@ -878,6 +878,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/deployment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deployment: which organization, workspace and sign-in features Tenantry serves, and the pages around them */
+        get: operations["getDeployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deployment/invitations/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether an invitation link's token can still be accepted, and the address it was sent to (for the sign-up form) */
+        get: operations["getDeploymentInvitationsValidate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/.well-known/jwks.json": {
         parameters: {
             query?: never;
@@ -2052,6 +2086,114 @@ export interface components {
             token?: null | string;
             code?: null | string;
         };
+        WachtAuthFactors: {
+            emailPassword: boolean;
+            usernamePassword: boolean;
+            emailMagicLink: boolean;
+            emailOtp: boolean;
+            phoneOtp: boolean;
+            web3_wallet: boolean;
+            backupCode: boolean;
+            authenticator: boolean;
+        };
+        WachtAuthField: {
+            enabled: boolean;
+            required: boolean;
+        };
+        WachtAuthSettings: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            deletedAt: null | components["schemas"]["JsonElement"];
+            emailAddress: components["schemas"]["WachtAuthField"];
+            phoneNumber: components["schemas"]["WachtAuthField"];
+            username: components["schemas"]["WachtAuthField"];
+            firstName: components["schemas"]["WachtAuthField"];
+            lastName: components["schemas"]["WachtAuthField"];
+            password: components["schemas"]["WachtAuthField"];
+            backupCode: components["schemas"]["WachtAuthField"];
+            web3_wallet: components["schemas"]["WachtAuthField"];
+            passwordPolicy: components["schemas"]["WachtAuthField"];
+            magicLink: components["schemas"]["WachtAuthField"];
+            passkey: components["schemas"]["WachtPasskeySettings"];
+            authFactorsEnabled: components["schemas"]["WachtAuthFactors"];
+            verificationPolicy: components["schemas"]["WachtVerificationPolicy"];
+            secondFactorPolicy: string;
+            firstFactor: string;
+            secondFactor: string;
+            alternateFirstFactors: string[];
+            alternateSecondFactors: string[];
+            multiSessionSupport: components["schemas"]["WachtMultiSession"];
+            deploymentId: string;
+        };
+        WachtB2BSettings: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            deleted_at: null | components["schemas"]["JsonElement"];
+            deployment_id: string;
+            organizations_enabled: boolean;
+            workspaces_enabled: boolean;
+            ip_allowlist_per_org_enabled: boolean;
+            allow_users_to_create_orgs: boolean;
+            /** Format: int32 */
+            max_orgs_per_user: number;
+            /** Format: int32 */
+            max_allowed_org_members: number;
+            /** Format: int32 */
+            max_allowed_workspace_members: number;
+            allow_org_deletion: boolean;
+            allow_workspace_deletion: boolean;
+            custom_org_role_enabled: boolean;
+            limit_org_creation_per_user: boolean;
+            limit_workspace_creation_per_org: boolean;
+            /** Format: int32 */
+            org_creation_per_user_count: number;
+            /** Format: int32 */
+            workspaces_per_org_count: number;
+            custom_workspace_role_enabled: boolean;
+            default_workspace_creator_role_id: string;
+            default_workspace_member_role_id: string;
+            default_org_creator_role_id: string;
+            default_org_member_role_id: string;
+            workspace_permissions: string[];
+            organization_permissions: string[];
+            ip_allowlist_per_workspace_enabled: boolean;
+            enforce_mfa_per_org_enabled: boolean;
+            enforce_mfa_per_workspace_enabled: boolean;
+            enterprise_sso_enabled: boolean;
+            /** Format: int32 */
+            self_created_workspaces_per_user: number;
+        };
+        WachtCountryRestriction: {
+            enabled: boolean;
+            countryCodes: string[];
+        };
+        WachtDeployment: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            deleted_at: null | components["schemas"]["JsonElement"];
+            maintenance_mode: boolean;
+            backend_host: string;
+            frontend_host: string;
+            mail_from_host: string;
+            publishable_key: string;
+            b2b_settings: components["schemas"]["WachtB2BSettings"];
+            auth_settings: components["schemas"]["WachtAuthSettings"];
+            restrictions: components["schemas"]["WachtRestrictions"];
+            social_connections: unknown[];
+            ui_settings: components["schemas"]["WachtUiSettings"];
+            project_id: string;
+            mode: string;
+            disabled_features: string[];
+        };
         WachtEligibility: {
             type: string;
             message: null | string;
@@ -2080,6 +2222,22 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtDeployment: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtDeployment"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtInvitationValidation: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtInvitationValidation"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfWachtSession: {
             /** Format: int32 */
             status: number;
@@ -2096,6 +2254,21 @@ export interface components {
                 /** Format: int32 */
                 code: number;
             }[];
+        };
+        WachtInvitationValidation: {
+            valid: boolean;
+            first_name: string;
+            last_name: string;
+            email: string;
+            message: string;
+            error_code: string;
+        };
+        WachtMultiSession: {
+            enabled: boolean;
+            /** Format: int32 */
+            maxAccountsPerSession: number;
+            /** Format: int32 */
+            maxSessionsPerAccount: number;
         };
         WachtOrganization: {
             id: string;
@@ -2134,6 +2307,30 @@ export interface components {
             name: string;
             slug: null | string;
         };
+        WachtPasskeySettings: {
+            enabled: boolean;
+            promptRegistrationOnAuth: boolean;
+            allowAutofill: boolean;
+        };
+        WachtRestrictions: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            deleted_at: null | components["schemas"]["JsonElement"];
+            deployment_id: string;
+            allowlist_enabled: boolean;
+            blocklist_enabled: boolean;
+            block_subaddresses: boolean;
+            block_disposable_emails: boolean;
+            block_voip_numbers: boolean;
+            country_restrictions: components["schemas"]["WachtCountryRestriction"];
+            banned_keywords: string[];
+            allowlisted_resources: string[];
+            blocklisted_resources: string[];
+            sign_up_mode: string;
+        };
         WachtRole: {
             id: string;
             name: string;
@@ -2156,13 +2353,13 @@ export interface components {
         WachtSession: {
             id: string;
             /** Format: date-time */
-            created_at: string;
+            created_at: null | string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at: null | string;
             signin_attempts: unknown[];
             signins: components["schemas"]["WachtSignIn"][];
             signup_attempts: unknown[];
-            active_signin: components["schemas"]["WachtSignIn"];
+            active_signin: null | components["schemas"]["WachtSignIn"];
         };
         WachtSignIn: {
             id: string;
@@ -2179,6 +2376,38 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        WachtUiSettings: {
+            deploymentId: string;
+            appName: string;
+            privacyPolicyUrl: string;
+            tosPageUrl: string;
+            signInPageUrl: string;
+            signUpPageUrl: string;
+            waitlistPageUrl: string;
+            supportPageUrl: string;
+            afterLogoClickUrl: string;
+            userProfileUrl: string;
+            organizationProfileUrl: string;
+            createOrganizationUrl: string;
+            afterSignOutOnePageUrl: string;
+            afterSignOutAllPageUrl: string;
+            afterSignupRedirectUrl: string;
+            afterSigninRedirectUrl: string;
+            afterCreateOrganizationRedirectUrl: string;
+            faviconImageUrl: string;
+            defaultUserProfileImageUrl: string;
+            defaultOrganizationProfileImageUrl: string;
+            defaultWorkspaceProfileImageUrl: string;
+            useInitialsForUserProfileImage: boolean;
+            useInitialsForOrganizationProfileImage: boolean;
+            logoImageUrl: string;
+            signupTermsStatement: string;
+            signupTermsStatementShown: boolean;
+        };
+        WachtVerificationPolicy: {
+            phoneNumber: boolean;
+            email: boolean;
         };
         WachtWorkspace: {
             id: string;
@@ -7424,6 +7653,118 @@ export interface operations {
             };
             /** @description No valid session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtDeployment"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getDeploymentInvitationsValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtInvitationValidation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Localization;
 using Microsoft.OpenApi;
+using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Domain.Common;
@@ -26,7 +27,10 @@ public sealed class WachtDialect : IWireDialect
 {
     public const string CorsPolicy = "wacht";
 
-    private static readonly string[] s_prefixes = ["/me", "/session", "/workspaces", "/organizations"];
+    // The routes Tenantry serves, and the prefixes of Wacht features it does not (AI agents, notifications, the webhook and
+    // API-auth apps, the waitlist), so that those answer Wacht's 404 rather than a bare one.
+    private static readonly string[] s_prefixes =
+        ["/me", "/session", "/workspaces", "/organizations", "/deployment", "/auth", "/ai", "/notifications", "/webhook", "/api-auth", "/waitlist"];
 
     public bool Owns(PathString path)
     {
@@ -48,9 +52,12 @@ public sealed class WachtDialect : IWireDialect
 
 public static class WachtDialectHosting
 {
-    public static IServiceCollection AddWachtDialect(this IServiceCollection services, WachtOptions options)
+    public static IServiceCollection AddWachtDialect(this IServiceCollection services, TenantryOptions tenantry)
     {
+        var options = tenantry.Wacht;
         services.AddWireDialect<WachtDialect>();
+        services.AddSingleton(provider => new WachtDeploymentSettings(
+            options, tenantry.PublicOrigin, options.DevelopmentSessions, provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddScoped<WachtSessions>();
         services.AddSingleton(provider => new WachtWireContext(options.DeploymentId, provider.GetRequiredService<IStringLocalizer<Messages>>()));
         services.AddCors(cors => cors.AddPolicy(WachtDialect.CorsPolicy, policy => ConfigureCors(policy, options)));
@@ -66,6 +73,14 @@ public static class WachtDialectHosting
             .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtMembershipEndpoints.Map(wacht);
         WachtSessionEndpoints.Map(wacht);
+
+        // What a browser reads before it signs in; each answers with the session its credential names, if any.
+        var anonymous = app.MapGroup(string.Empty)
+            .WithTags("Wacht")
+            .AllowAnonymous()
+            .RequireCors(WachtDialect.CorsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Wacht);
+        WachtDeploymentEndpoints.Map(anonymous);
     }
 
     /// <summary>

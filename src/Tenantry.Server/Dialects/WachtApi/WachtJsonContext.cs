@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.WachtApi.Deployment;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -13,6 +14,8 @@ namespace Tenantry.Server.Dialects.WachtApi;
 [JsonSerializable(typeof(List<WachtWorkspaceMembership>))]
 [JsonSerializable(typeof(List<WachtOrganizationMembership>))]
 [JsonSerializable(typeof(WachtSession))]
+[JsonSerializable(typeof(WachtDeployment))]
+[JsonSerializable(typeof(WachtInvitationValidation))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class WachtJsonContext : JsonSerializerContext
 {

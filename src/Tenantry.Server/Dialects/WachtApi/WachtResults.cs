@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Tenantry.Application.Accounts.CurrentSession;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Dialects.Shared.Json;
@@ -83,4 +84,20 @@ public sealed class WachtSessions(GetCurrentSessionHandler handler)
 {
     public async Task<WachtSession> CurrentAsync(HttpContext http) =>
         WachtSession.From(await handler.HandleAsync(http.Caller(), http.RequestAborted));
+
+    /// <summary>
+    /// For the routes a browser calls before it signs in (and after it signs out): the session the credential names when it
+    /// authenticates, else <see cref="WachtSession.Anonymous"/>. A credential that does not authenticate (revoked by a sign-out,
+    /// expired, malformed) is no error here.
+    /// </summary>
+    public async Task<WachtSession> CurrentOrAnonymousAsync(HttpContext http)
+    {
+        var authentication = await http.AuthenticateAsync(AuthenticationSchemes.SessionToken);
+        if (!authentication.Succeeded)
+        {
+            return WachtSession.Anonymous;
+        }
+        http.User = authentication.Principal;
+        return await CurrentAsync(http);
+    }
 }

@@ -97,12 +97,16 @@ public sealed record WachtRole(string Id, string Name, IReadOnlyList<string> Per
     /// </summary>
     public static WachtRole From(InstitutionRole role, DateTime organizationCreatedAt) => role switch
     {
-        InstitutionRole.Owner => new("orgrole_owner", "Owner", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
-        InstitutionRole.Admin => new("orgrole_admin", "Admin", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
-        _ => new("orgrole_member", "Member", [], organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Owner => new(OrganizationOwnerId, "Owner", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Admin => new("orgrole_admin", "Admin", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        _ => new(OrganizationMemberId, "Member", [], organizationCreatedAt, organizationCreatedAt),
     };
 
-    private static readonly string[] s_managePermissions = ["organization:admin", "organization:manage"];
+    public const string OrganizationOwnerId = "orgrole_owner";
+    public const string OrganizationMemberId = "orgrole_member";
+
+    /// <summary>The organization permission catalogue: what owners and admins hold.</summary>
+    public static readonly IReadOnlyList<string> OrganizationManagePermissions = ["organization:admin", "organization:manage"];
 }
 
 /// <summary><c>{type, message}</c>: <c>message</c> is null when nothing restricts the member.</summary>
@@ -193,13 +197,16 @@ public sealed record WachtSignIn(
 /// </summary>
 public sealed record WachtSession(
     string Id,
-    DateTime CreatedAt,
-    DateTime UpdatedAt,
+    DateTime? CreatedAt,
+    DateTime? UpdatedAt,
     List<JsonElement> SigninAttempts,
     List<WachtSignIn> Signins,
     List<JsonElement> SignupAttempts,
-    WachtSignIn ActiveSignin)
+    WachtSignIn? ActiveSignin)
 {
+    /// <summary>A browser that is not signed in (or has signed out): no id, no sign-ins, <c>active_signin</c> null, as the SDK expects after a sign-out.</summary>
+    public static readonly WachtSession Anonymous = new("", null, null, [], [], [], null);
+
     public static WachtSession From(SessionOverview s)
     {
         var signIn = new WachtSignIn(s.Id, s.UserId, s.Active.InstitutionMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent,
