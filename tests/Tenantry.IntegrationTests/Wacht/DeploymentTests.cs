@@ -168,6 +168,14 @@ public sealed class DeploymentTests(WachtApp app) : IClassFixture<WachtApp>
         (await app.Wacht().GetAsync("/deployment", "sess_nope.nope")).AssertOk(signedIn: false);
     }
 
+    [Fact]
+    public async Task A_forwarded_scheme_that_is_no_scheme_is_no_failure()
+    {
+        var response = await app.Wacht().SendAsync(HttpMethod.Get, "/deployment", cookie: null, configure: r => r.Headers.Add("X-Forwarded-Proto", "*"));
+
+        response.AssertOk(signedIn: false);
+    }
+
     [Theory]
     [InlineData("/ai/projects")]
     [InlineData("/notifications")]

@@ -60,7 +60,8 @@ public sealed record WachtDeployment(
         var id = wacht.DeploymentId;
         var at = settings.LoadedAt;
         var origin = settings.OriginOf(request);
-        var host = new Uri(origin).Authority;
+        // A scheme forwarded by a trusted proxy is taken as it comes, so the origin built from it need not parse.
+        var host = Uri.TryCreate(origin, UriKind.Absolute, out var uri) ? uri.Authority : request.Host.Value ?? "";
         var frontendHost = wacht.AllowedOrigins.Count > 0 ? new Uri(wacht.AllowedOrigins[0]).Authority : host;
         // Wacht's publishable key names the backend: pk_{test|live}_{base64 of the URL}; an app can take it from here.
         var publishableKey = $"pk_{(settings.Staging ? "test" : "live")}_{Convert.ToBase64String(Encoding.UTF8.GetBytes(origin))}";
