@@ -70,8 +70,8 @@ public sealed class WachtResponse(HttpResponseMessage response, string body)
 
     public static readonly string[] SignInKeys =
     [
-        "id", "user_id", "active_organization_membership_id", "active_workspace_membership_id", "ip_address", "user_agent",
-        "expires_at", "last_active_at", "created_at", "updated_at",
+        "id", "session_id", "user_id", "active_organization_membership_id", "active_workspace_membership_id", "ip_address", "user_agent",
+        "browser", "device", "city", "region", "region_code", "country", "country_code", "expires_at", "last_active_at", "created_at", "updated_at", "user",
     ];
 
     public HttpStatusCode Status => response.StatusCode;

@@ -827,23 +827,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The current session, its sign-in and the active organization and workspace memberships */
-        get: operations["getSession"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/session/switch-workspace": {
         parameters: {
             query?: never;
@@ -878,6 +861,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/switch-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a sign-in the active one: the session has one, so only its own id is accepted (404 for any other) */
+        post: operations["postSessionSwitchSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: the session's tokens and cookie stop working; sign_in_id, when given, must be this session's sign-in */
+        post: operations["postSessionSignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An access token of this session for the product's own backend (verify it with /.well-known/jwks.json); expires in epoch ms */
+        get: operations["getSessionToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user: name, the account's email address, whether a TOTP authenticator and backup codes are set up */
+        get: operations["getMe"];
+        put?: never;
+        /** Update the profile (form fields first_name, last_name: the display name); what Tenantry does not hold may only be sent unchanged */
+        post: operations["postMe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/signins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's live sign-ins (one per session, on any device), the most recently used first */
+        get: operations["getMeSignins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/signins/{id}/signout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign one of the account's sessions out; another account's, or one already ended, is 404 */
+        post: operations["postMeSigninsByIdSignout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/deployment": {
         parameters: {
             query?: never;
@@ -904,6 +990,23 @@ export interface paths {
         };
         /** Whether an invitation link's token can still be accepted, and the address it was sent to (for the sign-up form) */
         get: operations["getDeploymentInvitationsValidate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current session, its sign-in and the active organization and workspace memberships; the empty session when signed out */
+        get: operations["getSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2086,6 +2189,11 @@ export interface components {
             token?: null | string;
             code?: null | string;
         };
+        WachtAuthenticator: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         WachtAuthFactors: {
             emailPassword: boolean;
             usernamePassword: boolean;
@@ -2198,11 +2306,27 @@ export interface components {
             type: string;
             message: null | string;
         };
+        WachtEmailAddress: {
+            id: string;
+            email: string;
+            isPrimary: boolean;
+            verified: boolean;
+            verifiedAt: string;
+            verificationStrategy: string;
+        };
         WachtEnvelopeDocOfListOfWachtOrganizationMembership: {
             /** Format: int32 */
             status: number;
             message: string;
             data: null | components["schemas"]["WachtOrganizationMembership"][];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfListOfWachtSignIn: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtSignIn"][];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2243,6 +2367,22 @@ export interface components {
             status: number;
             message: string;
             data: null | components["schemas"]["WachtSession"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtSessionToken: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtSessionToken"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtUser: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtUser"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2361,13 +2501,26 @@ export interface components {
             signup_attempts: unknown[];
             active_signin: null | components["schemas"]["WachtSignIn"];
         };
+        WachtSessionToken: {
+            token: string;
+            /** Format: int64 */
+            expires: number;
+        };
         WachtSignIn: {
             id: string;
+            session_id: string;
             user_id: string;
             active_organization_membership_id: null | string;
             active_workspace_membership_id: null | string;
             ip_address: null | string;
             user_agent: null | string;
+            browser: string;
+            device: string;
+            city: string;
+            region: string;
+            region_code: string;
+            country: string;
+            country_code: string;
             /** Format: date-time */
             expires_at: string;
             /** Format: date-time */
@@ -2376,6 +2529,7 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            user: components["schemas"]["WachtUser"];
         };
         WachtUiSettings: {
             deploymentId: string;
@@ -2404,6 +2558,28 @@ export interface components {
             logoImageUrl: string;
             signupTermsStatement: string;
             signupTermsStatementShown: boolean;
+        };
+        WachtUser: {
+            id: string;
+            first_name: string;
+            last_name: string;
+            username: string;
+            availability: string;
+            has_profile_picture: boolean;
+            profile_picture_url: string;
+            primary_email_address_id: string;
+            primary_phone_number_id: string;
+            primary_email_address: components["schemas"]["WachtEmailAddress"];
+            second_factor_policy: null | string;
+            user_email_addresses: components["schemas"]["WachtEmailAddress"][];
+            user_phone_numbers: unknown[];
+            social_connections: unknown[];
+            user_authenticator: null | components["schemas"]["WachtAuthenticator"];
+            backup_codes_generated: null | boolean;
+            has_password: boolean;
+            has_passkeys: boolean;
+            public_metadata: components["schemas"]["JsonElement"];
+            segments: unknown[];
         };
         WachtVerificationPolicy: {
             phoneNumber: boolean;
@@ -7494,71 +7670,6 @@ export interface operations {
             };
         };
     };
-    getSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
     postSessionSwitchWorkspace: {
         parameters: {
             query?: never;
@@ -7629,6 +7740,463 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postSessionSwitchSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postSessionSignOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getSessionToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSessionToken"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtUser"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtUser"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getMeSignins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtSignIn"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMeSigninsByIdSignout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -7761,6 +8329,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WachtEnvelopeDocOfWachtInvitationValidation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
                 };
             };
             /** @description Bad request */

@@ -6,6 +6,7 @@ using Microsoft.OpenApi;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
+using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Shared;
@@ -73,6 +74,7 @@ public static class WachtDialectHosting
             .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtMembershipEndpoints.Map(wacht);
         WachtSessionEndpoints.Map(wacht);
+        WachtUserEndpoints.Map(wacht);
 
         // What a browser reads before it signs in; each answers with the session its credential names, if any.
         var anonymous = app.MapGroup(string.Empty)
@@ -81,6 +83,7 @@ public static class WachtDialectHosting
             .RequireCors(WachtDialect.CorsPolicy)
             .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtDeploymentEndpoints.Map(anonymous);
+        WachtSessionEndpoints.MapAnonymous(anonymous);
     }
 
     /// <summary>

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
+using Tenantry.Server.Dialects.WachtApi.Sessions;
+using Tenantry.Server.Dialects.WachtApi.Users;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -16,6 +18,9 @@ namespace Tenantry.Server.Dialects.WachtApi;
 [JsonSerializable(typeof(WachtSession))]
 [JsonSerializable(typeof(WachtDeployment))]
 [JsonSerializable(typeof(WachtInvitationValidation))]
+[JsonSerializable(typeof(WachtUser))]
+[JsonSerializable(typeof(List<WachtSignIn>))]
+[JsonSerializable(typeof(WachtSessionToken))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class WachtJsonContext : JsonSerializerContext
 {

@@ -22,6 +22,16 @@ public static class WachtResults
     public static IResult Error(DomainError error) => WachtErrors.Describe(error);
 
     /// <summary>
+    /// After the caller's own session was signed out: the cookie is expired and the answer is the session the browser has now,
+    /// one without a sign-in, which <c>GET /session</c> keeps answering (Wacht's SDK reloads it after a sign-out).
+    /// </summary>
+    public static IResult SignedOut(HttpContext http)
+    {
+        SessionCookie.Expire(http);
+        return Ok(WachtSession.Anonymous, WachtSession.Anonymous);
+    }
+
+    /// <summary>
     /// A Wacht mutation: reads the body (JSON, urlencoded or multipart), runs the use case, and
     /// answers its error, or the session after it (<paramref name="answerWithSession"/>, as the
     /// switches do) or no data.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Localization;
 using Tenantry.Application.Accounts.CurrentSession;
+using Tenantry.Application.Accounts.Sessions;
 using Tenantry.Application.Institutions;
 using Tenantry.Application.Institutions.ListMine;
 using Tenantry.Application.Workspaces.ListMemberships;
@@ -10,6 +11,7 @@ using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.WachtApi.Users;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -178,18 +180,40 @@ public sealed record WachtOrganizationMembership(
             WachtWorkspaceMembership.EmptyObject(), m.CreatedAt, m.UpdatedAt, WachtEligibility.ForOrganization(m.Eligibility, context));
 }
 
-/// <summary>A sign-in of the session (Tenantry has one per session, with the session's id).</summary>
+/// <summary>
+/// A sign-in (Tenantry has one per session, with the session's id), with the fields Wacht's account page reads
+/// (<c>session_id</c>, <c>browser</c>, <c>device</c> and the place, which Tenantry does not know: empty) and its <c>user</c>.
+/// </summary>
 public sealed record WachtSignIn(
     string Id,
+    string SessionId,
     string UserId,
     string? ActiveOrganizationMembershipId,
     string? ActiveWorkspaceMembershipId,
     string? IpAddress,
     string? UserAgent,
+    string Browser,
+    string Device,
+    string City,
+    string Region,
+    string RegionCode,
+    string Country,
+    string CountryCode,
     DateTime ExpiresAt,
     DateTime LastActiveAt,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    WachtUser User)
+{
+    public static WachtSignIn From(SessionOverview s) =>
+        new(s.Id, s.Id, s.UserId, s.Active.InstitutionMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent, "", "", "", "", "", "", "",
+            s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt, WachtUser.From(s.User));
+
+    /// <summary>Another session of the same account: the active memberships are the account's, so they are the current sign-in's.</summary>
+    public static WachtSignIn From(SessionSummary s, WachtSignIn current) =>
+        new(s.Id, s.Id, current.UserId, current.ActiveOrganizationMembershipId, current.ActiveWorkspaceMembershipId, s.ClientIp, s.UserAgent,
+            "", "", "", "", "", "", "", s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt, current.User);
+}
 
 /// <summary>
 /// The <c>session</c> block of every success answer and the data of <c>GET /session</c>: seed
@@ -209,8 +233,7 @@ public sealed record WachtSession(
 
     public static WachtSession From(SessionOverview s)
     {
-        var signIn = new WachtSignIn(s.Id, s.UserId, s.Active.InstitutionMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent,
-            s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt);
+        var signIn = WachtSignIn.From(s);
         return new(s.Id, s.CreatedAt, s.UpdatedAt, [], [signIn], [], signIn);
     }
 }
