@@ -13028,7 +13028,7 @@ namespace Tenantry.Client.Api
         public string Type { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("message")]
-        public string? Message { get; set; } = default!;
+        public string Message { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -13439,10 +13439,10 @@ namespace Tenantry.Client.Api
         public string? Slug { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("image_url")]
-        public string? Image_url { get; set; } = default!;
+        public string Image_url { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("description")]
-        public string? Description { get; set; } = default!;
+        public string Description { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("member_count")]
         public int Member_count { get; set; } = default!;
@@ -13463,7 +13463,7 @@ namespace Tenantry.Client.Api
         public System.Collections.Generic.List<string> Whitelisted_ips { get; set; } = new System.Collections.Generic.List<string>();
 
         [System.Text.Json.Serialization.JsonPropertyName("auto_assigned_workspace_id")]
-        public string? Auto_assigned_workspace_id { get; set; } = default!;
+        public string Auto_assigned_workspace_id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("created_at")]
         public System.DateTimeOffset Created_at { get; set; } = default!;
@@ -13499,7 +13499,7 @@ namespace Tenantry.Client.Api
         public string User_id { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("roles")]
-        public System.Collections.Generic.List<WachtRole> Roles { get; set; } = new System.Collections.Generic.List<WachtRole>();
+        public System.Collections.Generic.List<WachtOrganizationRole> Roles { get; set; } = new System.Collections.Generic.List<WachtOrganizationRole>();
 
         [System.Text.Json.Serialization.JsonPropertyName("public_metadata")]
         public JsonElement Public_metadata { get; set; } = default!;
@@ -13536,6 +13536,39 @@ namespace Tenantry.Client.Api
 
         [System.Text.Json.Serialization.JsonPropertyName("slug")]
         public string? Slug { get; set; } = default!;
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class WachtOrganizationRole
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        public string Id { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("organization_id")]
+        public string Organization_id { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string Name { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("permissions")]
+        public System.Collections.Generic.List<string> Permissions { get; set; } = new System.Collections.Generic.List<string>();
+
+        [System.Text.Json.Serialization.JsonPropertyName("created_at")]
+        public System.DateTimeOffset Created_at { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("updated_at")]
+        public System.DateTimeOffset Updated_at { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -14027,10 +14060,10 @@ namespace Tenantry.Client.Api
         public string? Slug { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("image_url")]
-        public string? Image_url { get; set; } = default!;
+        public string Image_url { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("description")]
-        public string? Description { get; set; } = default!;
+        public string Description { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("member_count")]
         public int Member_count { get; set; } = default!;

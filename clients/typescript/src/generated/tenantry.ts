@@ -2304,7 +2304,7 @@ export interface components {
         };
         WachtEligibility: {
             type: string;
-            message: null | string;
+            message: string;
         };
         WachtEmailAddress: {
             id: string;
@@ -2414,8 +2414,8 @@ export interface components {
             id: string;
             name: string;
             slug: null | string;
-            image_url: null | string;
-            description: null | string;
+            image_url: string;
+            description: string;
             /** Format: int32 */
             member_count: number;
             public_metadata: components["schemas"]["JsonElement"];
@@ -2423,7 +2423,7 @@ export interface components {
             enforce_mfa: boolean;
             enable_ip_restriction: boolean;
             whitelisted_ips: string[];
-            auto_assigned_workspace_id: null | string;
+            auto_assigned_workspace_id: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2434,7 +2434,7 @@ export interface components {
             id: string;
             organization: components["schemas"]["WachtOrganization"];
             user_id: string;
-            roles: components["schemas"]["WachtRole"][];
+            roles: components["schemas"]["WachtOrganizationRole"][];
             public_metadata: components["schemas"]["JsonElement"];
             /** Format: date-time */
             created_at: string;
@@ -2446,6 +2446,16 @@ export interface components {
             id: string;
             name: string;
             slug: null | string;
+        };
+        WachtOrganizationRole: {
+            id: string;
+            organization_id: string;
+            name: string;
+            permissions: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         WachtPasskeySettings: {
             enabled: boolean;
@@ -2589,8 +2599,8 @@ export interface components {
             id: string;
             name: string;
             slug: null | string;
-            image_url: null | string;
-            description: null | string;
+            image_url: string;
+            description: string;
             /** Format: int32 */
             member_count: number;
             public_metadata: components["schemas"]["JsonElement"];

@@ -88,8 +88,8 @@ public static class WachtDialectHosting
 
     /// <summary>
     /// Cross-site browsers (Wacht's SDK on another origin) only for the configured origins, with
-    /// the session cookie; in development mode the response header carrying the session token
-    /// is exposed to them as well.
+    /// the session cookie, for every method the SDK sends; the response header that carries the
+    /// session token in development mode is exposed to them.
     /// </summary>
     private static void ConfigureCors(CorsPolicyBuilder policy, WachtOptions wacht)
     {
@@ -97,11 +97,9 @@ public static class WachtDialectHosting
         {
             return;
         }
-        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST");
-        if (wacht.DevelopmentSessions)
-        {
-            policy.WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
-        }
+        // The SDK's methods; X-Development-Session is only ever sent in development mode, and exposing it costs nothing otherwise.
+        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+            .WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
     }
 
     /// <summary>

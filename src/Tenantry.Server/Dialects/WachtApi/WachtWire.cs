@@ -43,8 +43,8 @@ public sealed record WachtWorkspace(
     string Id,
     string Name,
     string? Slug,
-    string? ImageUrl,
-    string? Description,
+    string ImageUrl,
+    string Description,
     int MemberCount,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
@@ -59,7 +59,7 @@ public sealed record WachtWorkspace(
     public static WachtWorkspace From(WorkspaceSummary w, InstitutionSummary organization, WachtWireContext context)
     {
         var allowlist = w.Policy?.IpAllowlist ?? [];
-        return new(w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, RawJson.Parse(w.PublicMetadata), RawJson.Parse(w.PrivateMetadata),
+        return new(w.Id, w.Name, w.Slug, w.ImageUrl ?? "", w.Description ?? "", w.MemberCount, RawJson.Parse(w.PublicMetadata), RawJson.Parse(w.PrivateMetadata),
             w.Policy?.EnforceMfa ?? false, allowlist.Count > 0, allowlist, w.CreatedAt, w.UpdatedAt, WachtSegment.From(w.Segments, context),
             new WachtOrganizationRef(organization.Id, organization.Name, organization.Slug));
     }
@@ -69,39 +69,44 @@ public sealed record WachtOrganization(
     string Id,
     string Name,
     string? Slug,
-    string? ImageUrl,
-    string? Description,
+    string ImageUrl,
+    string Description,
     int MemberCount,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
     bool EnforceMfa,
     bool EnableIpRestriction,
     IReadOnlyList<string> WhitelistedIps,
-    string? AutoAssignedWorkspaceId,
+    string AutoAssignedWorkspaceId,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     List<WachtSegment> Segments)
 {
     public static WachtOrganization From(InstitutionSummary o, WachtWireContext context) =>
-        new(o.Id, o.Name, o.Slug, o.ImageUrl, o.Description, o.MemberCount, RawJson.Parse(o.PublicMetadata), RawJson.Parse(o.PrivateMetadata),
-            o.EnforceMfa, o.IpAllowlist.Count > 0, o.IpAllowlist, o.AutoAssignedWorkspaceId, o.CreatedAt, o.UpdatedAt,
+        new(o.Id, o.Name, o.Slug, o.ImageUrl ?? "", o.Description ?? "", o.MemberCount, RawJson.Parse(o.PublicMetadata), RawJson.Parse(o.PrivateMetadata),
+            o.EnforceMfa, o.IpAllowlist.Count > 0, o.IpAllowlist, o.AutoAssignedWorkspaceId ?? "", o.CreatedAt, o.UpdatedAt,
             WachtSegment.From(o.Segments, context));
 }
 
 public sealed record WachtRole(string Id, string Name, IReadOnlyList<string> Permissions, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static WachtRole From(RoleSummary r) => new(r.Id, r.Name, r.Permissions, r.CreatedAt, r.UpdatedAt);
+}
 
+/// <summary>Wacht's <c>OrganizationRole</c>: a role with the organization it belongs to.</summary>
+public sealed record WachtOrganizationRole(
+    string Id, string OrganizationId, string Name, IReadOnlyList<string> Permissions, DateTime CreatedAt, DateTime UpdatedAt)
+{
     /// <summary>
     /// Organization roles are fixed (Owner, Admin, Member), like Wacht's deployment-level roles,
     /// so their ids are fixed too. Owners and admins carry the permissions Wacht's SDK checks
     /// before it offers organization management.
     /// </summary>
-    public static WachtRole From(InstitutionRole role, DateTime organizationCreatedAt) => role switch
+    public static WachtOrganizationRole From(InstitutionRole role, string organizationId, DateTime organizationCreatedAt) => role switch
     {
-        InstitutionRole.Owner => new(OrganizationOwnerId, "Owner", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
-        InstitutionRole.Admin => new("orgrole_admin", "Admin", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
-        _ => new(OrganizationMemberId, "Member", [], organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Owner => new(OrganizationOwnerId, organizationId, "Owner", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Admin => new("orgrole_admin", organizationId, "Admin", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        _ => new(OrganizationMemberId, organizationId, "Member", [], organizationCreatedAt, organizationCreatedAt),
     };
 
     public const string OrganizationOwnerId = "orgrole_owner";
@@ -111,8 +116,8 @@ public sealed record WachtRole(string Id, string Name, IReadOnlyList<string> Per
     public static readonly IReadOnlyList<string> OrganizationManagePermissions = ["organization:admin", "organization:manage"];
 }
 
-/// <summary><c>{type, message}</c>: <c>message</c> is null when nothing restricts the member.</summary>
-public sealed record WachtEligibility(string Type, string? Message)
+/// <summary><c>{type, message}</c>: <c>message</c> is empty when nothing restricts the member (both sides type it as a string).</summary>
+public sealed record WachtEligibility(string Type, string Message)
 {
     /// <summary>For a workspace membership: the messages speak of the workspace.</summary>
     public static WachtEligibility From(EligibilityDecision decision, WachtWireContext context) => From(decision, context, "Eligibility.");
@@ -124,7 +129,7 @@ public sealed record WachtEligibility(string Type, string? Message)
     private static WachtEligibility From(EligibilityDecision decision, WachtWireContext context, string messagePrefix)
     {
         var restriction = decision.Restriction;
-        return new(TypeName(restriction), restriction == EligibilityRestriction.None ? null : context.Messages.Text(messagePrefix + restriction));
+        return new(TypeName(restriction), restriction == EligibilityRestriction.None ? "" : context.Messages.Text(messagePrefix + restriction));
     }
 
     public static string TypeName(EligibilityRestriction restriction) => restriction switch
@@ -169,14 +174,14 @@ public sealed record WachtOrganizationMembership(
     string Id,
     WachtOrganization Organization,
     string UserId,
-    List<WachtRole> Roles,
+    List<WachtOrganizationRole> Roles,
     JsonElement PublicMetadata,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     WachtEligibility EligibilityRestriction)
 {
     public static WachtOrganizationMembership From(InstitutionMembershipDetail m, WachtWireContext context) =>
-        new(m.Id, WachtOrganization.From(m.Institution, context), m.UserId, [WachtRole.From(m.Role, m.Institution.CreatedAt)],
+        new(m.Id, WachtOrganization.From(m.Institution, context), m.UserId, [WachtOrganizationRole.From(m.Role, m.Institution.Id, m.Institution.CreatedAt)],
             WachtWorkspaceMembership.EmptyObject(), m.CreatedAt, m.UpdatedAt, WachtEligibility.ForOrganization(m.Eligibility, context));
 }
 

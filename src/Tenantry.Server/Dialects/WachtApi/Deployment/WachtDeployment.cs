@@ -123,8 +123,8 @@ public sealed record WachtB2BSettings(
         CustomWorkspaceRoleEnabled: true,
         // Workspace roles belong to their workspace, so there is no deployment-wide id to name; organization roles are fixed.
         DefaultWorkspaceCreatorRoleId: "", DefaultWorkspaceMemberRoleId: "",
-        DefaultOrgCreatorRoleId: WachtRole.OrganizationOwnerId, DefaultOrgMemberRoleId: WachtRole.OrganizationMemberId,
-        WorkspacePermissions: Permissions.All, OrganizationPermissions: WachtRole.OrganizationManagePermissions,
+        DefaultOrgCreatorRoleId: WachtOrganizationRole.OrganizationOwnerId, DefaultOrgMemberRoleId: WachtOrganizationRole.OrganizationMemberId,
+        WorkspacePermissions: Permissions.All, OrganizationPermissions: WachtOrganizationRole.OrganizationManagePermissions,
         IpAllowlistPerWorkspaceEnabled: true, EnforceMfaPerOrgEnabled: true, EnforceMfaPerWorkspaceEnabled: true, EnterpriseSsoEnabled: false,
         SelfCreatedWorkspacesPerUser: 1);
 }
