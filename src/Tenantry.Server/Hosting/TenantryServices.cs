@@ -55,7 +55,7 @@ public static class TenantryServices
         services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
         services.AddTenantryApplication();
         services.AddSystemDialect(options);
-        services.AddWachtDialect(options.Wacht);
+        services.AddWachtDialect(options);
         services.AddOperatorDialect(options);
         services.AddLocalization();
         services.AddProblemDetails();
