@@ -25,6 +25,7 @@ using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
+using Tenantry.Server.WebConsole;
 
 namespace Tenantry.Server.Hosting;
 
@@ -58,6 +59,7 @@ public static class TenantryServices
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
         AddOutbox(services, section, options);
+        services.AddTenantryConsole();
 
         services.AddAuthentication()
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)

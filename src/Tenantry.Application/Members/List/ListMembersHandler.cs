@@ -7,9 +7,24 @@ namespace Tenantry.Application.Members.List;
 /// <summary>A page of a workspace's members (<c>members.read</c>), in the order they joined.</summary>
 public sealed class ListMembersHandler(TenantryDbContext db)
 {
-    public async Task<Paged<MemberView>> HandleAsync(string workspaceId, PageRequest page, CancellationToken cancellationToken)
+    /// <summary>The longest search text taken; longer input is cut, as no email or name is longer.</summary>
+    public const int MaxSearchLength = 254;
+
+    public Task<Paged<MemberView>> HandleAsync(string workspaceId, PageRequest page, CancellationToken cancellationToken) =>
+        HandleAsync(workspaceId, page, null, cancellationToken);
+
+    /// <summary>
+    /// With <paramref name="search"/>: only members whose email or display name contains it, case-insensitively
+    /// (the workspace's memberships are found through their index first, then matched).
+    /// </summary>
+    public async Task<Paged<MemberView>> HandleAsync(string workspaceId, PageRequest page, string? search, CancellationToken cancellationToken)
     {
         var all = MemberQueries.Members(db, workspaceId);
+        if (search?.Trim() is { Length: > 0 } text)
+        {
+            var lowered = text[..Math.Min(text.Length, MaxSearchLength)].ToLowerInvariant();
+            all = all.Where(m => m.Email.ToLower().Contains(lowered) || m.DisplayName.ToLower().Contains(lowered));
+        }
         var total = await all.CountAsync(cancellationToken);
         var items = await all.Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
         return new Paged<MemberView>(items, page, total);
