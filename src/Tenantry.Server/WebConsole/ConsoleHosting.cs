@@ -62,6 +62,7 @@ public static class ConsoleHosting
     public static void MapTenantryConsole(this WebApplication app)
     {
         app.MapRazorComponents<App>();
+        AuditConsole.MapCsv(app);
         MapAsset(app, "console.css", "text/css; charset=utf-8");
         MapAsset(app, "console.js", "text/javascript; charset=utf-8");
         app.MapGet(Prefix + "/language", (HttpContext http, string? set, string? returnUrl) =>

@@ -82,5 +82,9 @@ public abstract class ConsolePage : ComponentBase
         }
     }
 
+    /// <summary>A posted action no button of the page offers.</summary>
+    protected static ValidationFailed UnknownAction(string allowed) =>
+        new([new FieldError("Action", "UnknownValue", new Dictionary<string, object> { ["allowed"] = allowed })]);
+
     protected static string Date(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 }
