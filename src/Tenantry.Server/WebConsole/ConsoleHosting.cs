@@ -37,6 +37,7 @@ public static class ConsoleHosting
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddScoped<ConsoleText>();
+        services.AddSingleton<Admin.OperatorSession>();
         services.AddSingleton<IPostConfigureOptions<InvitationOptions>, ConsoleInvitationLink>();
     }
 
