@@ -12,6 +12,7 @@ public sealed class InvitationScenarioTests(ConsoleServer server)
     [Fact]
     public async Task A_new_user_invites_a_colleague_who_signs_up_from_the_link_accepts_and_lands_in_the_workspace()
     {
+        var errorsBefore = server.Errors().Count;
         var owner = await server.NewPageAsync();
         var ownerEmail = NewEmail("ada");
         await SignUpAsync(owner, "Ada Lovelace", ownerEmail);
@@ -76,6 +77,6 @@ public sealed class InvitationScenarioTests(ConsoleServer server)
         await Expect(colleague.Locator($"tr[data-workspace='{workspaceId}']")).ToContainTextAsync("Member");
         await AssertAccessibleAsync(colleague);
         await ScreenshotAsync(colleague, "my-workspaces");
-        Assert.Empty(server.Errors());
+        Assert.Equal(errorsBefore, server.Errors().Count);
     }
 }

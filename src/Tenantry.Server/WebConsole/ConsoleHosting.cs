@@ -21,6 +21,13 @@ public static class ConsoleHosting
     public const string LanguageCookie = "tenantry_lang";
 
     /// <summary>
+    /// The status a page decided while rendering (404 for "not found", 403, 400...). Blazor's endpoint sends no body
+    /// with a 404 set during rendering, so pages leave the status here and the console's middleware applies it to the
+    /// rendered (buffered) page.
+    /// </summary>
+    public const string StatusItem = "tenantry.console.status";
+
+    /// <summary>
     /// Scripts and styles only from this server, no inline code, no frames, forms only to this server.
     /// The console needs no script to work; one small file fills in the invitation token from the link's fragment.
     /// </summary>
@@ -44,19 +51,42 @@ public static class ConsoleHosting
     /// <summary>After request localization: the console's language cookie wins over <c>Accept-Language</c>; the CSP on every console answer.</summary>
     public static void UseTenantryConsole(this WebApplication app)
     {
-        app.Use((http, next) =>
+        app.Use(async (http, next) =>
         {
-            if (http.Request.Path.StartsWithSegments(Prefix))
+            if (!http.Request.Path.StartsWithSegments(Prefix))
             {
-                http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-                if (http.Request.Cookies.TryGetValue(LanguageCookie, out var picked) && LanguageNegotiation.Map(picked) is { } language)
+                await next(http);
+                return;
+            }
+            http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            if (http.Request.Cookies.TryGetValue(LanguageCookie, out var picked) && LanguageNegotiation.Map(picked) is { } language)
+            {
+                var culture = CultureInfo.GetCultureInfo(language);
+                CultureInfo.CurrentUICulture = culture;
+                http.Features.Set<IRequestCultureFeature>(new RequestCultureFeature(new RequestCulture(CultureInfo.CurrentCulture, culture), null));
+            }
+            // Pages are small: buffered, so that the status a page decided can still be set after it rendered.
+            var original = http.Response.Body;
+            await using var buffer = new MemoryStream();
+            http.Response.Body = buffer;
+            try
+            {
+                await next(http);
+                if (http.Items[StatusItem] is int status && http.Response.StatusCode == StatusCodes.Status200OK)
                 {
-                    var culture = CultureInfo.GetCultureInfo(language);
-                    CultureInfo.CurrentUICulture = culture;
-                    http.Features.Set<IRequestCultureFeature>(new RequestCultureFeature(new RequestCulture(CultureInfo.CurrentCulture, culture), null));
+                    http.Response.StatusCode = status;
                 }
             }
-            return next(http);
+            finally
+            {
+                http.Response.Body = original;
+            }
+            if (buffer.Length > 0)
+            {
+                http.Response.ContentLength = buffer.Length;
+                buffer.Position = 0;
+                await buffer.CopyToAsync(original, http.RequestAborted);
+            }
         });
     }
 

@@ -35,6 +35,13 @@ public abstract class ConsolePage : ComponentBase
 
     protected CancellationToken Aborted => Http.RequestAborted;
 
+    /// <summary>The status code of this answer (see <see cref="ConsoleHosting.StatusItem"/>).</summary>
+    protected int? Status
+    {
+        get => Http.Items[ConsoleHosting.StatusItem] as int?;
+        set => Http.Items[ConsoleHosting.StatusItem] = value;
+    }
+
     /// <summary>The caller of this request, or null when the cookie names no live session.</summary>
     public static async Task<Caller?> AuthenticateAsync(HttpContext http)
     {
@@ -76,10 +83,7 @@ public abstract class ConsolePage : ComponentBase
     {
         Problem = T.Error(error);
         Problems = T.Problems(error);
-        if (!Http.Response.HasStarted)
-        {
-            Http.Response.StatusCode = ConsoleText.Status(error);
-        }
+        Status = ConsoleText.Status(error);
     }
 
     /// <summary>A posted action no button of the page offers.</summary>

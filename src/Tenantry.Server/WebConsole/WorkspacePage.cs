@@ -75,13 +75,13 @@ public abstract class WorkspacePage : ConsolePage
     {
         var problem = Problem;
         var problems = Problems;
-        var status = Http.Response.StatusCode;
+        var status = Status;
         await reload();
         if (problem is not null)
         {
             Problem = problem;
             Problems = problems;
-            Http.Response.StatusCode = status;
+            Status = status;
         }
     }
 
