@@ -51,6 +51,37 @@ public static partial class ConsoleSteps
         return WorkspaceId(page.Url);
     }
 
+    /// <summary>
+    /// The owner invites <paramref name="email"/> from the workspace page; the colleague opens the email's link in a
+    /// fresh browser, signs up and accepts. Returns the colleague's page, on the workspace.
+    /// </summary>
+    public static async Task<IPage> InviteAndJoinAsync(ConsoleServer server, IPage owner, string workspaceId, string email, string name)
+    {
+        await owner.GotoAsync($"/console/workspaces/{workspaceId}");
+        await owner.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
+        await Assertions.Expect(owner.GetByRole(AriaRole.Status)).ToContainTextAsync(email);
+        var link = AcceptLink(await InvitationEmailAsync(server, email));
+        var colleague = await server.NewPageAsync();
+        await colleague.GotoAsync(link);
+        await colleague.GetByRole(AriaRole.Link, new() { Name = "Sign up" }).First.ClickAsync();
+        await colleague.GetByLabel("Display name").FillAsync(name);
+        await colleague.GetByLabel("Email").FillAsync(email);
+        await colleague.GetByLabel("Password").FillAsync(Password);
+        await colleague.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Assertions.Expect(colleague.GetByLabel("Invitation token")).Not.ToBeEmptyAsync();
+        await colleague.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Assertions.Expect(colleague).ToHaveURLAsync(new Regex($"/console/workspaces/{workspaceId}$"));
+        return colleague;
+    }
+
+    /// <summary>Signs out with the button every page has.</summary>
+    public static async Task SignOutAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign in");
+    }
+
     public static string WorkspaceId(string url) => WorkspaceInUrl().Match(url).Groups[1].Value;
 
     /// <summary>Runs axe-core on the page; fails on any serious or critical violation, naming them.</summary>
@@ -127,6 +158,14 @@ public sealed class SystemApiClient(ConsoleServer server, string accessToken)
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         using var answer = await http.SendAsync(request);
         return ((int)answer.StatusCode, await answer.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    /// <summary>The caller's own user id (<c>GET /auth/me</c>).</summary>
+    public async Task<string> UserIdAsync()
+    {
+        var (status, me) = await GetAsync("/auth/me");
+        Assert.Equal(200, status);
+        return me.GetProperty("data").GetProperty("userBizId").GetString()!;
     }
 
     /// <summary>The caller's workspaces as the SYSTEM list answers them.</summary>
