@@ -72,6 +72,15 @@ public sealed class InvitationScenarioTests(ConsoleServer server)
         await owner.ReloadAsync();
         await Expect(owner.Locator($"tr[data-member='{colleagueEmail}']")).ToContainTextAsync("Invited");
         await Expect(owner.GetByText("No invitation is pending.")).ToBeVisibleAsync();
+        // Searching the members: by part of the name, case-insensitively; a search that matches nobody shows nobody.
+        await owner.GetByLabel("Search members").FillAsync("HOPPER");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(owner.Locator("tbody tr[data-member]")).ToHaveCountAsync(1);
+        await Expect(owner.Locator($"tr[data-member='{colleagueEmail}']")).ToBeVisibleAsync();
+        await Expect(owner.GetByText("1 members")).ToBeVisibleAsync();
+        await owner.GetByLabel("Search members").FillAsync("nobody-by-this-name");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(owner.Locator("tbody tr[data-member]")).ToHaveCountAsync(0);
 
         await colleague.GotoAsync("/console");
         await Expect(colleague.Locator($"tr[data-workspace='{workspaceId}']")).ToContainTextAsync("Member");

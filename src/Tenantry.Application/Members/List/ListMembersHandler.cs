@@ -19,12 +19,9 @@ public sealed class ListMembersHandler(TenantryDbContext db)
     /// </summary>
     public async Task<Paged<MemberView>> HandleAsync(string workspaceId, PageRequest page, string? search, CancellationToken cancellationToken)
     {
-        var all = MemberQueries.Members(db, workspaceId);
-        if (search?.Trim() is { Length: > 0 } text)
-        {
-            var lowered = text[..Math.Min(text.Length, MaxSearchLength)].ToLowerInvariant();
-            all = all.Where(m => m.Email.ToLower().Contains(lowered) || m.DisplayName.ToLower().Contains(lowered));
-        }
+        var text = search?.Trim();
+        var lowered = string.IsNullOrEmpty(text) ? null : text[..Math.Min(text.Length, MaxSearchLength)].ToLowerInvariant();
+        var all = MemberQueries.Members(db, workspaceId, search: lowered);
         var total = await all.CountAsync(cancellationToken);
         var items = await all.Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
         return new Paged<MemberView>(items, page, total);
