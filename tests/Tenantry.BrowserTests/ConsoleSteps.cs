@@ -78,7 +78,7 @@ public static partial class ConsoleSteps
     /// <summary>Signs out with the button every page has.</summary>
     public static async Task SignOutAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign in");
     }
 
@@ -101,7 +101,13 @@ public static partial class ConsoleSteps
     }
 
     /// <summary>The newest invitation email to <paramref name="recipient"/> in the pickup folder, waiting for the outbox to write it.</summary>
-    public static async Task<MimeMessage> InvitationEmailAsync(ConsoleServer server, string recipient)
+    public static Task<MimeMessage> InvitationEmailAsync(ConsoleServer server, string recipient) => EmailAsync(server, recipient, "You are invited");
+
+    /// <summary>The 6-digit code of a verification email.</summary>
+    public static string VerificationCode(MimeMessage message) => Assert.Single(SixDigits().Matches(message.TextBody ?? "")).Value;
+
+    /// <summary>The newest email to <paramref name="recipient"/> whose subject starts with <paramref name="subject"/>.</summary>
+    public static async Task<MimeMessage> EmailAsync(ConsoleServer server, string recipient, string subject)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -109,14 +115,14 @@ public static partial class ConsoleSteps
             var messages = Directory.Exists(server.MailDirectory)
                 ? Directory.GetFiles(server.MailDirectory, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f))
                     .Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, recipient, StringComparison.OrdinalIgnoreCase))
-                        && (m.Subject ?? "").StartsWith("You are invited", StringComparison.Ordinal))
+                        && (m.Subject ?? "").StartsWith(subject, StringComparison.Ordinal))
                     .ToList()
                 : [];
             if (messages.Count > 0)
             {
                 return messages[^1];
             }
-            Assert.True(DateTime.UtcNow < deadline, $"No invitation email to {recipient} was written to the pickup folder.\n{server.LogTail()}");
+            Assert.True(DateTime.UtcNow < deadline, $"No email \"{subject}...\" to {recipient} was written to the pickup folder.\n{server.LogTail()}");
             await Task.Delay(100);
         }
     }
@@ -127,6 +133,9 @@ public static partial class ConsoleSteps
 
     [GeneratedRegex(@"/console/workspaces/(ws_[0-9a-z]+)")]
     private static partial Regex WorkspaceInUrl();
+
+    [GeneratedRegex(@"(?<![0-9A-Za-z])[0-9]{6}(?![0-9A-Za-z])")]
+    private static partial Regex SixDigits();
 
     [GeneratedRegex(@"http://\S+/console/invitations/\S+#token=\S+")]
     private static partial Regex AcceptLinkPattern();

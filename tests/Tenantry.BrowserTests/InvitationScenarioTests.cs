@@ -22,6 +22,21 @@ public sealed class InvitationScenarioTests(ConsoleServer server)
 
         var workspaceId = await CreateWorkspaceAsync(owner, "Ada Labs");
 
+        // Verify the address with the code of the sign-up email (read from the pickup folder).
+        await owner.GotoAsync("/console");
+        await owner.GetByRole(AriaRole.Link, new() { Name = "Email address not verified" }).ClickAsync();
+        var code = VerificationCode(await EmailAsync(server, ownerEmail, "Verify your email address"));
+        await owner.GetByLabel("Verification code").FillAsync("000000" == code ? "111111" : "000000");
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        await Expect(owner.GetByRole(AriaRole.Alert)).ToContainTextAsync("not valid");
+        await owner.GetByLabel("Verification code").FillAsync(code);
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Verify", Exact = true }).ClickAsync();
+        await Expect(owner.GetByRole(AriaRole.Status)).ToContainTextAsync("Your email address is verified.");
+        var (meStatus, ownerMe) = await (await SystemApiClient.SignInAsync(server, ownerEmail)).GetAsync("/auth/me");
+        Assert.Equal(200, meStatus);
+        Assert.True(ownerMe.GetProperty("data").GetProperty("emailVerified").GetBoolean());
+        await owner.GotoAsync($"/console/workspaces/{workspaceId}");
+
         var colleagueEmail = NewEmail("grace");
         await owner.GetByLabel("Email", new() { Exact = true }).FillAsync(colleagueEmail);
         await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Member" });

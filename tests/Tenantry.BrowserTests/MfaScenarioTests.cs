@@ -78,5 +78,16 @@ public sealed class MfaScenarioTests(ConsoleServer server)
         Assert.Equal(403, status);
         Assert.Equal("WORKSPACE.NOT_ENTERABLE", envelope.GetProperty("code").GetString());
         Assert.Equal("MFA_REQUIRED", envelope.GetProperty("data").GetProperty("reason").GetString());
+
+        // My sessions: the member sees this browser's session and the API's, and signs the API's out.
+        await member.GotoAsync("/console/security");
+        var rows = member.Locator("tr[data-session]");
+        await Expect(rows).ToHaveCountAsync(2);
+        var other = rows.Filter(new() { HasNot = member.GetByText("(this session)") });
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign out this session" }).ClickAsync();
+        await Expect(member.GetByRole(AriaRole.Status)).ToContainTextAsync("The session was signed out.");
+        await Expect(member.Locator("tr[data-session]")).ToHaveCountAsync(1);
+        var (afterRevoke, _) = await api.GetAsync("/auth/me");
+        Assert.Equal(401, afterRevoke);
     }
 }

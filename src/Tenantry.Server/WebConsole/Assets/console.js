@@ -1,12 +1,12 @@
-// The invitation link carries its token in the fragment (#token=...), which never reaches the server.
-// Keep it in this tab's session storage, so that it survives signing up or in first, and put it into
-// the invitation form. Everything else in the console works without script.
+// Links in emails carry their token in the fragment (#token=...), which never reaches the server.
+// Keep it in this tab's session storage (so that an invitation's token survives signing up or in first)
+// and put it into the page's form: inputs marked data-fragment-token="<key>". Everything else in the
+// console works without script.
 (function () {
   "use strict";
-  var fields = document.querySelectorAll("input[data-invitation-token]");
+  var fields = document.querySelectorAll("input[data-fragment-token]");
   if (fields.length === 0) { return; }
-  var id = fields[0].getAttribute("data-invitation-token");
-  var key = "tenantry.invitation." + id;
+  var key = "tenantry." + fields[0].getAttribute("data-fragment-token");
   var match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
   var token = null;
   try {
