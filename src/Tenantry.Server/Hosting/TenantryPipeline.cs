@@ -107,6 +107,7 @@ public static class TenantryPipeline
             var options = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value;
             Console.WriteLine();
             Console.WriteLine($"  Tenantry is listening on {address}");
+            Console.WriteLine($"  Web console:    {address}/console");
             Console.WriteLine($"  API reference:  {address}/docs");
             Console.WriteLine($"  Database:       {Describe(options)}");
             Console.WriteLine($"  Email:          {Describe(app.Services.GetRequiredService<IEmailSender>(), app.Services.GetRequiredService<IOptions<EmailOptions>>().Value)}");

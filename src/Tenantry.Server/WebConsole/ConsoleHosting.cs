@@ -59,6 +59,14 @@ public static class ConsoleHosting
                 return;
             }
             http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            if (!Uri.TryCreate($"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/", UriKind.Absolute, out var own)
+                || own.Scheme is not ("http" or "https"))
+            {
+                // Pages build links from the request's own address; a forwarded scheme or host that is no URL cannot make one.
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await http.Response.WriteAsync("Bad request", http.RequestAborted);
+                return;
+            }
             if (http.Request.Cookies.TryGetValue(LanguageCookie, out var picked) && LanguageNegotiation.Map(picked) is { } language)
             {
                 var culture = CultureInfo.GetCultureInfo(language);
