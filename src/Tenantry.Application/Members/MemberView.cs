@@ -12,15 +12,12 @@ public sealed record MemberView(
 
 public static class MemberQueries
 {
-    /// <summary>
-    /// The members of a workspace in the order they joined; with <paramref name="search"/> (lowercase), only those whose
-    /// email or display name contains it.
-    /// </summary>
-    public static IQueryable<MemberView> Members(TenantryDbContext db, string workspaceId, string? userId = null, string? search = null) =>
+    /// <summary>The members of a workspace in the order they joined; with <paramref name="membershipIds"/>, only those memberships.</summary>
+    public static IQueryable<MemberView> Members(
+        TenantryDbContext db, string workspaceId, string? userId = null, IReadOnlyCollection<string>? membershipIds = null) =>
         from m in db.WorkspaceMemberships
-        where m.WorkspaceId == workspaceId && (userId == null || m.UserId == userId)
+        where m.WorkspaceId == workspaceId && (userId == null || m.UserId == userId) && (membershipIds == null || membershipIds.Contains(m.Id))
         join u in db.Users on m.UserId equals u.Id
-        where search == null || u.NormalizedEmail.Contains(search) || u.DisplayName.ToLower().Contains(search)
         join r in db.WorkspaceRoles on m.RoleId equals r.Id
         orderby m.CreatedAt, m.Id
         select new MemberView(u.Id, u.Email, u.DisplayName, r.Id, r.Name, r.BuiltIn == BuiltInRole.Owner, m.JoinSource, m.Status, m.CreatedAt, m.UpdatedAt);
