@@ -15,6 +15,7 @@ public sealed class LanguageScenarioTests(ConsoleServer server)
         await page.GotoAsync("/console/sign-up");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("新規登録");
+        await AssertAccessibleAsync(page);
         await page.GetByLabel("表示名").FillAsync("山田 花子");
         await page.GetByLabel("メールアドレス").FillAsync(NewEmail("hanako"));
         await page.GetByLabel("パスワード").FillAsync(Password);

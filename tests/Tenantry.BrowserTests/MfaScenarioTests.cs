@@ -41,6 +41,7 @@ public sealed class MfaScenarioTests(ConsoleServer server)
         await owner.GetByLabel("Password").FillAsync(Password);
         await owner.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(owner.GetByText("Your account uses multi-factor authentication.")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(owner);
         await ScreenshotAsync(owner, "sign-in-mfa");
         // The next time step: the code of the current one was spent on enrolment (codes work once).
         await owner.GetByLabel("Code from your authenticator app").FillAsync(totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)));

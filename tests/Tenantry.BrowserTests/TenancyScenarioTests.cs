@@ -35,6 +35,7 @@ public sealed class TenancyScenarioTests(ConsoleServer server)
             Assert.Equal(404, response!.Status);
             await Expect(stranger.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not found");
         }
+        await AssertAccessibleAsync(stranger);
         await ScreenshotAsync(stranger, "not-found");
 
         // The API answers the stranger the same: not found, no name.
