@@ -36,6 +36,15 @@ public sealed class OperatorScenarioTests(ConsoleServer server)
         await find.GetByLabel("ID", new() { Exact = true }).FillAsync(workspaceId);
         await find.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Soon Suspended");
+        // Policies and description: a bad CIDR is refused with its reason, then a description is kept.
+        await operatorPage.GetByLabel("IP allow-list (one address or CIDR block per line)").FillAsync("300.1.2.3");
+        await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
+        await Expect(operatorPage.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not a valid IP address or CIDR block");
+        await operatorPage.GetByLabel("IP allow-list (one address or CIDR block per line)").FillAsync("");
+        await operatorPage.GetByLabel("Description").FillAsync("Managed by the platform team");
+        await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
+        await Expect(operatorPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
+        await Expect(operatorPage.GetByLabel("Description")).ToHaveValueAsync("Managed by the platform team");
         await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Suspend workspace" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
         await Expect(operatorPage.Locator("dd[data-status]")).ToHaveTextAsync("Suspended");
