@@ -27,6 +27,8 @@
 #   --server-arg ARG    extra server setting, repeatable, e.g. --server-arg --Tenantry:Cache:MaxStaleness=00:00:00
 #   --server-env K=V    extra environment variable for the server only (not the ceiling), repeatable,
 #                       e.g. --server-env DOTNET_GCgen0size=0x4000000
+#   --after-start CMD   run `CMD <port> <data dir>` in the background once each server is ready, and SIGTERM it
+#                       after that server's last measured run (bench/webhooks.py backlog: deliveries beside the run)
 #   --no-build          use the existing Release build
 #   --profile S         also take an S-second dotnet-trace CPU sample of the server during the first
 #                       endpoint's measured run (installs the dotnet-trace tool when missing) and print
@@ -65,6 +67,8 @@ THREADS=2
 LABEL="default"
 BUILD=1
 PROFILE=0
+AFTER_START=""
+AFTER_PID=""
 SERVER_ARGS=()
 SERVER_ENV=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
@@ -86,6 +90,7 @@ while [[ $# -gt 0 ]]; do
         --server-arg) SERVER_ARGS+=("$2"); shift 2 ;;
         --server-env) SERVER_ENV+=("$2"); shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --after-start) AFTER_START="$2"; shift 2 ;;
         --profile) PROFILE="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -163,7 +168,7 @@ stop_pg() {
     pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
 }
 
-cleanup() { stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pg; }
+cleanup() { stop_pid "$AFTER_PID"; AFTER_PID=""; stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pg; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -354,6 +359,11 @@ for db in "${DB_LIST[@]}"; do
         port="$(pick_port)"
         log "$db/$dataset: server on 127.0.0.1:$port"
         start_server "$port" "${DB_ARGS[@]}" "${SERVER_ARGS[@]}"
+        if [[ -n $AFTER_START ]]; then
+            $AFTER_START "$port" "$DATA/$db-$(echo "${DATASET_ARGS[$dataset]}" | awk '{print "u" $2 "-w" $4 "-m" $6}')" &
+            AFTER_PID=$!
+            sleep 5
+        fi
         rows=()
         first=1
         for endpoint in "${ENDPOINTS[@]}"; do
@@ -377,6 +387,11 @@ for db in "${DB_LIST[@]}"; do
             [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
             rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result")")
         done
+        if [[ -n $AFTER_PID ]]; then
+            kill -TERM "$AFTER_PID" 2>/dev/null || true
+            wait "$AFTER_PID" 2>/dev/null || true
+            AFTER_PID=""
+        fi
         stop_pid "$SERVER_PID"; SERVER_PID=""
         # The ceiling for each distinct body size (the two list paths answer the same bytes), right after.
         declare -A ceilings=()

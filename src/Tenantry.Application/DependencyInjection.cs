@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tenantry.Application.Accounts;
@@ -10,6 +11,10 @@ using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.SecureChannels;
 using Tenantry.Application.Security;
+using Tenantry.Application.Webhooks;
+using Tenantry.Application.Webhooks.Access;
+using Tenantry.Application.Webhooks.Delivery;
+using Tenantry.Application.Webhooks.Events;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.Application.Workspaces.ListMine;
@@ -40,6 +45,14 @@ public static class DependencyInjection
         services.AddScoped<Accounts.EmailVerification.EmailVerifications>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<OutboxDispatcher>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookUrls>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookPace>();
+        services.AddSingleton<ISaveChangesInterceptor, WebhookEventInterceptor>();
+        services.AddScoped<IOutboxDeliverer, WebhookEventExpander>();
+        services.AddScoped<WebhookDispatcher>();
+        services.AddScoped<WebhookManagers>();
         services.AddValidatorsFromAssemblyContaining<SessionIssuer>(ServiceLifetime.Singleton);
 
         var handlers = typeof(DependencyInjection).Assembly.GetTypes()

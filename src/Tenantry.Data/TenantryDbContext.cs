@@ -9,6 +9,7 @@ using Tenantry.Domain.Audit;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Invitations;
 using Tenantry.Domain.Memberships;
+using Tenantry.Domain.Webhooks;
 using Tenantry.Domain.Workspaces;
 
 namespace Tenantry.Data;
@@ -42,12 +43,20 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuthLockout> AuthLockouts => Set<AuthLockout>();
     public DbSet<SecureChannel> SecureChannels => Set<SecureChannel>();
     public DbSet<SecureChannelNonce> SecureChannelNonces => Set<SecureChannelNonce>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     /// <summary>The ASP.NET Core Data Protection key ring (secrets at rest: signing keys, TOTP secrets, channel keys).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>What this unit of work changed, published to read caches once committed (see <see cref="DataChangeInterceptor"/>).</summary>
     public PendingDataChanges PendingChanges { get; } = new();
+
+    /// <summary>
+    /// Set when this unit of work queued an outbox message that a background worker should learn of
+    /// once it is committed (see the webhook event interceptor); cleared when that worker is woken.
+    /// </summary>
+    public bool OutboxWritten { get; set; }
 
     /// <summary>Which database this context talks to; use cases rarely need it, SQL in Data does.</summary>
     public abstract DatabaseProvider Provider { get; }

@@ -27,5 +27,6 @@ public static class UniqueKeys
     public static readonly UniqueKey AuthLockout = new("pk_auth_lockouts", "auth_lockouts", "key");
     public static readonly UniqueKey EmailVerification = new("pk_email_verifications", "email_verifications", "user_id");
     public static readonly UniqueKey TotpAuthenticator = new("pk_mfa_totp_authenticators", "mfa_totp_authenticators", "user_id");
+    public static readonly UniqueKey WebhookDeliveryEvent = new("ux_webhook_deliveries_event_endpoint", "webhook_deliveries", "event_id", "endpoint_id");
     public static readonly UniqueKey SegmentName = new("ux_segments_institution_type_name", "segments", "institution_id", "type", "name");
 }

@@ -30,6 +30,9 @@ public static class ValidationCodes
     public const string OutOfRange = "OutOfRange";
     public const string NotAnActiveMember = "NotAnActiveMember";
     public const string InvalidPublicKey = "InvalidPublicKey";
+    public const string UrlNotAllowed = "UrlNotAllowed";
+    public const string HostNotFound = "HostNotFound";
+    public const string UnknownEventType = "UnknownEventType";
     public const string ControlCharacters = "ControlCharacters";
 }
 

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Tenantry.Application.Common;
 using Tenantry.Data;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Institutions;
 using Tenantry.Domain.Memberships;
 
@@ -36,6 +38,8 @@ public static class InstitutionJoining
             var memberRole = await db.WorkspaceRoles.FirstAsync(r => r.WorkspaceId == workspaceId && r.BuiltIn == BuiltInRole.Member, cancellationToken);
             db.WorkspaceMemberships.Add(WorkspaceMembership.Join(institution.Id, workspaceId, userId, memberRole.Id, JoinSource.Assigned, now));
             workspace.MemberAdded();
+            db.AuditEvents.Add(AuditEvent.Record(institution.Id, workspaceId, userId, AuditActions.MemberAdded, AuditTargets.Member, userId, null,
+                AuditDetails.Of(("roleBizId", memberRole.Id), ("joinSource", "ASSIGNED")), now));
         }
         return membership;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tenantry.Application.Common;
 using Tenantry.Data;
 using Tenantry.Data.Outbox;
 using Tenantry.Domain.Common;
@@ -10,6 +11,9 @@ public static class OutboxKinds
 {
     public const string InvitationEmail = "invitation.email";
     public const string EmailVerification = "email.verification";
+
+    /// <summary>An audit event to expand into webhook deliveries (see Webhooks/Events).</summary>
+    public const string WebhookEvent = "webhook.event";
 }
 
 /// <summary>
@@ -55,23 +59,5 @@ public static class OutboxWriter
         JsonSerializer.Deserialize<T>(message.Payload, s_json) ?? throw new JsonException($"Outbox message {message.Id} has an empty payload.");
 }
 
-/// <summary>Wakes the outbox worker as soon as a message was committed, instead of at its next poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled; the worker will look once for all of them.
-        }
-    }
-
-    /// <summary>Waits for a signal or <paramref name="timeout"/>, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+/// <summary>Wakes the outbox worker as soon as a message was committed.</summary>
+public sealed class OutboxSignal : WorkerSignal;

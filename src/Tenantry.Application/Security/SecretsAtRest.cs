@@ -12,11 +12,14 @@ public enum SecretKind
 
     /// <summary>A secret an outbox message must deliver in clear (an email's link token or code), kept encrypted until it is sent.</summary>
     OutboxSecret,
+
+    /// <summary>A webhook endpoint's signing secret (whsec_…), needed in clear to sign each delivery.</summary>
+    WebhookSecret,
 }
 
 /// <summary>
 /// Encrypts secrets before they are stored (signing keys, TOTP secrets, secure-channel keys, the
-/// tokens and codes that queued emails carry)
+/// tokens and codes that queued emails carry, webhook signing secrets)
 /// with ASP.NET Core Data Protection, whose key ring every replica shares through the
 /// database. A stolen table alone reveals nothing; see docs/SECURITY.md for what protects the
 /// key ring itself.
@@ -30,6 +33,7 @@ public sealed class SecretsAtRest(IDataProtectionProvider provider)
     private readonly IDataProtector _totpSecrets = provider.CreateProtector("Tenantry.Mfa.TotpSecret.v1");
     private readonly IDataProtector _channelKeys = provider.CreateProtector("Tenantry.SecureChannel.Key.v1");
     private readonly IDataProtector _outboxSecrets = provider.CreateProtector("Tenantry.Outbox.Secret.v1");
+    private readonly IDataProtector _webhookSecrets = provider.CreateProtector("Tenantry.Webhooks.Secret.v1");
 
     public string Protect(SecretKind kind, ReadOnlySpan<byte> secret) =>
         Prefix + Convert.ToBase64String(Protector(kind).Protect(secret.ToArray()));
@@ -56,6 +60,7 @@ public sealed class SecretsAtRest(IDataProtectionProvider provider)
         SecretKind.TotpSecret => _totpSecrets,
         SecretKind.SecureChannelKey => _channelKeys,
         SecretKind.OutboxSecret => _outboxSecrets,
+        SecretKind.WebhookSecret => _webhookSecrets,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

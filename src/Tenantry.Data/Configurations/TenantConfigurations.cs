@@ -200,6 +200,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
     {
         builder.ToTable("audit_events");
         builder.HasKey(e => e.Id);
+        builder.Ignore(e => e.RecordedOrder);
         builder.Property(e => e.Action).HasMaxLength(64);
         builder.Property(e => e.TargetType).HasMaxLength(32);
         builder.Property(e => e.ClientIp).HasMaxLength(64);

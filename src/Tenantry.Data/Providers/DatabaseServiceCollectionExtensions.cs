@@ -15,7 +15,8 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the pooled <see cref="TenantryDbContext"/> on the configured provider, and
-    /// <see cref="Lazy{T}"/> of it for use cases whose reads a cache usually answers.
+    /// <see cref="Lazy{T}"/> of it for use cases whose reads a cache usually answers. Interceptors other
+    /// layers register as <see cref="ISaveChangesInterceptor"/> (the webhook event interceptor) are added after the change feed's.
     /// </summary>
     public static IServiceCollection AddTenantryDatabase(this IServiceCollection services, DatabaseOptions options, string dataDir)
     {
@@ -31,7 +32,8 @@ public static class DatabaseServiceCollectionExtensions
                     .UseSqlite(connectionString, sqlite => sqlite.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
                     .ConfigureWarnings(QuietFailures)
-                    .AddInterceptors(SqliteConnectionPragmas.Instance, provider.GetRequiredService<DataChangeInterceptor>()));
+                    .AddInterceptors(SqliteConnectionPragmas.Instance, provider.GetRequiredService<DataChangeInterceptor>())
+                    .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 var dataSource = PostgresDataSource(options);
@@ -42,7 +44,8 @@ public static class DatabaseServiceCollectionExtensions
                     .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
                     .UseSnakeCaseNamingConvention()
                     .ConfigureWarnings(QuietFailures)
-                    .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>()));
+                    .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>())
+                    .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

@@ -5,6 +5,8 @@ public static class AuditActions
 {
     public const string WorkspaceCreated = "workspace.created";
     public const string WorkspaceUpdated = "workspace.updated";
+    public const string WorkspaceSuspended = "workspace.suspended";
+    public const string WorkspaceReactivated = "workspace.reactivated";
     public const string RoleCreated = "role.created";
     public const string RoleUpdated = "role.updated";
     public const string RoleDeleted = "role.deleted";
@@ -13,6 +15,8 @@ public static class AuditActions
     public const string InvitationResent = "invitation.resent";
     public const string InvitationAccepted = "invitation.accepted";
     public const string InvitationDeclined = "invitation.declined";
+    public const string InvitationExpired = "invitation.expired";
+    public const string MemberAdded = "member.added";
     public const string MemberRoleChanged = "member.role_changed";
     public const string MemberRemoved = "member.removed";
     public const string MemberLeft = "member.left";

@@ -26,6 +26,14 @@ public sealed class AuditEvent
 
     public DateTime CreatedAt { get; private set; }
 
+    private static long s_recorded;
+
+    /// <summary>
+    /// The order events were recorded in by this process (not stored): events of one unit of work share
+    /// <see cref="CreatedAt"/>, and this keeps them in the order the use case wrote them (webhook ordering).
+    /// </summary>
+    public long RecordedOrder { get; private set; }
+
     public static AuditEvent Record(
         string institutionId, string? workspaceId, string? actorUserId, string action, string? targetType, string? targetId,
         string? clientIp, string details, DateTimeOffset now) =>
@@ -41,5 +49,6 @@ public sealed class AuditEvent
             ClientIp = clientIp,
             Details = details,
             CreatedAt = now.UtcDateTime,
+            RecordedOrder = Interlocked.Increment(ref s_recorded),
         };
 }

@@ -75,3 +75,6 @@ public sealed record EmailVerificationInvalid : DomainError;
 
 /// <summary>The account's address is verified already: there is nothing to send.</summary>
 public sealed record EmailAlreadyVerified : DomainError;
+
+/// <summary>A delivery cannot be sent or replayed to a disabled webhook endpoint; enable it first.</summary>
+public sealed record WebhookEndpointDisabled : DomainError;

@@ -24,6 +24,10 @@ public static class EntityId
     public const string SecureChannel = "sch";
     public const string EmailVerification = "emv";
     public const string AccountEvent = "aev";
+    public const string WebhookEndpoint = "wh";
+
+    /// <summary>A webhook delivery; its id is the Standard Webhooks <c>webhook-id</c>.</summary>
+    public const string WebhookDelivery = "whmsg";
 
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
     private const int BodyLength = 26;

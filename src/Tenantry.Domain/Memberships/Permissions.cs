@@ -18,6 +18,9 @@ public static class Permissions
     /// <summary>Set or clear a workspace's policies (IP allow-list, enforced MFA); <see cref="WorkspaceUpdate"/> alone does not.</summary>
     public const string PoliciesManage = "policies.manage";
 
+    /// <summary>Manage the institution's webhook endpoints (with Owner or Admin standing in the institution, see docs/WEBHOOKS.md).</summary>
+    public const string WebhooksManage = "webhooks.manage";
+
     /// <summary>
     /// Every permission, in catalogue order (the order the API lists them in). A permission added
     /// here is appended, and a migration grants it to the stored Owner roles (owners hold every permission).
@@ -25,6 +28,7 @@ public static class Permissions
     public static IReadOnlyList<string> All { get; } =
     [
         WorkspaceRead, WorkspaceUpdate, MembersRead, MembersInvite, MembersRemove, MembersRoleChange, RolesManage, AuditRead, PoliciesManage,
+        WebhooksManage,
     ];
 
     public static IReadOnlyList<string> MemberDefaults { get; } = [WorkspaceRead, MembersRead];

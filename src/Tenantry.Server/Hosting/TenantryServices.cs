@@ -21,11 +21,15 @@ using Tenantry.Server.Dialects.OperatorApi;
 using Tenantry.Server.Dialects.Shared;
 using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.SystemApi;
+using Tenantry.Server.Dialects.SystemApi.Webhooks;
 using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
 using Tenantry.Server.WebConsole;
+using Tenantry.Server.Webhooks;
+using Tenantry.Application.Webhooks;
+using Tenantry.Application.Webhooks.Delivery;
 
 namespace Tenantry.Server.Hosting;
 
@@ -60,6 +64,7 @@ public static class TenantryServices
         services.AddTenantryHealth();
         AddOutbox(services, section, options);
         services.AddTenantryConsole();
+        AddWebhooks(services, section);
 
         services.AddAuthentication()
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
@@ -111,6 +116,7 @@ public static class TenantryServices
                     "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
                 return Task.CompletedTask;
             })
+            .AddDocumentTransformer(WebhookDocumentation.DescribeAsync)
             .AddSchemaTransformer(WachtDialectHosting.DocumentSnakeCase));
 
         AddTelemetry(builder);
@@ -152,6 +158,25 @@ public static class TenantryServices
         services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
         services.AddScoped<IOutboxDeliverer, EmailVerificationDeliverer>();
         services.AddHostedService<OutboxWorker>();
+    }
+
+    /// <summary>
+    /// Webhooks (Tenantry:Webhooks): the HTTP sender with its address checks and the delivery worker.
+    /// https only in Production unless RequireHttps says otherwise.
+    /// </summary>
+    private static void AddWebhooks(IServiceCollection services, IConfigurationSection section)
+    {
+        services.AddOptions<WebhookOptions>().Bind(section.GetSection("Webhooks"))
+            .PostConfigure<IHostEnvironment>((o, environment) => o.RequireHttps ??= environment.IsProduction())
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.RetryBaseDelay > TimeSpan.Zero
+                    && o.RetryMaxDelay >= o.RetryBaseDelay && o.GiveUpAfter > TimeSpan.Zero && o.DisableAfter > TimeSpan.Zero
+                    && o.SecretOverlap >= TimeSpan.Zero && o.MaxConcurrentEndpoints > 0 && o.BatchPerEndpoint > 0 && o.MaxEndpointsPerInstitution > 0
+                    && o.MaxResponseBytes is >= 0 and <= 4096 && o.RetryJitter is >= 0 and <= 1,
+                "Tenantry:Webhooks has a setting out of range.")
+            .Validate(o => o.LeaseDuration > o.Timeout + o.Timeout, "Tenantry:Webhooks:LeaseDuration must exceed twice the Timeout.")
+            .ValidateOnStart();
+        services.AddSingleton<IWebhookSender, WebhookSender>();
+        services.AddHostedService<WebhookDeliveryWorker>();
     }
 
     /// <summary>The proxies trusted when <c>Tenantry:Gateway:TrustForwardedFrom</c> is empty: loopback in Development, none elsewhere.</summary>

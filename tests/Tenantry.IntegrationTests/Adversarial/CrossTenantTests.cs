@@ -14,6 +14,7 @@ public enum Dialect { System, Wacht, Console }
 /// <summary>
 /// One operation on a workspace. <c>{id}</c> is where the workspace id goes; <c>{member}</c>, <c>{role}</c> and
 /// <c>{invitation}</c> stand for a (non-owner) member, a custom role and a pending invitation of that same workspace.
+/// <c>{webhook}</c> and <c>{delivery}</c> stand for a webhook endpoint of the workspace's institution and one of its deliveries.
 /// <see cref="Status"/>/<see cref="Code"/> are what a non-member gets; <see cref="OwnStatus"/> what the workspace's
 /// sole owner gets for the same call.
 /// </summary>
@@ -49,6 +50,16 @@ public static class WorkspaceOperations
         new(Dialect.System, "DELETE", "/web/v1/workspaces/{id}/members/{member}"),
         new(Dialect.System, "POST", "/web/v1/workspaces/{id}/owner/transfer", """{"userBizId":"{member}"}"""),
         new(Dialect.System, "GET", "/web/v1/workspaces/{id}/audit-events"),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/webhooks"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks", """{"url":"http://127.0.0.1:9/intruder"}"""),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/webhooks/{webhook}"),
+        new(Dialect.System, "PATCH", "/web/v1/workspaces/{id}/webhooks/{webhook}", """{"url":"http://127.0.0.1:9/stolen","eventTypes":[]}"""),
+        new(Dialect.System, "DELETE", "/web/v1/workspaces/{id}/webhooks/{webhook}"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks/{webhook}/rotate-secret"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks/{webhook}/test"),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/webhooks/{webhook}/deliveries"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks/{webhook}/deliveries/{delivery}/replay"),
+        new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks/{webhook}/deliveries/replay-failed", """{"since":"2020-01-01T00:00:00Z"}"""),
         // The operator API never takes user tokens, whoever's workspace it names.
         new(Dialect.System, "PATCH", "/admin/v1/workspaces/{id}", """{"workspaceStatus":"SUSPENDED"}""",
             HttpStatusCode.Unauthorized, "4010", HttpStatusCode.Unauthorized),
@@ -72,10 +83,12 @@ public static class WorkspaceOperations
 }
 
 /// <summary>The ids an operation's placeholders stand for, all in one workspace.</summary>
-public sealed record WorkspaceFixture(string WorkspaceId, string MemberId, string RoleId, string InvitationId)
+public sealed record WorkspaceFixture(string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId)
 {
     public string Fill(string text) => text
         .Replace("{id}", WorkspaceId, StringComparison.Ordinal)
+        .Replace("{webhook}", WebhookId, StringComparison.Ordinal)
+        .Replace("{delivery}", DeliveryId, StringComparison.Ordinal)
         .Replace("{member}", MemberId, StringComparison.Ordinal)
         .Replace("{role}", RoleId, StringComparison.Ordinal)
         .Replace("{invitation}", InvitationId, StringComparison.Ordinal);
@@ -85,6 +98,9 @@ public sealed record WorkspaceFixture(string WorkspaceId, string MemberId, strin
 public sealed class CrossTenantApp : TenantryApp
 {
     private Task<TwoTenants>? _tenants;
+
+    // The fixtures' webhook endpoints point at a closed port on loopback: nothing is ever delivered anywhere.
+    protected override void Configure(IDictionary<string, string?> settings) => settings["Tenantry:Webhooks:AllowPrivateNetworks"] = "true";
 
     public Task<TwoTenants> TenantsAsync() => _tenants ??= SetUpAsync();
 
@@ -124,7 +140,11 @@ public sealed class CrossTenantApp : TenantryApp
         var roleId = (await api.CreateRoleAsync(owner, workspaceId, "Reviewers", "members.read")).AssertOk().Text("roleBizId");
         var memberRoleId = await api.RoleIdAsync(owner, workspaceId, WorkspaceRole.MemberName);
         var invitationId = await api.InvitedAsync(owner, workspaceId, SystemApi.NewEmail("invitee"), memberRoleId);
-        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId));
+        var webhookId = (await api.PostAsync($"/web/v1/workspaces/{workspaceId}/webhooks", new { url = "http://127.0.0.1:9/hooks" }, owner.AccessToken))
+            .AssertOk().Text("webhookBizId");
+        var deliveryId = (await api.PostAsync($"/web/v1/workspaces/{workspaceId}/webhooks/{webhookId}/test", null, owner.AccessToken))
+            .AssertOk().Text("deliveryId");
+        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId));
     }
 }
 
@@ -258,10 +278,12 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
                 continue;
             }
             var path = "/" + Regex.Replace(raw, @"\{" + parameter.Name + @"[^}]*\}", "{id}");
-            path = Regex.Replace(path, @"\{(roleBizId|invitationBizId|userBizId)\}", m => m.Groups[1].Value switch
+            path = Regex.Replace(path, @"\{(roleBizId|invitationBizId|userBizId|webhookBizId|deliveryId)\}", m => m.Groups[1].Value switch
             {
                 "roleBizId" => "{role}",
                 "invitationBizId" => "{invitation}",
+                "webhookBizId" => "{webhook}",
+                "deliveryId" => "{delivery}",
                 _ => "{member}",
             });
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
@@ -284,6 +306,11 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
             .OrderBy(r => r.Id).Select(r => r.Id + ":" + r.Name + ":" + r.UpdatedAt).ToListAsync();
         var invitations = await db.Invitations.AsNoTracking().Where(i => i.WorkspaceId == workspaceId)
             .OrderBy(i => i.Id).Select(i => i.Id + ":" + i.Status + ":" + i.ExpiresAt).ToListAsync();
-        return $"{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}";
+        var webhooks = await db.WebhookEndpoints.AsNoTracking().Where(e => e.InstitutionId == workspace.InstitutionId)
+            .OrderBy(e => e.Id).Select(e => e.Id + ":" + e.Url + ":" + e.Enabled + ":" + e.Secret + ":" + e.UpdatedAt).ToListAsync();
+        var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InstitutionId == workspace.InstitutionId && d.ScheduledAt == d.CreatedAt)
+            .CountAsync();
+        return $"{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}" +
+            $"|{string.Join(",", webhooks)}|{deliveries}";
     });
 }

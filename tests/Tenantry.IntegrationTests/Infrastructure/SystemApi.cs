@@ -104,16 +104,13 @@ public sealed class SystemApi(HttpClient http)
     }
 
     public Task<ApiResponse> AdminPatchAsync(string path, object body, string? adminKey = TenantryApp.AdminKey) =>
-        SendAsync(HttpMethod.Patch, path, body, portalCode: null, configure: r =>
-        {
-            if (adminKey is not null)
-            {
-                r.Headers.Add("X-Admin-Key", adminKey);
-            }
-        });
+        AdminSendAsync(HttpMethod.Patch, path, body, adminKey);
 
-    public Task<ApiResponse> AdminGetAsync(string path, string? adminKey = TenantryApp.AdminKey) =>
-        SendAsync(HttpMethod.Get, path, portalCode: null, configure: r =>
+    public Task<ApiResponse> AdminGetAsync(string path, string? adminKey = TenantryApp.AdminKey) => AdminSendAsync(HttpMethod.Get, path, null, adminKey);
+
+    /// <summary>An operator API call, with the operator key unless <paramref name="adminKey"/> is null.</summary>
+    public Task<ApiResponse> AdminSendAsync(HttpMethod method, string path, object? body = null, string? adminKey = TenantryApp.AdminKey) =>
+        SendAsync(method, path, body, portalCode: null, configure: r =>
         {
             if (adminKey is not null)
             {

@@ -40,6 +40,7 @@ public sealed class WorkspaceEntryTests(MfaApp app) : IClassFixture<MfaApp>
         (HttpMethod.Delete, $"/web/v1/workspaces/{workspaceId}/members/{memberId}", null),
         (HttpMethod.Post, $"/web/v1/workspaces/{workspaceId}/owner/transfer", new { userBizId = memberId }),
         (HttpMethod.Get, $"/web/v1/workspaces/{workspaceId}/audit-events", null),
+        (HttpMethod.Get, $"/web/v1/workspaces/{workspaceId}/webhooks", null),
     ];
 
     private static void AssertNotEnterable(ApiResponse response, string reason)

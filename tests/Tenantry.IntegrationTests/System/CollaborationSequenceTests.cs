@@ -25,7 +25,7 @@ public sealed class CollaborationSequenceTests(TenantryApp app) : IClassFixture<
     private static readonly string[] s_roleFields = ["roleBizId", "roleName", "description", "builtIn", "permissions", "createdAt", "updatedAt"];
 
     private static readonly string[] s_allPermissions =
-        ["workspace.read", "workspace.update", "members.read", "members.invite", "members.remove", "members.role.change", "roles.manage", "audit.read", "policies.manage"];
+        ["workspace.read", "workspace.update", "members.read", "members.invite", "members.remove", "members.role.change", "roles.manage", "audit.read", "policies.manage", "webhooks.manage"];
 
     private readonly SystemApi _api = app.System;
 

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Tenantry.Domain.Memberships;
 using Tenantry.IntegrationTests.Infrastructure;
 using Tenantry.IntegrationTests.Security;
@@ -131,23 +128,7 @@ public sealed class PolicyPermissionTests(MfaApp app) : IClassFixture<MfaApp>
         var (owner, workspaceId) = await OwnerAsync();
         var ownerRoleId = await _api.RoleIdAsync(owner, workspaceId, WorkspaceRole.OwnerName);
 
-        await app.Services.WithDbAsync(async db =>
-        {
-            var migrator = db.GetService<IMigrator>();
-            var migrations = db.Database.GetMigrations().ToList();
-            var grant = migrations.Single(m => m.EndsWith("_OwnersManagePolicies", StringComparison.Ordinal));
-            var before = migrations[migrations.IndexOf(grant) - 1];
-
-            await migrator.MigrateAsync(before);
-            Assert.DoesNotContain(Permissions.PoliciesManage, await PermissionsAsync(db, ownerRoleId));
-
-            await migrator.MigrateAsync(migrations[^1]);
-            Assert.Equal(Permissions.All, await PermissionsAsync(db, ownerRoleId));
-            // Custom and Member roles are untouched.
-            Assert.Equal(Permissions.MemberDefaults, await PermissionsAsync(db, await _api.RoleIdAsync(owner, workspaceId, WorkspaceRole.MemberName)));
-        });
-
-        static async Task<List<string>> PermissionsAsync(Data.TenantryDbContext db, string roleId) =>
-            await db.WorkspaceRoles.AsNoTracking().Where(r => r.Id == roleId).Select(r => r.Permissions).SingleAsync();
+        await OwnerGrantMigrations.AssertGrantsOwnersAsync(app.Services, "OwnersManagePolicies", Permissions.PoliciesManage,
+            ownerRoleId, await _api.RoleIdAsync(owner, workspaceId, WorkspaceRole.MemberName));
     }
 }

@@ -19,7 +19,7 @@ public sealed class RoleTests(TenantryApp app) : IClassFixture<TenantryApp>
     {
         var en = (await _api.GetAsync("/web/v1/system/permissions")).AssertOk("1.0.0").EnumerateArray().ToArray();
         Assert.Equal(
-            ["workspace.read", "workspace.update", "members.read", "members.invite", "members.remove", "members.role.change", "roles.manage", "audit.read", "policies.manage"],
+            ["workspace.read", "workspace.update", "members.read", "members.invite", "members.remove", "members.role.change", "roles.manage", "audit.read", "policies.manage", "webhooks.manage"],
             en.Select(p => p.Text("permission")));
         Assert.All(en, p => Assert.Equal(["permission", "description"], p.EnumerateObject().Select(f => f.Name)));
         Assert.Equal("Invite people to the workspace", en.Item("permission", "members.invite").Text("description"));
@@ -112,7 +112,7 @@ public sealed class RoleTests(TenantryApp app) : IClassFixture<TenantryApp>
                 .AssertEnvelope(HttpStatusCode.Conflict, "WORKSPACE.BUILT_IN_ROLE");
         }
         var roles = await _api.RolesAsync(owner, ws);
-        Assert.Equal(9, roles.Item("roleName", "Owner").GetProperty("permissions").GetArrayLength());
+        Assert.Equal(10, roles.Item("roleName", "Owner").GetProperty("permissions").GetArrayLength());
         Assert.Equal(2, roles.Item("roleName", "Member").GetProperty("permissions").GetArrayLength());
     }
 

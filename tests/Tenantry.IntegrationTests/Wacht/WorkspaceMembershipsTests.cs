@@ -220,7 +220,7 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
         var memberItem = Assert.Single(await _wacht.WorkspaceMembershipsAsync(member));
 
         Assert.Equal(
-            ["workspace.read", "workspace.update", "members.read", "members.invite", "members.remove", "members.role.change", "roles.manage", "audit.read", "policies.manage"],
+            ["workspace.read", "workspace.update", "members.read", "members.invite", "members.remove", "members.role.change", "roles.manage", "audit.read", "policies.manage", "webhooks.manage"],
             ownerItem.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal(["workspace.read", "members.read"], memberItem.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
         var memberRole = Assert.Single(memberItem.GetProperty("roles").EnumerateArray());

@@ -65,6 +65,8 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, EmailVerificat
         if (invitation.Status == InvitationStatus.Pending && !invitation.IsPendingAt(now))
         {
             invitation.MarkExpired(now);
+            db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, null, AuditActions.InvitationExpired,
+                AuditTargets.Invitation, invitation.Id, null, AuditDetails.Of(("email", invitation.Email)), now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new InvitationNotPending();
@@ -75,6 +77,7 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, EmailVerificat
         }
 
         // Someone who became a member another way keeps that membership as it is.
+        var joined = membership is null;
         if (membership is null)
         {
             var workspace = await db.Workspaces.FirstAsync(w => w.Id == invitation.WorkspaceId, cancellationToken);
@@ -98,6 +101,12 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, EmailVerificat
         invitation.Accept(now);
         db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationAccepted,
             AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation, ("roleBizId", membership.RoleId)), now));
+        if (joined)
+        {
+            db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.MemberAdded,
+                AuditTargets.Member, caller.UserId, caller.ClientIpText,
+                AuditDetails.Of(("roleBizId", membership.RoleId), ("joinSource", "INVITED"), ("invitationBizId", invitation.Id)), now));
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success;

@@ -66,7 +66,7 @@ public sealed class CreateInvitationHandler(
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await ExpireLapsedAsync(standing.WorkspaceId, email.Normalized, now, cancellationToken);
+            await ExpireLapsedAsync(standing, email.Normalized, now, cancellationToken);
             db.Invitations.Add(invitation);
             db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationCreated,
                 AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("roleBizId", role.Id)), now));
@@ -89,14 +89,29 @@ public sealed class CreateInvitationHandler(
 
     private static ValidationFailed UnknownRole() => new(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));
 
-    private Task<int> ExpireLapsedAsync(string workspaceId, string normalizedEmail, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Marks the lapsed pending invitations to this email expired (each audited as <c>invitation.expired</c>), so they never block a new one.</summary>
+    private async Task ExpireLapsedAsync(WorkspaceStanding standing, string normalizedEmail, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var at = now.UtcDateTime;
-        return db.Invitations
-            .Where(i => i.WorkspaceId == workspaceId && i.NormalizedEmail == normalizedEmail && i.Status == InvitationStatus.Pending && i.ExpiresAt <= at)
+        var lapsed = await db.Invitations
+            .Where(i => i.WorkspaceId == standing.WorkspaceId && i.NormalizedEmail == normalizedEmail && i.Status == InvitationStatus.Pending && i.ExpiresAt <= at)
+            .Select(i => new { i.Id, i.Email })
+            .ToListAsync(cancellationToken);
+        if (lapsed.Count == 0)
+        {
+            return;
+        }
+        var ids = lapsed.Select(i => i.Id).ToList();
+        await db.Invitations
+            .Where(i => ids.Contains(i.Id) && i.Status == InvitationStatus.Pending)
             .ExecuteUpdateAsync(i => i
                 .SetProperty(x => x.Status, InvitationStatus.Expired)
                 .SetProperty(x => x.RespondedAt, at)
                 .SetProperty(x => x.UpdatedAt, at), cancellationToken);
+        foreach (var invitation in lapsed)
+        {
+            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, null, AuditActions.InvitationExpired,
+                AuditTargets.Invitation, invitation.Id, null, AuditDetails.Of(("email", invitation.Email)), now));
+        }
     }
 }

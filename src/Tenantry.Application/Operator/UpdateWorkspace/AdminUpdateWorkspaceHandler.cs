@@ -4,6 +4,7 @@ using Tenantry.Application.Common;
 using Tenantry.Application.Workspaces;
 using Tenantry.Data;
 using Tenantry.Data.Providers;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Workspaces;
 
@@ -27,7 +28,15 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         var now = clock.GetUtcNow();
         if (command.WorkspaceStatus.HasValue)
         {
-            workspace.SetStatus(WorkspaceCodes.ParseStatus(command.WorkspaceStatus.Value!), now);
+            var status = WorkspaceCodes.ParseStatus(command.WorkspaceStatus.Value!);
+            if (status != workspace.Status)
+            {
+                // Suspension and reactivation are audited (and so reach webhooks); the operator is not a user, so no actor.
+                db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, null,
+                    status == WorkspaceStatus.Suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated,
+                    AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", workspace.Status.ToString().ToUpperInvariant()), ("to", command.WorkspaceStatus.Value)), now));
+            }
+            workspace.SetStatus(status, now);
         }
         if (command.PolicyConfig.HasValue)
         {

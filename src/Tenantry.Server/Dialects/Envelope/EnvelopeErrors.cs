@@ -86,6 +86,7 @@ public static class EnvelopeErrors
         PolicyLocksOutCaller p => new(409, "WORKSPACE.POLICY_LOCKS_OUT_CALLER", "Error.PolicyLocksOutCaller", Reason: ReasonCode(p.Restriction)),
         EmailVerificationInvalid => new(400, "AUTH.EMAIL_VERIFICATION_INVALID", "Error.EmailVerificationInvalid"),
         EmailAlreadyVerified => new(409, "AUTH.EMAIL_ALREADY_VERIFIED", "Error.EmailAlreadyVerified"),
+        WebhookEndpointDisabled => new(409, "WEBHOOK.ENDPOINT_DISABLED", "Error.WebhookEndpointDisabled"),
         _ => InternalError,
     };
 

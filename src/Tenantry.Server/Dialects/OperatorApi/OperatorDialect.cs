@@ -32,6 +32,12 @@ internal static class OperatorResults
     private static readonly EnvelopeAnswers s_answers = new(OperatorJsonContext.Default);
 
     public static IResult From<TValue, TWire>(Result<TValue> result, Func<TValue, TWire> toWire) => s_answers.From(result, toWire);
+
+    public static IResult From(Result result) => s_answers.From(result);
+
+    public static IResult Ok<T>(T data) => s_answers.Ok(data);
+
+    public static IResult Error(DomainError error) => EnvelopeAnswers.Error(error);
 }
 
 public static class OperatorDialectHosting

@@ -73,5 +73,7 @@ internal static class OperatorEndpoints
                 OperatorResults.From(await handler.HandleAsync(userBizId, ct), events => events.Select(AdminAccountEvent.From).ToList()))
             .WithSummary($"The account's events (email verified or unverified: how, by whom), newest first, at most {AdminListUserEventsHandler.Limit}")
             .Produces<EnvelopeDoc<List<AdminAccountEvent>>>();
+
+        OperatorWebhookEndpoints.Map(admin);
     }
 }

@@ -14,5 +14,10 @@ namespace Tenantry.Server.Dialects.OperatorApi;
 [JsonSerializable(typeof(AdminInstitutionResponse))]
 [JsonSerializable(typeof(AdminUserResponse))]
 [JsonSerializable(typeof(List<AdminAccountEvent>))]
+[JsonSerializable(typeof(AdminWebhookEndpoint))]
+[JsonSerializable(typeof(List<AdminWebhookEndpoint>))]
+[JsonSerializable(typeof(AdminWebhookDelivery))]
+[JsonSerializable(typeof(List<AdminWebhookDelivery>))]
+[JsonSerializable(typeof(AdminReplayedDeliveries))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class OperatorJsonContext : JsonSerializerContext;

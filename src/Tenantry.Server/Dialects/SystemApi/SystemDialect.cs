@@ -11,7 +11,9 @@ using Tenantry.Server.Dialects.SystemApi.Invitations;
 using Tenantry.Server.Dialects.SystemApi.Members;
 using Tenantry.Server.Dialects.SystemApi.Roles;
 using Tenantry.Server.Dialects.SystemApi.SecureChannel;
+using Tenantry.Server.Dialects.SystemApi.Webhooks;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
+using Tenantry.Application.Webhooks.Events;
 
 namespace Tenantry.Server.Dialects.SystemApi;
 
@@ -39,6 +41,7 @@ public static class SystemDialectHosting
         PortalGate.CheckConfiguration(options);
         services.AddWireDialect<SystemDialect>();
         services.AddSingleton<SystemEnums>();
+        services.AddSingleton<IWebhookEventRenderer, SystemWebhookEventRenderer>();
         services.AddCors(cors => cors.AddPolicy(PortalGate.CorsPolicy, policy => PortalGate.ConfigureCors(policy, options)));
         return services;
     }
@@ -69,5 +72,6 @@ public static class SystemDialectHosting
         MemberEndpoints.Map(web);
         AuditEndpoints.Map(web);
         MembershipEndpoints.Map(web);
+        WebhookEndpoints.Map(web);
     }
 }

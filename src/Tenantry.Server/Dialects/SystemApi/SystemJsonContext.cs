@@ -7,6 +7,7 @@ using Tenantry.Server.Dialects.SystemApi.Members;
 using Tenantry.Server.Dialects.SystemApi.Roles;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.SystemApi.SecureChannel;
+using Tenantry.Server.Dialects.SystemApi.Webhooks;
 using Tenantry.Server.Dialects.SystemApi.Workspaces;
 using Tenantry.Server.Dialects.Shared.Json;
 
@@ -39,5 +40,11 @@ namespace Tenantry.Server.Dialects.SystemApi;
 [JsonSerializable(typeof(SystemMember))]
 [JsonSerializable(typeof(List<SystemMember>))]
 [JsonSerializable(typeof(List<SystemAuditEvent>))]
+[JsonSerializable(typeof(SystemWebhookEndpoint))]
+[JsonSerializable(typeof(List<SystemWebhookEndpoint>))]
+[JsonSerializable(typeof(SystemWebhookDelivery))]
+[JsonSerializable(typeof(List<SystemWebhookDelivery>))]
+[JsonSerializable(typeof(SystemReplayedDeliveries))]
+[JsonSerializable(typeof(SystemWebhookPayload))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class SystemJsonContext : JsonSerializerContext;

@@ -95,6 +95,7 @@ public static class WachtErrors
         RoleInUse r => new(409, "Error.RoleInUse", new Dictionary<string, object> { ["count"] = r.MemberCount }),
         InvitationPending => new(409, "Error.InvitationPending"),
         InvitationNotPending => new(409, "Error.InvitationNotPending"),
+        WebhookEndpointDisabled => new(409, "Error.WebhookEndpointDisabled"),
         AlreadyMember => new(409, "Error.AlreadyMember"),
         MfaAlreadyEnabled => new(409, "Error.MfaAlreadyEnabled"),
         MfaNotEnabled => new(409, "Error.MfaNotEnabled"),
