@@ -13,12 +13,25 @@
 #      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set). The
 #      database fault tests always start, stop and freeze a cluster of their own, so the
 #      PostgreSQL server binaries are needed even when TENANTRY_TEST_POSTGRES is set.
-#   5. browser tests of the web console (/console)  -> TestResults/browser.trx
+#   5. the clients (README, "Use it from your app"; tests marked [Trait("Part", "Clients")] run in
+#      step 3 only, they talk HTTP and do not depend on the database):
+#      a. generated code: tools/generate.sh regenerates the OpenAPI documents (the build wrote them),
+#         the NSwag .NET models and the openapi-typescript types; git must see no difference
+#      b. packs Tenantry.Client, Tenantry.AspNetCore, Tenantry.Cli (dotnet pack) and @tenantry/client
+#         (npm pack) into artifacts/packages
+#      c. starts the Release server on a loopback port with a fresh SQLite data dir (stopped by PID)
+#      d. @tenantry/client: type check and vitest against that server -> TestResults/typescript.xml
+#      e. the tenantry CLI installed as a dotnet tool from its package, run against that server
+#      f. the samples built from the packed artifacts (samples/NotesApi from a local NuGet source,
+#         samples/node-notes-api from the npm tarball), started, and exercised over HTTP
+#      Node.js 20+ and npm are needed (npm ci with the committed lockfiles); without them the
+#      client runs FAIL, they are never skipped.
+#   6. browser tests of the web console (/console)  -> TestResults/browser.trx
 #      Playwright drives Debian's chromium (headless) against the real server on loopback
 #      with a fresh SQLite database. One pass only, on SQLite: the console calls the same
 #      use cases the integration tests run on both databases. Without chromium (apt-get
 #      install chromium, or TENANTRY_CHROMIUM=/path) every browser test fails; none is skipped.
-#   6. prints a summary, with a line per run for the replica/fault/crash tests
+#   7. prints a summary, with a line per run for the replica/fault/crash tests
 #      (namespace Tenantry.IntegrationTests.Replicas). The last line is always
 #      "N passed, N failed". The exit status is non-zero if any test failed or any run crashed.
 # A failing run does not stop the later ones. The PostgreSQL run is never skipped:
@@ -307,8 +320,25 @@ RUN_NOTE=()     # non-empty: the run did not happen (reason)
 
 record_run() { RUN_LABELS+=("$1"); RUN_TRX+=("$2"); RUN_RC+=("$3"); RUN_NOTE+=("${4:-}"); }
 
+# Wall time of each stage, printed with the summary (CI has a time budget for the whole script).
+STAGE_TIMES=()
+STAGE_NAME=""
+STAGE_START=0
+stage() {
+    local now=$SECONDS
+    if [[ -n $STAGE_NAME ]]; then STAGE_TIMES+=("$(printf '%5d s  %s' $((now - STAGE_START)) "$STAGE_NAME")"); fi
+    STAGE_NAME=${1:-}
+    STAGE_START=$now
+}
+
+# record_counts LABEL PASSED FAILED: a run that is not a dotnet test (a check, vitest, a scenario).
+record_counts() { record_run "$1" "counts:$2:$3" 0 ""; }
+
 # The trait of tests that need PostgreSQL; the SQLite run excludes them (see the top of this file).
 POSTGRES_ONLY_FILTER='Requires!=PostgreSQL'
+# The clients' tests (.NET client, ASP.NET Core integration, CLI) talk HTTP to the server and do
+# not depend on its database: they run in the SQLite run only.
+CLIENTS_FILTER='Part!=Clients'
 
 # run_tests LABEL TRX_FILE PROJECT RUN_FILTER [VAR=value ...]
 # RUN_FILTER (may be empty) is combined with TENANTRY_TEST_FILTER.
@@ -391,6 +421,13 @@ summarize() {
             total_failed=$((total_failed + 1))
             continue
         fi
+        if [[ $trx == counts:* ]]; then
+            IFS=: read -r _ passed failed <<<"$trx"
+            echo "$label: $passed passed, $failed failed"
+            total_passed=$((total_passed + passed))
+            total_failed=$((total_failed + failed))
+            continue
+        fi
         if [[ ! -f $trx ]] || ! counts="$(trx_counts "$trx" 2>/dev/null)" || [[ -z $counts ]]; then
             echo "$label: 0 passed, 1 failed (no readable $(basename "$trx"); dotnet test exited with code $rc. The run crashed or did not start, so it counts as 1 failure)"
             total_failed=$((total_failed + 1))
@@ -414,6 +451,11 @@ summarize() {
         total_passed=$((total_passed + passed))
         total_failed=$((total_failed + failed))
     done
+    stage
+    if ((${#STAGE_TIMES[@]} > 0)); then
+        echo "Wall time per stage (whole script: $SECONDS s):"
+        printf '  %s\n' "${STAGE_TIMES[@]}"
+    fi
     echo "Results: $RESULTS_DIR"
     echo "$total_passed passed, $total_failed failed"
     if ((total_failed > 0)); then return 1; fi
@@ -428,6 +470,7 @@ export TENANTRY_TEST_PG_BIN="$PG_BIN"
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
 
+stage "restore and build"
 log "dotnet restore"
 if ! dotnet restore Tenantry.slnx; then
     record_run "restore" "" 1 "dotnet restore failed, so no tests were run"
@@ -441,21 +484,261 @@ if ! dotnet build Tenantry.slnx -c Release --no-restore; then
     exit 1
 fi
 
+stage "unit tests"
 run_tests "unit" unit.trx tests/Tenantry.UnitTests ""
 
 log "NOTE: the SQLite run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (--filter \"$POSTGRES_ONLY_FILTER\"):
     two server processes on one database, PostgreSQL stopped and frozen under load, a lock wait observed in pg_stat_activity.
     They run in the PostgreSQL run below.
     The crash test (SIGKILL mid-write) runs in both runs, on each run's database."
+stage "integration tests (sqlite)"
 run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER" \
     TENANTRY_TEST_DATABASE=sqlite
 
+# --------------------------------------------------------------------------
+# Clients: generated code, packages, the TypeScript client, the CLI tool, the samples
+# --------------------------------------------------------------------------
+ARTIFACTS="$ROOT/artifacts"
+PACKAGES="$ARTIFACTS/packages"
+# The samples and the tool restore into their own package folder, so the freshly packed
+# Tenantry.* 0.1.0 packages are used, never a copy cached by an earlier run.
+SAMPLE_NUGET="$ROOT/samples/.nuget"
+SERVER_DLL="$ROOT/src/Tenantry.Server/bin/Release/net10.0/Tenantry.Server.dll"
+CLIENT_PIDS=()      # processes this script started for the client runs; stopped by PID
+CLIENT_TMP=""
+
+stop_client_processes() {
+    local pid
+    for pid in "${CLIENT_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${CLIENT_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    CLIENT_PIDS=()
+    if [[ -n $CLIENT_TMP ]]; then rm -rf "$CLIENT_TMP"; fi
+    CLIENT_TMP=""
+}
+trap 'stop_client_processes; stop_pg' EXIT
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_http URL SECONDS: until the URL answers 200.
+wait_http() {
+    local url=$1 seconds=$2 i
+    for ((i = 0; i < seconds * 4; i++)); do
+        if python3 -c 'import sys, urllib.request; sys.exit(0 if urllib.request.urlopen(sys.argv[1], timeout=2).status == 200 else 1)' "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.25
+    done
+    return 1
+}
+
+node_ok() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+        && [[ $(node -p 'process.versions.node.split(".")[0]') -ge 20 ]]
+}
+
+# check LABEL COMMAND...: a check that is not a test runner; it counts 1 passed or 1 failed.
+check() {
+    local label=$1
+    shift
+    log "$label"
+    if "$@"; then record_counts "$label" 1 0; else record_counts "$label" 0 1; fi
+}
+
+generated_code_is_committed() {
+    local paths=(openapi src/Tenantry.Client/Generated clients/typescript/src/generated)
+    tools/generate.sh --no-build || return 1
+    if ! git rev-parse --git-dir >/dev/null 2>&1; then
+        echo "ERROR: not a git checkout, so the generated code cannot be compared with what is committed" >&2
+        return 1
+    fi
+    if [[ -n $(git status --porcelain -- "${paths[@]}") ]]; then
+        echo "ERROR: the generated code differs from what is committed. Run tools/generate.sh and commit:" >&2
+        git status --short -- "${paths[@]}" >&2
+        git --no-pager diff --stat -- "${paths[@]}" >&2
+        return 1
+    fi
+    echo "openapi/, the .NET models and the TypeScript types are as committed"
+}
+
+pack_everything() {
+    rm -rf "$PACKAGES" && mkdir -p "$PACKAGES" || return 1
+    local project pids=() pid rc=0
+    # Independent packs, side by side.
+    for project in Tenantry.Client Tenantry.AspNetCore Tenantry.Cli; do
+        dotnet pack "src/$project" -c Release --no-build -o "$PACKAGES" -nologo -v quiet &
+        pids+=($!)
+    done
+    (cd clients/typescript && npm pack --pack-destination "$PACKAGES" --silent) || rc=1
+    for pid in "${pids[@]}"; do
+        wait "$pid" || rc=1
+    done
+    ((rc == 0)) || return 1
+    ls "$PACKAGES"
+}
+
+start_tenantry() {
+    CLIENT_TMP="$(mktemp -d "${TMPDIR:-/tmp}/tenantry-clients.XXXXXX")" || return 1
+    TENANTRY_PORT="$(free_port)" || return 1
+    TENANTRY_URL="http://127.0.0.1:$TENANTRY_PORT"
+    TENANTRY_PORTAL="clients-portal"
+    TENANTRY_ADMIN="clients-admin-$(python3 -c "import secrets; print(secrets.token_hex(16))")"
+    # Keys published 2 s before they sign, so the rotation tests see one; limits out of the tests' way.
+    # Emails are written as .eml files into $CLIENT_TMP/mail: the TypeScript tests read codes and tokens there.
+    # Webhook receivers of the TypeScript tests listen on loopback over http: private networks allowed, https not required.
+    env ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$CLIENT_TMP/tenantry" Tenantry__Email__PickupDirectory="$CLIENT_TMP/mail" \
+        Tenantry__PortalAccessCodes__0="$TENANTRY_PORTAL" Tenantry__AdminApiKey="$TENANTRY_ADMIN" \
+        Tenantry__Auth__SigningKeyPublishLead=00:00:02 Tenantry__Auth__KeyRingRefreshInterval=00:00:01 \
+        Tenantry__Auth__AuthRequestsPerIp=100000 Tenantry__Auth__SignInAttemptsPerAccount=100000 \
+        Tenantry__Auth__InvitationsPerIp=100000 Tenantry__Auth__InvitationsPerAccount=100000 \
+        Tenantry__Webhooks__AllowPrivateNetworks=true Tenantry__Webhooks__RequireHttps=false \
+        Logging__LogLevel__Default=Warning \
+        dotnet "$SERVER_DLL" --urls "$TENANTRY_URL" >"$CLIENT_TMP/tenantry.log" 2>&1 &
+    CLIENT_PIDS+=($!)
+    if ! wait_http "$TENANTRY_URL/health/ready" 60; then
+        echo "ERROR: the Tenantry server did not become ready on $TENANTRY_URL. Its log:" >&2
+        tail -n 40 "$CLIENT_TMP/tenantry.log" >&2
+        return 1
+    fi
+    echo "Tenantry is ready on $TENANTRY_URL"
+}
+
+# junit_counts FILE: "passed failed" from a JUnit XML report (vitest).
+junit_counts() {
+    python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+tests = sum(int(s.get("tests") or 0) for s in suites)
+skipped = sum(int(s.get("skipped") or 0) for s in suites)
+failed = sum(int(s.get("failures") or 0) + int(s.get("errors") or 0) for s in suites)
+print(tests - failed - skipped, failed)' "$1"
+}
+
+run_vitest() {
+    local label="typescript client (vitest, real server)" report="$RESULTS_DIR/typescript.xml" rc=0 counts passed failed
+    log "Running $label"
+    (cd clients/typescript && TENANTRY_TEST_URL="$TENANTRY_URL" TENANTRY_TEST_PORTAL="$TENANTRY_PORTAL" \
+        TENANTRY_TEST_ADMIN_KEY="$TENANTRY_ADMIN" TENANTRY_TEST_MAIL_DIR="$CLIENT_TMP/mail" VITEST_JUNIT_FILE="$report" npx vitest run) || rc=$?
+    if [[ -f $report ]] && counts="$(junit_counts "$report")"; then
+        read -r passed failed <<<"$counts"
+        if ((rc != 0 && failed == 0)); then failed=1; fi
+        record_counts "$label" "$passed" "$failed"
+    else
+        record_run "$label" "" "$rc" "vitest wrote no report (exit code $rc)"
+    fi
+}
+
+cli_tool_from_its_package() {
+    local tool="$ARTIFACTS/tool" out rc=0
+    rm -rf "$tool" "$SAMPLE_NUGET"/tenantry.* || return 1
+    NUGET_PACKAGES="$SAMPLE_NUGET" dotnet tool install Tenantry.Cli --version 0.1.0 --tool-path "$tool" \
+        --add-source "$PACKAGES" >/dev/null || return 1
+    "$tool/tenantry" --help >/dev/null || return 1
+    TENANTRY_URL="$TENANTRY_URL" TENANTRY_ADMIN_KEY="$TENANTRY_ADMIN" "$tool/tenantry" signing-keys list || return 1
+    # The packaged tool has the webhook commands: an institution that does not exist is exit code 4.
+    local missing=0
+    TENANTRY_URL="$TENANTRY_URL" TENANTRY_ADMIN_KEY="$TENANTRY_ADMIN" "$tool/tenantry" webhooks list inst_00000000000000000000000000 || missing=$?
+    [[ $missing -eq 4 ]] || return 1
+    # A wrong key: exit code 3, one line, no stack trace.
+    out="$(TENANTRY_URL="$TENANTRY_URL" TENANTRY_ADMIN_KEY=wrong "$tool/tenantry" users find 2>&1)" || rc=$?
+    echo "$out"
+    [[ $rc -eq 3 && $out != *"   at "* ]]
+}
+
+run_samples() {
+    local label="samples over HTTP (.NET notes API on the packed NuGet packages, Node notes API on the npm tarball)"
+    local dotnet_port node_port cache_ms=2000 out rc=0 last passed failed
+    log "$label"
+    rm -rf "$SAMPLE_NUGET"/tenantry.* samples/NotesApi/bin samples/NotesApi/obj
+    if ! NUGET_PACKAGES="$SAMPLE_NUGET" dotnet build samples/NotesApi -c Release -nologo -v quiet; then
+        record_run "$label" "" 1 "the .NET sample did not build from the packed packages"
+        return
+    fi
+    if ! (cd samples/node-notes-api && npm ci --prefer-offline --no-audit --no-fund --silent \
+            && npm install --no-save --no-package-lock --offline --no-audit --no-fund --silent "$PACKAGES/tenantry-client-0.1.0.tgz"); then
+        record_run "$label" "" 1 "the Node sample could not install the packed @tenantry/client"
+        return
+    fi
+    dotnet_port="$(free_port)" && node_port="$(free_port)" || { record_run "$label" "" 1 "no free port"; return; }
+    env Tenantry__Authority="$TENANTRY_URL" Tenantry__PortalAccessCode="$TENANTRY_PORTAL" Tenantry__AccessCacheSeconds=$((cache_ms / 1000)) \
+        Notes__Database="$CLIENT_TMP/notes.db" Logging__LogLevel__Default=Warning \
+        dotnet samples/NotesApi/bin/Release/net10.0/NotesApi.dll --urls "http://127.0.0.1:$dotnet_port" >"$CLIENT_TMP/notes-dotnet.log" 2>&1 &
+    CLIENT_PIDS+=($!)
+    (cd samples/node-notes-api && exec env TENANTRY_URL="$TENANTRY_URL" TENANTRY_PORTAL_ACCESS_CODE="$TENANTRY_PORTAL" \
+        TENANTRY_ACCESS_CACHE_MS=$cache_ms PORT="$node_port" node server.mjs) >"$CLIENT_TMP/notes-node.log" 2>&1 &
+    CLIENT_PIDS+=($!)
+    if ! wait_http "http://127.0.0.1:$dotnet_port/health" 60 || ! wait_http "http://127.0.0.1:$node_port/health" 30; then
+        tail -n 20 "$CLIENT_TMP"/notes-*.log >&2
+        record_run "$label" "" 1 "a sample did not start"
+        return
+    fi
+    out="$(cd samples/node-notes-api && TENANTRY_URL="$TENANTRY_URL" TENANTRY_PORTAL_ACCESS_CODE="$TENANTRY_PORTAL" \
+        TENANTRY_ADMIN_KEY="$TENANTRY_ADMIN" ACCESS_CACHE_MS=$cache_ms \
+        node scenario.mjs "dotnet=http://127.0.0.1:$dotnet_port" "node=http://127.0.0.1:$node_port" 2>&1)" || rc=$?
+    echo "$out"
+    last="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$out" | tail -n 1)"
+    if [[ -z $last ]]; then
+        record_run "$label" "" "$rc" "the scenario printed no result (exit code $rc)"
+        return
+    fi
+    read -r passed _ failed _ <<<"${last//,/}"
+    if ((rc != 0 && failed == 0)); then failed=1; fi
+    record_counts "$label" "$passed" "$failed"
+}
+
+run_clients() {
+    if ! node_ok; then
+        echo "ERROR: Node.js 20+ and npm are needed for the client runs (TypeScript client, its tests, the Node sample)." >&2
+        echo "       They are NOT skipped: install Node.js 20 or newer with npm, then re-run ./test.sh." >&2
+        record_run "clients" "" 1 "Node.js 20+ and npm not found"
+        return
+    fi
+    stage "clients: npm ci"
+    log "npm ci (clients/typescript)"
+    # --prefer-offline: packages already in npm's cache (outside the clone) are not fetched or revalidated again.
+    if ! (cd clients/typescript && npm ci --prefer-offline --no-audit --no-fund); then
+        record_run "clients" "" 1 "npm ci failed in clients/typescript, so no client run happened"
+        return
+    fi
+    stage "clients: generated code, type check, packing"
+    check "generated code is committed (openapi/, .NET models, TypeScript types)" generated_code_is_committed
+    check "typescript client type-checks (tsc, sources and tests)" bash -c 'cd clients/typescript && npm run --silent typecheck'
+    log "Packing Tenantry.Client, Tenantry.AspNetCore, Tenantry.Cli and @tenantry/client"
+    if ! pack_everything; then
+        record_run "packages" "" 1 "dotnet pack or npm pack failed, so the packages, the tool and the samples were not tested"
+        return
+    fi
+    record_counts "packages (dotnet pack, npm pack)" 1 0
+    stage "clients: server start and vitest"
+    log "Starting the Release server for the clients"
+    if ! start_tenantry; then
+        record_run "clients" "" 1 "the Tenantry server for the client runs did not start"
+        return
+    fi
+    run_vitest
+    stage "clients: CLI tool from its package"
+    check "tenantry CLI installed from its package (dotnet tool install), run against the server" cli_tool_from_its_package
+    stage "clients: samples"
+    run_samples
+    stop_client_processes
+}
+
+run_clients
+
+stage "integration tests (postgres)"
+log "NOTE: the PostgreSQL run excludes the clients' tests (--filter \"$CLIENTS_FILTER\"): they talk HTTP and ran against SQLite above."
 if [[ -n ${TENANTRY_TEST_POSTGRES:-} ]]; then
     log "Using PostgreSQL from TENANTRY_TEST_POSTGRES (no throwaway cluster)"
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "" \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$TENANTRY_TEST_POSTGRES"
 elif start_pg; then
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "" \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$PG_CONN"
     stop_pg
 else

@@ -3,7 +3,8 @@
 #
 #   bench/console.sh [REQUESTS]        (default 300 requests per page)
 #
-# Seeds a fresh SQLite database with one workspace of 10,000 members (the server's `seed` command),
+# Seeds a fresh SQLite database with one workspace of 10,000 members (the tenantry CLI's `seed` command,
+# src/Tenantry.Cli, as bench/run.sh seeds),
 # starts the server (Release build, Production) on a loopback port, signs in with a seeded member's
 # session token (the __session cookie) and requests each measured page REQUESTS times, one after the
 # other, after 20 warm-up requests. Prints p50, p95 and p99 of curl's time_total (request sent to the
@@ -18,10 +19,12 @@ cleanup() { [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null || true; rm -
 trap cleanup EXIT
 
 dotnet build "$ROOT/src/Tenantry.Server" -c Release -v quiet >/dev/null
+dotnet build "$ROOT/src/Tenantry.Cli" -c Release -v quiet >/dev/null
 DLL="$ROOT/src/Tenantry.Server/bin/Release/net10.0/Tenantry.Server.dll"
+CLI_DLL="$ROOT/src/Tenantry.Cli/bin/Release/net10.0/tenantry.dll"
 export ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$WORK/data" Tenantry__Auth__PasswordHashIterations=1000
 echo "Seeding 10,000 users, all members of one workspace ..."
-dotnet "$DLL" seed --users 10000 --workspaces 1 --memberships 10000 --session-tokens-file "$WORK/sessions.txt" --token-sample 5 >/dev/null
+dotnet "$CLI_DLL" seed --users 10000 --workspaces 1 --memberships 10000 --session-tokens-file "$WORK/sessions.txt" --token-sample 5 >/dev/null
 TOKEN="$(head -n 1 "$WORK/sessions.txt")"
 
 dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &

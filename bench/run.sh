@@ -5,7 +5,7 @@
 #   bench/run.sh --datasets small,large
 #   bench/run.sh --dbs sqlite --datasets large --duration 30
 #
-# For each database x dataset it: seeds the dataset with the server's own `seed` command (or
+# For each database x dataset it: seeds the dataset with the CLI's `tenantry seed` command (or
 # reuses the one cached under bench/.data, keyed by its sizes, minting fresh tokens), starts
 # the Release server on loopback, warms up, drives every endpoint in ENDPOINTS with wrk and
 # bench/workspaces.lua (rotating through the sampled users' tokens, full gateway header set),
@@ -115,13 +115,16 @@ fi
 command -v curl >/dev/null 2>&1 || die "curl is needed"
 
 SERVER_DLL="$ROOT/src/Tenantry.Server/bin/Release/net10.0/Tenantry.Server.dll"
+# The seeder is the tenantry CLI's `seed` (src/Tenantry.Cli), on the same settings as the server.
+CLI_DLL="$ROOT/src/Tenantry.Cli/bin/Release/net10.0/tenantry.dll"
 CEILING_DLL="$BENCH/Ceiling/bin/Release/net10.0/Ceiling.dll"
 if [[ $BUILD -eq 1 ]]; then
-    log "Building Release (server and ceiling)"
+    log "Building Release (server, CLI and ceiling)"
     dotnet build "$ROOT/src/Tenantry.Server" -c Release -v quiet -nologo >/dev/null
+    dotnet build "$ROOT/src/Tenantry.Cli" -c Release -v quiet -nologo >/dev/null
     dotnet build "$BENCH/Ceiling" -c Release -v quiet -nologo >/dev/null
 fi
-[[ -f $SERVER_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
+[[ -f $SERVER_DLL && -f $CLI_DLL && -f $CEILING_DLL ]] || die "Release build missing; run without --no-build"
 
 DOTNET_TRACE=""
 if [[ $PROFILE -gt 0 ]]; then
@@ -243,13 +246,13 @@ prepare_dataset() {
         --tokens-file "$TOKENS" --session-tokens-file "$SESSION_TOKENS" --token-sample "$TOKEN_SAMPLE")
     if [[ -f $dir/seeded ]]; then
         log "$db/$dataset: reusing the dataset in $dir; minting fresh tokens"
-        timeout 600 dotnet "$SERVER_DLL" seed --tokens-only "${common[@]}" "${DB_ARGS[@]}" >&2
+        timeout 600 dotnet "$CLI_DLL" seed --tokens-only "${common[@]}" "${DB_ARGS[@]}" >&2
     else
         log "$db/$dataset: seeding $sizes"
         [[ $db == sqlite ]] && rm -rf "$dir"
         mkdir -p "$dir"
         # shellcheck disable=SC2086
-        timeout 3600 dotnet "$SERVER_DLL" seed $sizes "${common[@]}" "${DB_ARGS[@]}" >&2
+        timeout 3600 dotnet "$CLI_DLL" seed $sizes "${common[@]}" "${DB_ARGS[@]}" >&2
         date -u +%FT%TZ >"$dir/seeded"
     fi
 }

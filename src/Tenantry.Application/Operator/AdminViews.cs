@@ -36,13 +36,13 @@ public sealed record AdminInstitutionView(
             i.MemberCount, i.CreatedAt, i.UpdatedAt);
 }
 
-/// <summary>An account as the operator sees it.</summary>
+/// <summary>
+/// An account as the operator sees it, never its password hash, MFA secret or tokens: whether its
+/// address is verified, whether it has an authenticator, its live sessions and its memberships.
+/// </summary>
 public sealed record AdminUserView(
-    string UserId, string Email, string DisplayName, UserStatus Status, bool EmailVerified, DateTime? EmailVerifiedAt, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static AdminUserView From(UserAccount u) =>
-        new(u.Id, u.Email, u.DisplayName, u.Status, u.EmailVerified, u.EmailVerifiedAt, u.CreatedAt, u.UpdatedAt);
-}
+    string UserId, string Email, string DisplayName, UserStatus Status, bool EmailVerified, DateTime? EmailVerifiedAt, bool MfaEnabled,
+    int ActiveSessions, int WorkspaceCount, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>One event of an account's trail.</summary>
 public sealed record AccountEventView(

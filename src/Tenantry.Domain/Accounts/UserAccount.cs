@@ -57,6 +57,18 @@ public sealed class UserAccount
             UpdatedAt = now.UtcDateTime,
         };
 
+    /// <summary>An operator turns sign-in off (or back on); the caller revokes the sessions.</summary>
+    public bool SetStatus(UserStatus status, DateTimeOffset now)
+    {
+        if (Status == status)
+        {
+            return false;
+        }
+        Status = status;
+        UpdatedAt = now.UtcDateTime;
+        return true;
+    }
+
     /// <summary>Called when the hasher says the stored hash uses outdated parameters.</summary>
     public void UpgradePasswordHash(string passwordHash, DateTimeOffset now)
     {

@@ -14,6 +14,10 @@ public static class AccountActions
 {
     public const string EmailVerified = "email.verified";
     public const string EmailUnverified = "email.unverified";
+    public const string Disabled = "account.disabled";
+    public const string Enabled = "account.enabled";
+    public const string SessionsRevoked = "sessions.revoked";
+    public const string MfaReset = "mfa.reset";
 }
 
 /// <summary>

@@ -25,6 +25,33 @@ public static class AuditActions
     public const string OwnershipTransferred = "ownership.transferred";
     public const string InstitutionLeft = "organization.left";
     public const string PolicyUpdated = "policy.updated";
+    public const string InstitutionUpdated = "institution.updated";
+    public const string InstitutionSuspended = "institution.suspended";
+    public const string InstitutionResumed = "institution.resumed";
+    public const string SigningKeyRotated = "signing_key.rotated";
+}
+
+/// <summary>
+/// Who acted, when it was not a signed-in user. <c>actor_user_id</c> holds a user id for a
+/// user's change and <see cref="Operator"/> for a change made through the operator API
+/// (<c>X-Admin-Key</c>), the same word as an account event's actor (<see cref="AccountActors.Operator"/>);
+/// the key itself is never recorded. User ids always start with <c>usr_</c>, so the two can never be confused.
+/// Changes to accounts are not in this trail but in the account's (<see cref="AccountEvent"/>).
+/// </summary>
+public static class AuditActors
+{
+    public const string Operator = AccountActors.Operator;
+}
+
+/// <summary>
+/// The institution an event is filed under. Every tenant-owned row, audit events included,
+/// carries an institution id (the Citus distribution key); events about no tenant and no
+/// account (a signing key rotated) are filed under <see cref="Directory"/>,
+/// which names no institution and is shown as no institution on the wire.
+/// </summary>
+public static class AuditScopes
+{
+    public const string Directory = "directory";
 }
 
 public static class AuditTargets
@@ -34,4 +61,5 @@ public static class AuditTargets
     public const string Invitation = "invitation";
     public const string Member = "member";
     public const string Institution = "institution";
+    public const string SigningKey = "signing_key";
 }

@@ -70,6 +70,9 @@ public sealed record MfaAlreadyEnabled : DomainError;
 /// <summary>The operation needs an authenticator (pending for confirm, confirmed for the rest) that the user does not have.</summary>
 public sealed record MfaNotEnabled : DomainError;
 
+/// <summary>The account was disabled by an operator: the right password no longer signs in.</summary>
+public sealed record AccountDisabled : DomainError;
+
 /// <summary>An email verification link or code that is unknown, wrong, expired, already used, replaced by a newer one, or out of tries.</summary>
 public sealed record EmailVerificationInvalid : DomainError;
 

@@ -38,6 +38,19 @@ public static class WebhookEventTypes
         AuditActions.RoleDeleted,
     ];
 
+    /// <summary>
+    /// Audit actions that are not delivered: a signing key is no institution's, and operator changes to a
+    /// whole institution (its settings, suspending or resuming all its workspaces) are not webhook events yet;
+    /// each workspace's own suspension is (workspace.suspended, workspace.reactivated).
+    /// </summary>
+    public static IReadOnlyList<string> NotDelivered { get; } =
+    [
+        AuditActions.InstitutionUpdated,
+        AuditActions.InstitutionSuspended,
+        AuditActions.InstitutionResumed,
+        AuditActions.SigningKeyRotated,
+    ];
+
     private static readonly HashSet<string> s_known = [.. All];
 
     public static bool IsKnown(string? type) => type is not null && s_known.Contains(type);

@@ -107,17 +107,7 @@ public static class TenantryServices
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
 
-        services.AddOpenApi(openApi => openApi
-            .AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "Tenantry";
-                document.Info.Description =
-                    "Workspace membership service. SYSTEM dialect under /web/v1 (X-PORTAL-ACCESS-CODE and Bearer access token), " +
-                    "Wacht dialect under /me and /session (__session cookie), operator API under /admin/v1 (X-Admin-Key).";
-                return Task.CompletedTask;
-            })
-            .AddDocumentTransformer(WebhookDocumentation.DescribeAsync)
-            .AddSchemaTransformer(WachtDialectHosting.DocumentSnakeCase));
+        services.AddTenantryOpenApi();
 
         AddTelemetry(builder);
         return options;

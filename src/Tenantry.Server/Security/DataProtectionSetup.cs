@@ -1,8 +1,7 @@
-using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Data;
+using Tenantry.Data.Security;
 using Tenantry.Server.Configuration;
 
 namespace Tenantry.Server.Security;
@@ -14,19 +13,10 @@ namespace Tenantry.Server.Security;
 public static class DataProtectionSetup
 {
     /// <summary>Fixed, so that replicas installed in different folders share one key ring.</summary>
-    public const string ApplicationName = "tenantry";
+    public const string ApplicationName = TenantryDataProtection.ApplicationName;
 
-    public static void AddTenantryDataProtection(this IServiceCollection services, DataProtectionSettings settings)
-    {
-        var builder = services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToDbContext<TenantryDbContext>();
-        if (!string.IsNullOrWhiteSpace(settings.CertificatePath))
-        {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath, settings.CertificatePassword);
-            builder.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
-        }
-    }
+    public static void AddTenantryDataProtection(this IServiceCollection services, DataProtectionSettings settings) =>
+        TenantryDataProtection.AddTenantryDataProtection(services, settings.CertificatePath, settings.CertificatePassword);
 
     /// <summary>
     /// Makes sure the key ring has an active key before the first request. Replicas that start

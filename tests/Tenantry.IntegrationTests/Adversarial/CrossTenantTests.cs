@@ -60,11 +60,14 @@ public static class WorkspaceOperations
         new(Dialect.System, "GET", "/web/v1/workspaces/{id}/webhooks/{webhook}/deliveries"),
         new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks/{webhook}/deliveries/{delivery}/replay"),
         new(Dialect.System, "POST", "/web/v1/workspaces/{id}/webhooks/{webhook}/deliveries/replay-failed", """{"since":"2020-01-01T00:00:00Z"}"""),
+        new(Dialect.System, "GET", "/web/v1/workspaces/{id}/access/mine"),
         // The operator API never takes user tokens, whoever's workspace it names.
         new(Dialect.System, "PATCH", "/admin/v1/workspaces/{id}", """{"workspaceStatus":"SUSPENDED"}""",
             HttpStatusCode.Unauthorized, "4010", HttpStatusCode.Unauthorized),
         new(Dialect.System, "PATCH", "/admin/v1/workspaces/{id}/members/{member}", """{"status":"INACTIVE"}""",
             HttpStatusCode.Unauthorized, "4010", HttpStatusCode.Unauthorized),
+        new(Dialect.System, "GET", "/admin/v1/workspaces/{id}", Status: HttpStatusCode.Unauthorized, Code: "4010", OwnStatus: HttpStatusCode.Unauthorized),
+        new(Dialect.System, "GET", "/admin/v1/workspaces/{id}/members", Status: HttpStatusCode.Unauthorized, Code: "4010", OwnStatus: HttpStatusCode.Unauthorized),
         // Wacht answers a non-member 400 "not a member" (as its SDK expects), the same words as for an id that does not exist.
         new(Dialect.Wacht, "POST", "/workspaces/{id}/leave", Status: HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.Forbidden),
         new(Dialect.Wacht, "POST", "/session/switch-workspace?workspace_id={id}", Status: HttpStatusCode.BadRequest),

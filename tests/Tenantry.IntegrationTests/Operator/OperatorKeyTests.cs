@@ -33,7 +33,7 @@ public sealed class OperatorKeyFirstTests(TenantryApp app) : IClassFixture<Tenan
         { "wrong JSON type", "PATCH /admin/v1/workspaces/ws_00000000000000000000000000", "{\"workspaceStatus\":[1]}", "application/json", HttpStatusCode.BadRequest, "4000" },
         { "no body", "PATCH /admin/v1/institutions/inst_00000000000000000000000000", null, null, HttpStatusCode.BadRequest, "4000" },
         { "not JSON", "PATCH /admin/v1/workspaces/ws_00000000000000000000000000", "workspaceStatus=SUSPENDED", "text/plain", HttpStatusCode.UnsupportedMediaType, "4150" },
-        { "unknown route", "GET /admin/v1/users", null, null, HttpStatusCode.NotFound, "4040" },
+        { "unknown route", "GET /admin/v1/accounts", null, null, HttpStatusCode.NotFound, "4040" },
         { "unknown nested route", "PATCH /admin/v1/workspaces/ws_x/owner", "{}", "application/json", HttpStatusCode.NotFound, "4040" },
         { "wrong method", "DELETE /admin/v1/workspaces/ws_00000000000000000000000000", null, null, HttpStatusCode.MethodNotAllowed, "4050" },
         { "unknown id", "PATCH /admin/v1/workspaces/ws_00000000000000000000000000", "{\"workspaceStatus\":\"SUSPENDED\"}", "application/json", HttpStatusCode.NotFound, "4040" },

@@ -7,7 +7,9 @@ namespace Tenantry.IntegrationTests.Operator;
 /// <summary>CONTRACT 8: operators read accounts and vouch for (or withdraw) their email addresses; the account's events say so.</summary>
 public sealed class OperatorUserTests(TenantryApp app) : IClassFixture<TenantryApp>
 {
-    private static readonly string[] s_userFields = ["userBizId", "email", "displayName", "status", "emailVerified", "emailVerifiedAt", "createdAt", "updatedAt"];
+    private static readonly string[] s_userFields = [
+        "userBizId", "email", "displayName", "status", "emailVerified", "emailVerifiedAt", "mfaEnabled", "activeSessions", "workspaceCount", "createdAt", "updatedAt",
+    ];
     private static readonly string[] s_eventFields = ["eventBizId", "action", "actor", "actorUserBizId", "clientIp", "details", "createdAt"];
 
     private readonly SystemApi _api = app.System;

@@ -68,13 +68,14 @@ public sealed class WebhookSsrfTests(ProductionWebhookApp app) : IClassFixture<P
         var workspaceId = await _api.CreateWorkspaceAsync(owner);
         var institutionId = await app.InstitutionOfAsync(workspaceId);
         // As if the endpoint had been created while its host resolved to a public address, and its DNS changed since:
-        // localhost resolves to 127.0.0.1, where the receiver listens.
+        // localhost resolves to 127.0.0.1, where the receiver listens. Created now, so that only the change below reaches it
+        // (an endpoint gets the events from its creation on; the workspace's creation may still be waiting in the outbox).
         var webhookId = await app.WithDbAsync(async db =>
         {
             var secrets = new WebhookSecrets(new Application.Security.SecretsAtRest(
                 Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(app.Services)));
             var endpoint = WebhookEndpoint.Create(institutionId, $"https://localhost:{receiver.Port}/hooks/tenantry", null, [], secrets.Create().Stored,
-                DateTimeOffset.UtcNow.AddMinutes(-1));
+                DateTimeOffset.UtcNow);
             db.WebhookEndpoints.Add(endpoint);
             await db.SaveChangesAsync();
             return endpoint.Id;

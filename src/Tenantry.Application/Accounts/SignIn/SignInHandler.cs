@@ -45,10 +45,15 @@ public sealed class SignInHandler(
 
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, cancellationToken);
         var check = passwords.Verify(user, command.Password!);
-        if (user is null || check == PasswordCheck.Wrong || !user.CanSignIn)
+        if (user is null || check == PasswordCheck.Wrong)
         {
             await lockouts.RecordFailureAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
             return new InvalidCredentials();
+        }
+        if (!user.CanSignIn)
+        {
+            // Only someone who knows the password learns that the account is disabled.
+            return new AccountDisabled();
         }
         if (lockout.HasFailures)
         {

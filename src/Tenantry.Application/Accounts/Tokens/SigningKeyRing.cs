@@ -124,6 +124,9 @@ public sealed partial class SigningKeyRing(
         return null;
     }
 
+    /// <summary>A new key that signs from <paramref name="activatesAt"/> (an operator's rotation adds it itself).</summary>
+    public SigningKey CreateKey(DateTime now, DateTime activatesAt) => NewKey(now, activatesAt);
+
     private SigningKey NewKey(DateTime now, DateTime activatesAt)
     {
         var settings = options.Value;

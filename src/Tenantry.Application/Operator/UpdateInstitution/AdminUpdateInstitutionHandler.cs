@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
 using Tenantry.Data;
 using Tenantry.Data.Providers;
+using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
@@ -61,6 +62,8 @@ public sealed class AdminUpdateInstitutionHandler(TenantryDbContext db, IValidat
             IpAllowlist.TryNormalize(command.IpAllowlist.Value ?? [], out var blocks, out _);
             institution.SetIpAllowlist(blocks, now);
         }
+        db.AuditEvents.Add(AuditEvent.Record(institution.Id, null, AuditActors.Operator, AuditActions.InstitutionUpdated,
+            AuditTargets.Institution, institution.Id, null, AuditDetails.Of(("fields", Present(command))), now));
 
         try
         {
@@ -72,4 +75,13 @@ public sealed class AdminUpdateInstitutionHandler(TenantryDbContext db, IValidat
         }
         return AdminInstitutionView.From(institution);
     }
+
+    /// <summary>The names of the fields the operator sent, for the audit event (values may be private).</summary>
+    private static string[] Present(AdminUpdateInstitutionCommand c) =>
+        new (string Name, bool Sent)[]
+        {
+            ("name", c.Name.HasValue), ("slug", c.Slug.HasValue), ("publicMetadata", c.PublicMetadata.HasValue),
+            ("privateMetadata", c.PrivateMetadata.HasValue), ("enforceMfa", c.EnforceMfa.HasValue), ("ipAllowlist", c.IpAllowlist.HasValue),
+            ("autoAssignedWorkspaceBizId", c.AutoAssignedWorkspaceBizId.HasValue),
+        }.Where(f => f.Sent).Select(f => f.Name).ToArray();
 }

@@ -41,7 +41,7 @@ public sealed class AdminUpdateMemberStatusHandler(TenantryDbContext db, IValida
         {
             var now = clock.GetUtcNow();
             membership.SetStatus(status, now);
-            db.AuditEvents.Add(AuditEvent.Record(membership.InstitutionId, workspaceId, null, AuditActions.MemberStatusChanged,
+            db.AuditEvents.Add(AuditEvent.Record(membership.InstitutionId, workspaceId, AuditActors.Operator, AuditActions.MemberStatusChanged,
                 AuditTargets.Member, userId, null, AuditDetails.Of(("status", command.Status)), now));
             await db.SaveChangesAsync(cancellationToken);
         }

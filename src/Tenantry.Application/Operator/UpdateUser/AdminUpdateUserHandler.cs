@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Accounts.EmailVerification;
 using Tenantry.Application.Common;
+using Tenantry.Application.Operator.Users;
 using Tenantry.Data;
 using Tenantry.Domain.Audit;
 using Tenantry.Domain.Common;
@@ -28,27 +29,22 @@ public sealed class AdminUpdateUserHandler(
         {
             return invalid;
         }
-        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is null)
+        var now = clock.GetUtcNow();
+        // The open verification is dropped in the same transaction as the change it makes moot.
+        return await AdminUsers.ChangeAsync(db, userId, now, async user =>
         {
-            return new NotFound();
-        }
-        if (command.EmailVerified is { HasValue: true, Value: { } verified })
-        {
-            var now = clock.GetUtcNow();
-            // The open verification is dropped in the same transaction as the change it makes moot.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (command.EmailVerified is not { HasValue: true, Value: { } verified })
+            {
+                return;
+            }
             if (verified)
             {
                 await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Operator, actorUserId: null, clientIp: null, now, cancellationToken);
             }
             else if (user.MarkEmailUnverified(now))
             {
-                db.AccountEvents.Add(AccountEvent.ByOperator(user.Id, AccountActions.EmailUnverified, AuditDetails.Of(("email", user.Email)), now));
+                AdminUsers.Record(db, AccountActions.EmailUnverified, user.Id, AuditDetails.Of(("email", user.Email)), now);
             }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        return AdminUserView.From(user);
+        }, cancellationToken);
     }
 }

@@ -31,8 +31,8 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
             var status = WorkspaceCodes.ParseStatus(command.WorkspaceStatus.Value!);
             if (status != workspace.Status)
             {
-                // Suspension and reactivation are audited (and so reach webhooks); the operator is not a user, so no actor.
-                db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, null,
+                // Suspension and reactivation are events of their own (webhooks deliver them by these names).
+                db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator,
                     status == WorkspaceStatus.Suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated,
                     AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("from", workspace.Status.ToString().ToUpperInvariant()), ("to", command.WorkspaceStatus.Value)), now));
             }
@@ -67,6 +67,12 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
             await ReplaceSegmentsAsync(workspace, command.Segments.Value ?? [], now, cancellationToken);
         }
 
+        // Every other field in one workspace.updated; a change of status alone is only its own event above.
+        if (Present(command).Where(field => field != "workspaceStatus").ToArray() is { Length: > 0 } fields)
+        {
+            db.AuditEvents.Add(AuditEvent.Record(workspace.InstitutionId, workspace.Id, AuditActors.Operator, AuditActions.WorkspaceUpdated,
+                AuditTargets.Workspace, workspace.Id, null, AuditDetails.Of(("fields", fields)), now));
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -75,7 +81,7 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         {
             return new ValidationFailed(new FieldError("$." + nameof(command.Slug), ValidationCodes.SlugTaken));
         }
-        return await ViewAsync(workspace, cancellationToken);
+        return await AdminWorkspaceViews.ViewAsync(db, workspace, cancellationToken);
     }
 
     private async Task ReplaceSegmentsAsync(Workspace workspace, IReadOnlyList<string?> names, DateTimeOffset now, CancellationToken cancellationToken)
@@ -97,7 +103,23 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         workspace.Touch(now);
     }
 
-    private async Task<AdminWorkspaceView> ViewAsync(Workspace w, CancellationToken cancellationToken)
+    /// <summary>The names of the fields the operator sent, for the audit event (values may be private).</summary>
+    private static string[] Present(AdminUpdateWorkspaceCommand c) =>
+        new (string Name, bool Sent)[]
+        {
+            ("workspaceStatus", c.WorkspaceStatus.HasValue), ("policyConfig", c.PolicyConfig.HasValue),
+            ("publicMetadata", c.PublicMetadata.HasValue), ("privateMetadata", c.PrivateMetadata.HasValue),
+            ("description", c.Description.HasValue), ("imageUrl", c.ImageUrl.HasValue), ("slug", c.Slug.HasValue),
+            ("segments", c.Segments.HasValue),
+        }.Where(f => f.Sent).Select(f => f.Name).ToArray();
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>A workspace with its segment names, as every operator answer shows it.</summary>
+public static class AdminWorkspaceViews
+{
+    public static async Task<AdminWorkspaceView> ViewAsync(TenantryDbContext db, Workspace w, CancellationToken cancellationToken)
     {
         var segments = await (from link in db.WorkspaceSegments
                               where link.WorkspaceId == w.Id
@@ -107,6 +129,4 @@ public sealed class AdminUpdateWorkspaceHandler(TenantryDbContext db, IValidator
         return new AdminWorkspaceView(WorkspaceDetail.From(w), w.Slug, w.Description, w.ImageUrl, w.PublicMetadata, w.PrivateMetadata,
             w.Policy, w.MemberCount, segments);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -4,17 +4,7 @@ using Tenantry.Domain.Common;
 
 namespace Tenantry.Application.Operator.Users;
 
-/// <summary>An account as the operator sees it; unknown ids (or nothing id-shaped) are <see cref="NotFound"/>.</summary>
-public sealed class AdminGetUserHandler(TenantryDbContext db)
-{
-    public async Task<Result<AdminUserView>> HandleAsync(string? userId, CancellationToken cancellationToken) =>
-        EntityId.LooksValid(userId, EntityId.User)
-        && await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken) is { } user
-            ? AdminUserView.From(user)
-            : new NotFound();
-}
-
-/// <summary>The account's trail (who verified its address, and how), newest first, at most <see cref="Limit"/> events.</summary>
+/// <summary>The account's trail (its address verified or unverified, disabled, enabled, signed out, MFA reset: how and by whom), newest first, at most <see cref="Limit"/> events.</summary>
 public sealed class AdminListUserEventsHandler(TenantryDbContext db)
 {
     public const int Limit = 100;

@@ -53,6 +53,24 @@ public sealed class WorkspaceAccess(TenantryDbContext db)
         return entered.Value.Grants(permission) ? entered.Value : new PermissionDenied(permission);
     }
 
+    /// <summary>
+    /// The member's standing whatever their permissions, and whether the workspace admits this request
+    /// (and if not, why); <see cref="NotFound"/> for anyone else.
+    /// </summary>
+    public async Task<Result<(WorkspaceStanding Standing, EligibilityRestriction Restriction)>> StandingOfAsync(
+        string workspaceId, Caller caller, CancellationToken cancellationToken)
+    {
+        var row = EntityId.LooksValid(workspaceId, EntityId.Workspace) ? await s_standing(db, workspaceId, caller.UserId) : null;
+        if (row is null)
+        {
+            return new NotFound();
+        }
+        var decision = Eligibility.Decide(new EligibilityFacts(
+            row.WorkspaceStatus, row.Standing.Status, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
+            caller.ClientIp, caller.MfaVerified));
+        return (row.Standing, decision.Enterable ? EligibilityRestriction.None : decision.Restriction);
+    }
+
     /// <summary>For what only an owner may do (ownership transfer): an active membership in the Owner role.</summary>
     public async Task<Result<WorkspaceStanding>> CheckOwnerAsync(string workspaceId, Caller caller, CancellationToken cancellationToken)
     {
@@ -82,15 +100,13 @@ public sealed class WorkspaceAccess(TenantryDbContext db)
     /// <summary>The caller's standing, if they are a member and the workspace admits this request.</summary>
     private async Task<Result<WorkspaceStanding>> EnterAsync(string workspaceId, Caller caller)
     {
-        var row = EntityId.LooksValid(workspaceId, EntityId.Workspace) ? await s_standing(db, workspaceId, caller.UserId) : null;
-        if (row is null)
+        var standing = await StandingOfAsync(workspaceId, caller, CancellationToken.None);
+        if (!standing.IsSuccess)
         {
-            return new NotFound();
+            return standing.Error;
         }
-        var decision = Eligibility.Decide(new EligibilityFacts(
-            row.WorkspaceStatus, row.Standing.Status, row.Policy, row.InstitutionIpAllowlist, row.InstitutionEnforcesMfa,
-            caller.ClientIp, caller.MfaVerified));
-        return decision.Enterable ? row.Standing : new NotEnterable(decision.Restriction);
+        var (member, restriction) = standing.Value;
+        return restriction == EligibilityRestriction.None ? member : new NotEnterable(restriction);
     }
 
     private sealed record StandingRow(

@@ -63,6 +63,7 @@ public static class EnvelopeErrors
         ValidationFailed v => new(400, "4000", "Error.ValidationFailed", Fields: v.Errors),
         InvalidToken => TokenRejected,
         InvalidCredentials => new(401, "AUTH.INVALID_CREDENTIALS", "Error.InvalidCredentials"),
+        AccountDisabled => new(403, "AUTH.ACCOUNT_DISABLED", "Error.AccountDisabled"),
         PermissionDenied => Forbidden,
         NotFound or NotAMember or NotAnInstitutionMember => ResourceNotFound,
         EmailTaken => new(409, "AUTH.EMAIL_TAKEN", "Error.EmailTaken"),

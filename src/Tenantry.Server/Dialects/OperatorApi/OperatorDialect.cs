@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tenantry.Application.Common;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
@@ -38,6 +39,28 @@ internal static class OperatorResults
     public static IResult Ok<T>(T data) => s_answers.Ok(data);
 
     public static IResult Error(DomainError error) => EnvelopeAnswers.Error(error);
+
+    /// <summary>A page as the SYSTEM lists answer it: <c>data</c> an array, the total in <c>X-Total-Count</c>.</summary>
+    public static IResult Page<TValue, TWire>(HttpContext http, Paged<TValue> page, Func<TValue, TWire> toWire)
+    {
+        http.Response.Headers[TotalCountHeader] = page.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Ok(page.Items.Select(toWire).ToList());
+    }
+
+    /// <summary>Runs <paramref name="list"/> for a valid page request (<c>page</c> from 1, <c>pageSize</c> 1–200), else answers its <c>4000</c>.</summary>
+    public static async Task<IResult> ListAsync<TValue, TWire>(
+        HttpContext http, int? page, int? pageSize, Func<PageRequest, Task<Result<Paged<TValue>>>> list, Func<TValue, TWire> toWire)
+    {
+        var request = PageRequest.From(page, pageSize);
+        if (!request.IsSuccess)
+        {
+            return Error(request.Error);
+        }
+        var result = await list(request.Value);
+        return result.IsSuccess ? Page(http, result.Value, toWire) : Error(result.Error);
+    }
+
+    public const string TotalCountHeader = "X-Total-Count";
 }
 
 public static class OperatorDialectHosting

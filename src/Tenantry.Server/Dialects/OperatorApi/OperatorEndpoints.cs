@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tenantry.Application.Operator.UpdateInstitution;
 using Tenantry.Application.Operator.UpdateMemberStatus;
-using Tenantry.Application.Operator.UpdateUser;
-using Tenantry.Application.Operator.Users;
 using Tenantry.Application.Operator.UpdateWorkspace;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Envelope;
@@ -27,6 +25,9 @@ internal static class OperatorEndpoints
         // The key was checked before routing and binding (OperatorKeyGate): nothing here runs without it.
         var admin = app.MapGroup(OperatorDialect.Prefix)
             .WithTags("Operator");
+
+        // Search, paging, accounts, suspension of institutions, members, audit trail and signing keys (the CLI's operator commands).
+        OperatorDirectoryEndpoints.Map(admin);
 
         admin.MapPatch("/workspaces/{workspaceBizId}", async (string workspaceBizId, AdminUpdateWorkspaceRequest body, AdminUpdateWorkspaceHandler handler, CancellationToken ct) =>
                 OperatorResults.From(await handler.HandleAsync(workspaceBizId, new AdminUpdateWorkspaceCommand(
@@ -57,22 +58,6 @@ internal static class OperatorEndpoints
                     body.Field(nameof(body.AutoAssignedWorkspaceBizId), body.AutoAssignedWorkspaceBizId)), ct), AdminInstitutionResponse.From))
             .WithSummary("Set an institution's name, slug, metadata and policies (MFA, IP allow-list, auto-assigned workspace)")
             .Produces<EnvelopeDoc<AdminInstitutionResponse>>();
-
-        admin.MapGet("/users/{userBizId}", async (string userBizId, AdminGetUserHandler handler, CancellationToken ct) =>
-                OperatorResults.From(await handler.HandleAsync(userBizId, ct), AdminUserResponse.From))
-            .WithSummary("An account: email, display name, status, whether the email is verified")
-            .Produces<EnvelopeDoc<AdminUserResponse>>();
-
-        admin.MapPatch("/users/{userBizId}", async (string userBizId, AdminUpdateUserRequest body, AdminUpdateUserHandler handler, CancellationToken ct) =>
-                OperatorResults.From(await handler.HandleAsync(userBizId, new AdminUpdateUserCommand(
-                    body.Field(nameof(body.EmailVerified), body.EmailVerified)), ct), AdminUserResponse.From))
-            .WithSummary("Mark an account's email verified (true) or unverified again (false); recorded in the account's events with actor \"operator\"")
-            .Produces<EnvelopeDoc<AdminUserResponse>>();
-
-        admin.MapGet("/users/{userBizId}/events", async (string userBizId, AdminListUserEventsHandler handler, CancellationToken ct) =>
-                OperatorResults.From(await handler.HandleAsync(userBizId, ct), events => events.Select(AdminAccountEvent.From).ToList()))
-            .WithSummary($"The account's events (email verified or unverified: how, by whom), newest first, at most {AdminListUserEventsHandler.Limit}")
-            .Produces<EnvelopeDoc<List<AdminAccountEvent>>>();
 
         OperatorWebhookEndpoints.Map(admin);
     }

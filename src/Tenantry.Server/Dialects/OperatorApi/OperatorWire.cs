@@ -31,17 +31,10 @@ public sealed record AdminPolicyConfig(IReadOnlyList<string> IpAllowlist, bool E
         policy is null ? null : new(policy.IpAllowlist, policy.EnforceMfa, policy.AllowInvitationTransfer);
 }
 
-/// <summary>An account as the operator sees it. <c>status</c>: ACTIVE or DISABLED.</summary>
-public sealed record AdminUserResponse(
-    string UserBizId, string Email, string DisplayName, string Status, bool EmailVerified, DateTime? EmailVerifiedAt, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static AdminUserResponse From(AdminUserView v) =>
-        new(v.UserId, v.Email, v.DisplayName, v.Status.ToString().ToUpperInvariant(), v.EmailVerified, v.EmailVerifiedAt, v.CreatedAt, v.UpdatedAt);
-}
-
 /// <summary>
-/// One event of an account's trail. <c>actor</c>: <c>user</c> (the account itself, <c>actorUserBizId</c> set) or
-/// <c>operator</c> (the operator API: no user id, no client IP).
+/// One event of an account's trail (its address verified or unverified, disabled, enabled, signed out, MFA reset).
+/// <c>actor</c>: <c>user</c> (the account itself, <c>actorUserBizId</c> set) or <c>operator</c> (the operator API:
+/// no user id, no client IP).
 /// </summary>
 public sealed record AdminAccountEvent(
     string EventBizId, string Action, string Actor, string? ActorUserBizId, string? ClientIp, JsonElement Details, DateTime CreatedAt)

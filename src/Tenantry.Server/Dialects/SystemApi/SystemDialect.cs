@@ -73,5 +73,6 @@ public static class SystemDialectHosting
         AuditEndpoints.Map(web);
         MembershipEndpoints.Map(web);
         WebhookEndpoints.Map(web);
+        AccessEndpoints.Map(web);
     }
 }

@@ -20,6 +20,7 @@ namespace Tenantry.Server.Dialects.SystemApi;
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<SystemWorkspaceItem>))]
 [JsonSerializable(typeof(SystemWorkspaceItem))]
+[JsonSerializable(typeof(SystemWorkspaceAccess))]
 [JsonSerializable(typeof(SystemWorkspaceDetail))]
 [JsonSerializable(typeof(SystemAuthTokens))]
 [JsonSerializable(typeof(SystemMfaChallenge))]

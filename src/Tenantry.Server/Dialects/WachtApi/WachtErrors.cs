@@ -75,6 +75,7 @@ public static class WachtErrors
         ValidationFailed => new(400, "Error.ValidationFailed"),
         InvalidToken => new(401, "Error.InvalidToken"),
         InvalidCredentials => new(401, "Error.InvalidCredentials"),
+        AccountDisabled => new(403, "Error.AccountDisabled"),
         MfaChallengeInvalid => new(401, "Error.MfaChallengeInvalid"),
         InvalidMfaCode => new(400, "Error.InvalidMfaCode"),
         EmailVerificationInvalid => new(400, "Error.EmailVerificationInvalid"),

@@ -47,9 +47,13 @@ public sealed class CompleteMfaSignInHandler(
             .Where(c => c.TokenHash == hash && c.ConsumedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ConsumedAt, now.UtcDateTime), cancellationToken) == 1;
         var user = consumed ? await db.Users.FirstOrDefaultAsync(u => u.Id == challenge.UserId, cancellationToken) : null;
-        if (user is null || !user.CanSignIn)
+        if (user is null)
         {
             return new MfaChallengeInvalid();
+        }
+        if (!user.CanSignIn)
+        {
+            return new AccountDisabled();
         }
         var tokens = await sessions.StartAsync(db, user, origin, cancellationToken, mfaVerified: true);
         await db.SaveChangesAsync(cancellationToken);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Localization;
 using Tenantry.Application.Webhooks.Events;
+using Tenantry.Domain.Audit;
 using Tenantry.Server.Dialects.SystemApi.Enums;
 using Tenantry.Server.Dialects.SystemApi.Invitations;
 using Tenantry.Server.Dialects.SystemApi.Members;
@@ -27,7 +28,8 @@ public sealed class SystemWebhookEventRenderer(SystemEnums enums, IStringLocaliz
             CultureInfo.CurrentUICulture = s_english;
             using var details = JsonDocument.Parse(string.IsNullOrWhiteSpace(e.Details) ? "{}" : e.Details);
             var data = new SystemWebhookEventData(
-                e.EventId, e.InstitutionId, e.WorkspaceId, e.ActorUserId, e.TargetType, e.TargetId, details.RootElement.Clone(),
+                // actorUserBizId names users only: absent when the operator API or the service itself acted.
+                e.EventId, e.InstitutionId, e.WorkspaceId, e.ActorUserId == AuditActors.Operator ? null : e.ActorUserId, e.TargetType, e.TargetId, details.RootElement.Clone(),
                 e.Workspace is null ? null : SystemWorkspaceDetail.From(e.Workspace),
                 e.Member is null ? null : SystemMember.From(e.Member, enums),
                 e.Role is null ? null : SystemRole.From(e.Role, messages),

@@ -1,4 +1,4 @@
-namespace Tenantry.Server.Cli.Seed;
+namespace Tenantry.Cli.Local.Seed;
 
 /// <summary>The sizes asked for on the command line.</summary>
 internal sealed record SeedSizes(int Users, int Workspaces, int Memberships, int Institutions, int Seed)

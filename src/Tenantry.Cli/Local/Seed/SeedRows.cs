@@ -3,7 +3,7 @@ using Tenantry.Domain.Common;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Policies;
 
-namespace Tenantry.Server.Cli.Seed;
+namespace Tenantry.Cli.Local.Seed;
 
 /// <summary>
 /// Turns a <see cref="SeedPlan"/> into table rows with real ids (the same shapes the

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Tenantry.Server.Cli.Seed;
+namespace Tenantry.Cli.Local.Seed;
 
 /// <summary>Column types as the seeder writes them; each sink maps them to its database's wire format.</summary>
 internal enum SeedType
