@@ -27,6 +27,9 @@ public sealed class ConsoleServer : IAsyncLifetime
 
     public string MailDirectory => Path.Combine(DataDirectory, "mail");
 
+    /// <summary>A loopback port nothing listens on: webhook deliveries to it fail at once.</summary>
+    public int ClosedPort { get; } = FreePort();
+
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where the screenshots of the main pages go: docs/console/ of this checkout.</summary>
@@ -137,6 +140,11 @@ public sealed class ConsoleServer : IAsyncLifetime
             ["Tenantry__Auth__InvitationsPerIp"] = "100000",
             ["Tenantry__Auth__InvitationsPerAccount"] = "100000",
             ["Tenantry__Auth__PasswordHashIterations"] = "1000",
+            // Webhook endpoints on loopback over http; a delivery whose first attempt fails is given up at once (FAILED).
+            ["Tenantry__Webhooks__AllowPrivateNetworks"] = "true",
+            ["Tenantry__Webhooks__RequireHttps"] = "false",
+            ["Tenantry__Webhooks__PollInterval"] = "00:00:00.200",
+            ["Tenantry__Webhooks__GiveUpAfter"] = "00:00:01",
         };
         foreach (var (key, value) in settings)
         {

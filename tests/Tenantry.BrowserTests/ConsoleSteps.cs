@@ -75,6 +75,15 @@ public static partial class ConsoleSteps
         return colleague;
     }
 
+    /// <summary>Opens the operator area with the operator key.</summary>
+    public static async Task OpenOperatorAreaAsync(IPage page)
+    {
+        await page.GotoAsync("/console/admin");
+        await page.GetByLabel("Operator key").FillAsync(ConsoleServer.AdminKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Outbox" })).ToBeVisibleAsync();
+    }
+
     /// <summary>Signs out with the button every page has.</summary>
     public static async Task SignOutAsync(IPage page)
     {

@@ -32,9 +32,10 @@ public sealed class OperatorScenarioTests(ConsoleServer server)
         await Expect(operatorPage.GetByRole(AriaRole.Heading, new() { Name = "Outbox" })).ToBeVisibleAsync();
         await AssertAccessibleAsync(operatorPage);
         await ScreenshotAsync(operatorPage, "admin");
-        var find = operatorPage.GetByRole(AriaRole.Form, new() { Name = "Workspace by ID" });
-        await find.GetByLabel("ID", new() { Exact = true }).FillAsync(workspaceId);
-        await find.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        var search = operatorPage.GetByRole(AriaRole.Search, new() { Name = "Search users, institutions and workspaces" });
+        await search.GetByLabel("ID, email, name or slug").FillAsync(workspaceId);
+        await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await operatorPage.Locator("table[data-results='workspaces']").GetByRole(AriaRole.Link, new() { Name = "Soon Suspended" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Soon Suspended");
         // Policies and description: a bad CIDR is refused with its reason, then a description is kept.
         await operatorPage.GetByLabel("IP allow-list (one address or CIDR block per line)").FillAsync("300.1.2.3");

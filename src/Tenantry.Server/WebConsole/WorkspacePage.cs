@@ -69,26 +69,4 @@ public abstract class WorkspacePage : ConsolePage
         Refuse(standing.Error);
         return null;
     }
-
-    /// <summary>Shows the state after a change; a refusal keeps its status code and message.</summary>
-    protected async Task KeepingProblemAsync(Func<Task> reload)
-    {
-        var problem = Problem;
-        var problems = Problems;
-        var status = Status;
-        await reload();
-        if (problem is not null)
-        {
-            Problem = problem;
-            Problems = problems;
-            Status = status;
-        }
-    }
-
-    /// <summary>An action value <c>verb:id</c> from the button that submitted the form.</summary>
-    protected (string Verb, string Id) PostedAction()
-    {
-        var action = Http.Request.HasFormContentType ? Http.Request.Form["Action"].ToString() : "";
-        return action.Split(':', 2) is [var verb, var id] ? (verb, id) : (action, "");
-    }
 }

@@ -14,7 +14,8 @@ public enum Dialect { System, Wacht, Console }
 /// <summary>
 /// One operation on a workspace. <c>{id}</c> is where the workspace id goes; <c>{member}</c>, <c>{role}</c> and
 /// <c>{invitation}</c> stand for a (non-owner) member, a custom role and a pending invitation of that same workspace.
-/// <c>{webhook}</c> and <c>{delivery}</c> stand for a webhook endpoint of the workspace's institution and one of its deliveries.
+/// <c>{webhook}</c> and <c>{delivery}</c> stand for a webhook endpoint of the workspace's institution and one of its deliveries,
+/// <c>{institution}</c> for that institution.
 /// <see cref="Status"/>/<see cref="Code"/> are what a non-member gets; <see cref="OwnStatus"/> what the workspace's
 /// sole owner gets for the same call.
 /// </summary>
@@ -82,14 +83,26 @@ public static class WorkspaceOperations
         new(Dialect.Console, "GET", "/console/workspaces/{id}/audit"),
         new(Dialect.Console, "POST", "/console/workspaces/{id}/audit", "_handler=audit", HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
         new(Dialect.Console, "GET", "/console/workspaces/{id}/audit.csv"),
+        // The console's operator area: a signed-in user is no operator, so its pages send them to the operator key form
+        // (302) whatever ids the address names, and an operator form they post finds no form on the refused page (400)
+        // and changes nothing.
+        new(Dialect.Console, "GET", "/console/admin/workspace?id={id}", Status: HttpStatusCode.Redirect, OwnStatus: HttpStatusCode.Redirect),
+        new(Dialect.Console, "POST", "/console/admin/workspace?id={id}", "_handler=operator-members&Action=deactivate:{member}",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Console, "POST", "/console/admin/institution?id={institution}", "_handler=operator-webhooks&Action=disable:{webhook}",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Console, "POST", "/console/admin/webhook?institution={institution}&id={webhook}", "_handler=operator-deliveries&Action=replay:{delivery}",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
     ];
 }
 
 /// <summary>The ids an operation's placeholders stand for, all in one workspace.</summary>
-public sealed record WorkspaceFixture(string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId)
+public sealed record WorkspaceFixture(
+    string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId, string InstitutionId)
 {
     public string Fill(string text) => text
         .Replace("{id}", WorkspaceId, StringComparison.Ordinal)
+        .Replace("{institution}", InstitutionId, StringComparison.Ordinal)
         .Replace("{webhook}", WebhookId, StringComparison.Ordinal)
         .Replace("{delivery}", DeliveryId, StringComparison.Ordinal)
         .Replace("{member}", MemberId, StringComparison.Ordinal)
@@ -147,7 +160,8 @@ public sealed class CrossTenantApp : TenantryApp
             .AssertOk().Text("webhookBizId");
         var deliveryId = (await api.PostAsync($"/web/v1/workspaces/{workspaceId}/webhooks/{webhookId}/test", null, owner.AccessToken))
             .AssertOk().Text("deliveryId");
-        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId));
+        var institutionId = await WithDbAsync(db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.InstitutionId).SingleAsync());
+        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId, institutionId));
     }
 }
 
