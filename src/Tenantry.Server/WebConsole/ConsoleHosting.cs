@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using Microsoft.FluentUI.AspNetCore.Components;
 using Tenantry.Application.Invitations;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Localization;
@@ -29,7 +30,9 @@ public static class ConsoleHosting
 
     /// <summary>
     /// Scripts and styles only from this server, no inline code, no frames, forms only to this server.
-    /// The console needs no script to work; one small file fills in the invitation token from the link's fragment.
+    /// Two scripts, both from here: the component library's web components (one module; its styles are constructed
+    /// style sheets, which style-src does not govern) and a small file that fills in the invitation token from the
+    /// link's fragment.
     /// </summary>
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; " +
@@ -38,6 +41,7 @@ public static class ConsoleHosting
     public static void AddTenantryConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        services.AddFluentUIComponents();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "__console_af";
@@ -104,6 +108,8 @@ public static class ConsoleHosting
         AuditConsole.MapCsv(app);
         MapAsset(app, "console.css", "text/css; charset=utf-8");
         MapAsset(app, "console.js", "text/javascript; charset=utf-8");
+        MapAsset(app, "fluent.js", "text/javascript; charset=utf-8");
+        MapAsset(app, "fluent.css", "text/css; charset=utf-8");
         app.MapGet(Prefix + "/language", (HttpContext http, string? set, string? returnUrl) =>
         {
             if (LanguageNegotiation.Map(set) is { } language)
