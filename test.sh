@@ -26,7 +26,12 @@
 #         samples/node-notes-api from the npm tarball), started, and exercised over HTTP
 #      Node.js 20+ and npm are needed (npm ci with the committed lockfiles); without them the
 #      client runs FAIL, they are never skipped.
-#   6. prints a summary, with a line per run for the replica/fault/crash tests
+#   6. browser tests of the web console (/console)  -> TestResults/browser.trx
+#      Playwright drives Debian's chromium (headless) against the real server on loopback
+#      with a fresh SQLite database. One pass only, on SQLite: the console calls the same
+#      use cases the integration tests run on both databases. Without chromium (apt-get
+#      install chromium, or TENANTRY_CHROMIUM=/path) every browser test fails; none is skipped.
+#   7. prints a summary, with a line per run for the replica/fault/crash tests
 #      (namespace Tenantry.IntegrationTests.Replicas). The last line is always
 #      "N passed, N failed". The exit status is non-zero if any test failed or any run crashed.
 # A failing run does not stop the later ones. The PostgreSQL run is never skipped:
@@ -40,6 +45,7 @@
 #                           server. The role must be allowed to CREATE/DROP DATABASE. When
 #                           this is set, no throwaway cluster is started. Example:
 #                             Host=127.0.0.1;Port=5432;Username=postgres;Password=secret;Database=postgres
+#   TENANTRY_CHROMIUM       the Chromium executable for the browser tests (default /usr/bin/chromium)
 #   TENANTRY_TEST_TIMING_SAMPLES  sign-ins per case in the sign-in timing measurement
 #                           (EnumerationTests, default 21); see docs/SECURITY.md.
 #
@@ -739,5 +745,12 @@ else
     stop_pg
     record_run "integration (postgres)" "" 1 "the throwaway PostgreSQL cluster failed to start, so these tests did not run"
 fi
+
+CHROMIUM="${TENANTRY_CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x $CHROMIUM ]]; then
+    warn "no chromium at $CHROMIUM: every browser test will fail (apt-get install -y chromium, or set TENANTRY_CHROMIUM)"
+fi
+log "NOTE: the browser tests (web console in headless chromium) run once, on SQLite"
+run_tests "browser (sqlite, chromium)" browser.trx tests/Tenantry.BrowserTests ""
 
 summarize

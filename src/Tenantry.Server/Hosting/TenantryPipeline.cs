@@ -14,6 +14,7 @@ using Tenantry.Server.Email;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
+using Tenantry.Server.WebConsole;
 
 namespace Tenantry.Server.Hosting;
 
@@ -56,6 +57,8 @@ public static class TenantryPipeline
             RequestCultureProviders = [new LanguageNegotiation()],
             ApplyCurrentCultureToResponseHeaders = true,
         });
+        // The console's language picker and its Content-Security-Policy.
+        app.UseTenantryConsole();
         app.UseCors();
         // The portal code, then the secure channel, which decrypts before anything reads the body.
         app.UseSystemGateway();
@@ -68,6 +71,8 @@ public static class TenantryPipeline
         app.UseMiddleware<CrossSiteRequestGuard>();
         // Bodies are read only for callers the endpoint admits.
         app.UseMiddleware<Utf8JsonBodies>();
+        // The console's forms carry antiforgery tokens; no dialect endpoint asks for them.
+        app.UseAntiforgery();
     }
 
     /// <summary>Outside Development an empty trust list means every forwarding header is ignored: fine without a proxy, wrong behind one.</summary>
@@ -87,6 +92,7 @@ public static class TenantryPipeline
         app.MapSystemDialect();
         app.MapWachtDialect();
         app.MapOperatorDialect();
+        app.MapTenantryConsole();
         JwksEndpoint.Map(app);
         app.MapTenantryHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -101,6 +107,7 @@ public static class TenantryPipeline
             var options = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value;
             Console.WriteLine();
             Console.WriteLine($"  Tenantry is listening on {address}");
+            Console.WriteLine($"  Web console:    {address}/console");
             Console.WriteLine($"  API reference:  {address}/docs");
             Console.WriteLine($"  Database:       {Describe(options)}");
             Console.WriteLine($"  Email:          {Describe(app.Services.GetRequiredService<IEmailSender>(), app.Services.GetRequiredService<IOptions<EmailOptions>>().Value)}");

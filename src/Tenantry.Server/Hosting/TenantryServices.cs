@@ -26,6 +26,7 @@ using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
+using Tenantry.Server.WebConsole;
 using Tenantry.Server.Webhooks;
 using Tenantry.Application.Webhooks;
 using Tenantry.Application.Webhooks.Delivery;
@@ -62,6 +63,7 @@ public static class TenantryServices
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
         AddOutbox(services, section, options);
+        services.AddTenantryConsole();
         AddWebhooks(services, section);
 
         services.AddAuthentication()
