@@ -138,7 +138,7 @@ public sealed class TestDatabase : IAsyncDisposable
             {
                 try
                 {
-                    ExecuteAsync(node, $"DROP DATABASE IF EXISTS \"{template.Name}\" WITH (FORCE)").GetAwaiter().GetResult();
+                    DropDatabaseAsync(node, template.Name).GetAwaiter().GetResult();
                 }
                 catch (NpgsqlException)
                 {
@@ -235,6 +235,26 @@ public sealed class TestDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Drops a database, terminating its connections. On a Citus node the extension's maintenance daemon
+    /// can connect again between FORCE's termination and the drop (55006, object in use): try again then.
+    /// </summary>
+    private static async Task DropDatabaseAsync(string admin, string database)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_databaseName is not null && _adminConnectionStrings.Count > 0)
@@ -243,7 +263,7 @@ public sealed class TestDatabase : IAsyncDisposable
             // The coordinator first: it holds connections to the workers' copies.
             foreach (var admin in _adminConnectionStrings)
             {
-                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)");
+                await DropDatabaseAsync(admin, _databaseName);
             }
         }
         if (DataDir is not null)
