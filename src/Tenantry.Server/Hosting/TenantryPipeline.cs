@@ -23,6 +23,7 @@ public static class TenantryPipeline
     /// <summary>Schema up to date, the key ring and signing keys ready: what must hold before the first request.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
     {
+        await DatabaseMigrator.CheckTopologyAsync(app.Services, cancellationToken);
         if (app.Configuration.GetValue("Tenantry:Database:MigrateOnStartup", true))
         {
             await DatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
@@ -127,7 +128,10 @@ public static class TenantryPipeline
         _ => sender.GetType().Name,
     };
 
-    private static string Describe(TenantryOptions options) => options.Database.Provider == Data.DatabaseProvider.Sqlite
-        ? "SQLite, " + Path.Combine(options.ResolvedDataDir, options.Database.SqliteFile)
-        : "PostgreSQL";
+    private static string Describe(TenantryOptions options) => options.Database.Provider switch
+    {
+        Data.DatabaseProvider.Sqlite => "SQLite, " + Path.Combine(options.ResolvedDataDir, options.Database.SqliteFile),
+        Data.DatabaseProvider.Citus => "Citus (through its coordinator)",
+        _ => "PostgreSQL",
+    };
 }
