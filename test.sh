@@ -13,7 +13,14 @@
 #      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set). The
 #      database fault tests always start, stop and freeze a cluster of their own, so the
 #      PostgreSQL server binaries are needed even when TENANTRY_TEST_POSTGRES is set.
-#   5. the clients (README, "Use it from your app"; tests marked [Trait("Part", "Clients")] run in
+#   5. integration tests against Citus            -> TestResults/integration-citus.trx
+#      A coordinator and two workers on loopback, started with ../shared/tools/citus-cluster.sh
+#      (which builds Citus once, as root with apt-get, when this PostgreSQL lacks it) with
+#      CITUS_SHARD_COUNT=4, and removed afterwards. Each test app gets its own database on every
+#      node. Excluded here, and said so: the tests marked [Trait("Requires", "PostgreSQL")] (they
+#      stop, freeze or share one plain PostgreSQL server) and the clients' tests. Tests marked
+#      [Trait("Requires", "Citus")] (query plans, the coordinator check) run only here.
+#   6. the clients (README, "Use it from your app"; tests marked [Trait("Part", "Clients")] run in
 #      step 3 only, they talk HTTP and do not depend on the database):
 #      a. generated code: tools/generate.sh regenerates the OpenAPI documents (the build wrote them),
 #         the NSwag .NET models and the openapi-typescript types; git must see no difference
@@ -26,7 +33,12 @@
 #         samples/node-notes-api from the npm tarball), started, and exercised over HTTP
 #      Node.js 20+ and npm are needed (npm ci with the committed lockfiles); without them the
 #      client runs FAIL, they are never skipped.
-#   6. prints a summary, with a line per run for the replica/fault/crash tests
+#   7. browser tests of the web console (/console)  -> TestResults/browser.trx
+#      Playwright drives Debian's chromium (headless) against the real server on loopback
+#      with a fresh SQLite database. One pass only, on SQLite: the console calls the same
+#      use cases the integration tests run on both databases. Without chromium (apt-get
+#      install chromium, or TENANTRY_CHROMIUM=/path) every browser test fails; none is skipped.
+#   8. prints a summary, with a line per run for the replica/fault/crash tests
 #      (namespace Tenantry.IntegrationTests.Replicas). The last line is always
 #      "N passed, N failed". The exit status is non-zero if any test failed or any run crashed.
 # A failing run does not stop the later ones. The PostgreSQL run is never skipped:
@@ -40,6 +52,7 @@
 #                           server. The role must be allowed to CREATE/DROP DATABASE. When
 #                           this is set, no throwaway cluster is started. Example:
 #                             Host=127.0.0.1;Port=5432;Username=postgres;Password=secret;Database=postgres
+#   TENANTRY_CHROMIUM       the Chromium executable for the browser tests (default /usr/bin/chromium)
 #   TENANTRY_TEST_TIMING_SAMPLES  sign-ins per case in the sign-in timing measurement
 #                           (EnumerationTests, default 21); see docs/SECURITY.md.
 #
@@ -264,6 +277,53 @@ stop_pg() {
     PG_TMP=""
 }
 
+# --------------------------------------------------------------------------
+# Throwaway Citus cluster (coordinator + two workers), from the shared script
+# --------------------------------------------------------------------------
+CITUS_SCRIPT="$ROOT/../shared/tools/citus-cluster.sh"
+CITUS_DIR=""    # mktemp dir holding the three nodes; removed by `down`
+CITUS_CONN=""   # admin connection string (Npgsql format) of the coordinator
+
+# Three consecutive free loopback ports (coordinator, worker1, worker2): prints the first.
+pick_port_base() {
+    local base i attempt
+    for attempt in $(seq 1 50); do
+        base=$(( (RANDOM % 600) + 55000 ))
+        for i in 0 1 2; do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$((base + i))") 2>/dev/null; then continue 2; fi
+        done
+        echo "$base"
+        return 0
+    done
+    echo "no three free ports in 55000-55602" >&2
+    return 1
+}
+
+start_citus() {
+    if [[ ! -x $CITUS_SCRIPT && ! -f $CITUS_SCRIPT ]]; then
+        echo "ERROR: $CITUS_SCRIPT not found: the Citus run needs the shared cluster script beside the clone" >&2
+        return 1
+    fi
+    local base out
+    # Under /tmp, readable by the postgres user that runs the nodes when we are root.
+    CITUS_DIR="$(mktemp -d /tmp/tenantry-citus.XXXXXX)" || return 1
+    chmod 755 "$CITUS_DIR"
+    base="$(pick_port_base)" || return 1
+    log "Starting a throwaway Citus cluster in $CITUS_DIR (ports $base-$((base + 2)), 4 shards per table)"
+    if ! out="$(CITUS_SHARD_COUNT=4 bash "$CITUS_SCRIPT" up "$CITUS_DIR" "$base")"; then
+        echo "$out" >&2
+        return 1
+    fi
+    echo "$out" | head -n 1
+    CITUS_CONN="$(tail -n 1 <<<"$out")"
+}
+
+stop_citus() {
+    [[ -n $CITUS_DIR && -d $CITUS_DIR ]] || return 0
+    bash "$CITUS_SCRIPT" down "$CITUS_DIR" >/dev/null 2>&1 || warn "stopping the Citus cluster in $CITUS_DIR failed"
+    CITUS_DIR=""
+}
+
 # `dotnet test` runs as a background child that we `wait` for. While bash waits
 # for a foreground command it delays traps, but `wait` can be interrupted. So on
 # Ctrl-C or SIGTERM we stop the child and exit at once, and the EXIT trap removes
@@ -273,7 +333,7 @@ on_signal() {
     if [[ -n $CHILD_PID ]]; then kill -TERM "$CHILD_PID" 2>/dev/null || true; fi
     exit "$1"
 }
-trap stop_pg EXIT
+trap 'stop_pg; stop_citus' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 
@@ -330,6 +390,8 @@ record_counts() { record_run "$1" "counts:$2:$3" 0 ""; }
 
 # The trait of tests that need PostgreSQL; the SQLite run excludes them (see the top of this file).
 POSTGRES_ONLY_FILTER='Requires!=PostgreSQL'
+# The trait of tests that need Citus; only the Citus run includes them.
+CITUS_ONLY_FILTER='Requires!=Citus'
 # The clients' tests (.NET client, ASP.NET Core integration, CLI) talk HTTP to the server and do
 # not depend on its database: they run in the SQLite run only.
 CLIENTS_FILTER='Part!=Clients'
@@ -486,7 +548,7 @@ log "NOTE: the SQLite run excludes the tests marked [Trait(\"Requires\", \"Postg
     They run in the PostgreSQL run below.
     The crash test (SIGKILL mid-write) runs in both runs, on each run's database."
 stage "integration tests (sqlite)"
-run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER" \
+run_tests "integration (sqlite)" integration-sqlite.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CITUS_ONLY_FILTER" \
     TENANTRY_TEST_DATABASE=sqlite
 
 # --------------------------------------------------------------------------
@@ -513,7 +575,7 @@ stop_client_processes() {
     if [[ -n $CLIENT_TMP ]]; then rm -rf "$CLIENT_TMP"; fi
     CLIENT_TMP=""
 }
-trap 'stop_client_processes; stop_pg' EXIT
+trap 'stop_client_processes; stop_pg; stop_citus' EXIT
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -729,15 +791,35 @@ stage "integration tests (postgres)"
 log "NOTE: the PostgreSQL run excludes the clients' tests (--filter \"$CLIENTS_FILTER\"): they talk HTTP and ran against SQLite above."
 if [[ -n ${TENANTRY_TEST_POSTGRES:-} ]]; then
     log "Using PostgreSQL from TENANTRY_TEST_POSTGRES (no throwaway cluster)"
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER" \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER&$CITUS_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$TENANTRY_TEST_POSTGRES"
 elif start_pg; then
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER" \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER&$CITUS_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$PG_CONN"
     stop_pg
 else
     stop_pg
     record_run "integration (postgres)" "" 1 "the throwaway PostgreSQL cluster failed to start, so these tests did not run"
 fi
+
+stage "integration tests (citus)"
+log "NOTE: the Citus run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (they stop, freeze or share one plain
+    PostgreSQL server, and ran in the PostgreSQL run) and the clients' tests; the tests marked [Trait(\"Requires\", \"Citus\")]
+    (query plans on the cluster, the coordinator check) run only here."
+if start_citus; then
+    run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER" \
+        TENANTRY_TEST_DATABASE=citus TENANTRY_TEST_POSTGRES="$CITUS_CONN"
+    stop_citus
+else
+    stop_citus
+    record_run "integration (citus)" "" 1 "the throwaway Citus cluster failed to start, so these tests did not run"
+fi
+
+CHROMIUM="${TENANTRY_CHROMIUM:-/usr/bin/chromium}"
+if [[ ! -x $CHROMIUM ]]; then
+    warn "no chromium at $CHROMIUM: every browser test will fail (apt-get install -y chromium, or set TENANTRY_CHROMIUM)"
+fi
+log "NOTE: the browser tests (web console in headless chromium) run once, on SQLite"
+run_tests "browser (sqlite, chromium)" browser.trx tests/Tenantry.BrowserTests ""
 
 summarize

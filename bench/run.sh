@@ -299,15 +299,24 @@ start_server() {
     die "server not ready after 60 s"
 }
 
+# Starts the ceiling on a free port, left in CEILING_PORT. A port that looked free can still be bound by a
+# process that is shutting down (an --after-start helper's listener stops with the server): then the
+# ceiling exits at once, and another port is tried.
 start_ceiling() {
-    local port=$1 bytes=$2
-    dotnet "$CEILING_DLL" --urls "http://127.0.0.1:$port" --body-bytes "$bytes" >"$RUN_DIR/ceiling-$port.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 300); do
-        if curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; then return 0; fi
-        sleep 0.2
+    local bytes=$1 attempt port
+    for attempt in 1 2 3; do
+        port="$(pick_port)"
+        dotnet "$CEILING_DLL" --urls "http://127.0.0.1:$port" --body-bytes "$bytes" >"$RUN_DIR/ceiling-$port.log" 2>&1 &
+        SERVER_PID=$!
+        for _ in $(seq 1 300); do
+            if curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; then CEILING_PORT=$port; return 0; fi
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then die "ceiling not ready"; fi
+        log "the ceiling could not start on port $port (see ceiling-$port.log); trying another port"
     done
-    die "ceiling not ready"
+    die "ceiling did not start"
 }
 
 # Mean body size of the endpoint over all sampled users (the ceiling answers this many bytes).
@@ -458,9 +467,9 @@ for db in "${DB_LIST[@]}"; do
         for row in "${rows[@]}"; do
             read -r name bytes rps p50 p99 non2xx alloc <<<"$row"
             if [[ -z ${ceilings[$bytes]:-} ]]; then
-                port="$(pick_port)"
                 log "$db/$dataset: ceiling with a $bytes-byte body"
-                start_ceiling "$port" "$bytes"
+                start_ceiling "$bytes"
+                port=$CEILING_PORT
                 warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer
                 ceilings[$bytes]="$(drive "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-ceiling-$bytes.txt")"
                 echo "${ceilings[$bytes]}" >&2

@@ -58,7 +58,10 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     /// </summary>
     public bool OutboxWritten { get; set; }
 
-    /// <summary>Which database this context talks to; use cases rarely need it, SQL in Data does.</summary>
+    /// <summary>
+    /// Which SQL this context speaks; use cases rarely need it, SQL in Data does. A Citus
+    /// coordinator speaks PostgreSQL, so its context says <see cref="DatabaseProvider.Postgres"/>.
+    /// </summary>
     public abstract DatabaseProvider Provider { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
@@ -75,4 +78,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+
+    /// <summary>PostgreSQL with the Citus extension: the PostgreSQL model and migrations, then the tables distributed (Providers/Citus).</summary>
+    Citus,
 }

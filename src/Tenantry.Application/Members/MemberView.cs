@@ -12,10 +12,11 @@ public sealed record MemberView(
 
 public static class MemberQueries
 {
-    /// <summary>The members of a workspace in the order they joined.</summary>
-    public static IQueryable<MemberView> Members(TenantryDbContext db, string workspaceId, string? userId = null) =>
+    /// <summary>The members of a workspace in the order they joined; with <paramref name="membershipIds"/>, only those memberships.</summary>
+    public static IQueryable<MemberView> Members(
+        TenantryDbContext db, string workspaceId, string? userId = null, IReadOnlyCollection<string>? membershipIds = null) =>
         from m in db.WorkspaceMemberships
-        where m.WorkspaceId == workspaceId && (userId == null || m.UserId == userId)
+        where m.WorkspaceId == workspaceId && (userId == null || m.UserId == userId) && (membershipIds == null || membershipIds.Contains(m.Id))
         join u in db.Users on m.UserId equals u.Id
         join r in db.WorkspaceRoles on m.RoleId equals r.Id
         orderby m.CreatedAt, m.Id

@@ -1,3 +1,4 @@
+using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
 
 namespace Tenantry.Application.Workspaces;
@@ -15,6 +16,16 @@ public sealed record WorkspaceDetail(
     DateTime CreatedAt,
     DateTime UpdatedAt)
 {
+    /// <summary>The workspace's policy (null: none), for front ends that show it; not one of seed 001's fields.</summary>
+    public WorkspacePolicy? Policy { get; init; }
+
+    /// <summary>The operator-set description; not one of seed 001's fields.</summary>
+    public string? Description { get; init; }
+
     public static WorkspaceDetail From(Workspace w) =>
-        new(w.Id, w.InstitutionId, w.ExternalEntityId, w.Name, w.Timezone, w.Status, w.Kind, w.ExtraData, w.CreatedAt, w.UpdatedAt);
+        new(w.Id, w.InstitutionId, w.ExternalEntityId, w.Name, w.Timezone, w.Status, w.Kind, w.ExtraData, w.CreatedAt, w.UpdatedAt)
+        {
+            Policy = w.Policy,
+            Description = w.Description,
+        };
 }

@@ -31,9 +31,9 @@ internal static class LocalHost
         var section = configuration.GetSection("Tenantry");
         var database = section.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         database.PostgresConnectionString ??= configuration.GetConnectionString("Postgres");
-        if (database.Provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(database.PostgresConnectionString))
+        if (database.Provider != DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(database.PostgresConnectionString))
         {
-            throw new CliException(CliExit.Usage, "Tenantry:Database:Provider is Postgres, but ConnectionStrings:Postgres is not set.");
+            throw new CliException(CliExit.Usage, $"Tenantry:Database:Provider is {database.Provider}, but ConnectionStrings:Postgres is not set.");
         }
         var settings = new LocalSettings(Path.GetFullPath(section["DataDir"]!), database);
 

@@ -143,6 +143,8 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
             .HasDatabaseName(UniqueKeys.PendingInvitation.IndexName);
         builder.HasIndex(i => new { i.NormalizedEmail, i.Status });
         builder.HasIndex(i => new { i.WorkspaceId, i.Status, i.CreatedAt });
+        // A sign-up page opened from an invitation link has only the token (Wacht's /deployment/invitations/validate).
+        builder.HasIndex(i => i.TokenHash);
     }
 }
 

@@ -19,13 +19,36 @@ public static class DatabaseErrors
             switch (e)
             {
                 case PostgresException pg when pg.SqlState == PostgresUniqueViolation:
-                    return pg.ConstraintName == key.IndexName;
+                    return NamesIndex(pg, key.IndexName);
                 case SqliteException sqlite when sqlite.SqliteErrorCode == SqliteConstraint:
                     return sqlite.Message.Contains($"UNIQUE constraint failed: {key.SqliteDescription}'", StringComparison.Ordinal)
                         || sqlite.Message.Contains($"UNIQUE constraint failed: index '{key.IndexName}'", StringComparison.Ordinal);
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// On Citus the violation comes from a shard, whose indexes carry the shard's id after the
+    /// table's index name ("ux_invitations_one_pending_102040"); the constraint name may also only
+    /// be in the message text, as Citus relays a worker's error.
+    /// </summary>
+    private static bool NamesIndex(PostgresException pg, string indexName)
+    {
+        var name = pg.ConstraintName;
+        if (string.IsNullOrEmpty(name))
+        {
+            const string Prefix = "violates unique constraint \"";
+            var start = pg.MessageText.IndexOf(Prefix, StringComparison.Ordinal);
+            var end = start < 0 ? -1 : pg.MessageText.IndexOf('"', start + Prefix.Length);
+            name = end < 0 ? null : pg.MessageText[(start + Prefix.Length)..end];
+        }
+        if (name is null || !name.StartsWith(indexName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var shardSuffix = name.AsSpan(indexName.Length);
+        return shardSuffix.IsEmpty || (shardSuffix.Length > 1 && shardSuffix[0] == '_' && char.IsAsciiDigit(shardSuffix[1]) && !shardSuffix[1..].ContainsAnyExceptInRange('0', '9'));
     }
 
     /// <summary>True when <paramref name="exception"/> (or an inner one) says a referenced row does not exist (any foreign key).</summary>

@@ -2,12 +2,13 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Tenantry.Data.Providers.Citus;
 
 namespace Tenantry.Data.Providers;
 
 /// <summary>
 /// Applies pending migrations, at start-up and from the <c>migrate</c> command. Replicas that
-/// start together take turns: on PostgreSQL the whole run holds an advisory lock, because EF
+/// start together take turns: on PostgreSQL (and Citus) the whole run holds an advisory lock, because EF
 /// Core's own migration lock lasts only one migration's transaction and a replica waiting on it
 /// could then re-apply a migration that another replica has just applied.
 /// </summary>
@@ -43,9 +44,28 @@ public static class DatabaseMigrator
             await db.Database.MigrateAsync(cancellationToken);
             return;
         }
-        await using (await DatabaseLocks.LockMigrationsAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellationToken))
+        var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+        var options = services.GetRequiredService<DatabaseOptions>();
+        await using (await DatabaseLocks.LockMigrationsAsync(dataSource, cancellationToken))
         {
             await db.Database.MigrateAsync(cancellationToken);
+            if (options.Provider == DatabaseProvider.Citus)
+            {
+                // Under the same lock: replicas starting together distribute the tables once.
+                await CitusDistribution.ApplyAsync(dataSource, options.MigrationTimeoutSeconds, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What must hold whether or not this process migrates: on Citus, that the connection string
+    /// reaches the coordinator (advisory locks and LISTEN/NOTIFY are per node).
+    /// </summary>
+    public static async Task CheckTopologyAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<DatabaseOptions>().Provider == DatabaseProvider.Citus)
+        {
+            await CitusDistribution.RequireCoordinatorAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellationToken);
         }
     }
 

@@ -22,7 +22,7 @@ public static class DatabaseServiceCollectionExtensions
     {
         services.AddSingleton(options);
         // With several replicas on one PostgreSQL database, caches are trusted only while the broadcast listens.
-        services.AddSingleton(new DataChangeFeed(requiresBroadcast: options.Provider == DatabaseProvider.Postgres));
+        services.AddSingleton(new DataChangeFeed(requiresBroadcast: options.Provider != DatabaseProvider.Sqlite));
         services.AddSingleton<DataChangeInterceptor>();
         switch (options.Provider)
         {
@@ -36,6 +36,7 @@ public static class DatabaseServiceCollectionExtensions
                     .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
+            case DatabaseProvider.Citus: // the coordinator speaks PostgreSQL; the migrator distributes the tables
                 var dataSource = PostgresDataSource(options);
                 services.AddSingleton(dataSource);
                 services.AddSingleton<PostgresChangeBroadcast>();
@@ -83,13 +84,19 @@ public static class DatabaseServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
         {
             throw new InvalidOperationException(
-                "Tenantry:Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
+                $"Tenantry:Database:Provider is {options.Provider} but ConnectionStrings:Postgres is not set.");
         }
         var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
         // Fail fast when PostgreSQL is down so requests answer 503 instead of hanging.
         if (!builder.ConnectionStringBuilder.ContainsKey("Timeout"))
         {
             builder.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
+        }
+        if (options.Provider == DatabaseProvider.Citus)
+        {
+            // One connection per node within a transaction: Citus refuses to write a reference table
+            // (the directory) after a parallel multi-shard statement in the same transaction.
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c citus.multi_shard_modify_mode=sequential".Trim();
         }
         return builder.Build();
     }

@@ -57,6 +57,19 @@ public sealed class UserAccount
             UpdatedAt = now.UtcDateTime,
         };
 
+    /// <summary>The user renames themselves; false when the name is the same.</summary>
+    public bool Rename(string displayName, DateTimeOffset now)
+    {
+        displayName = displayName.Trim();
+        if (DisplayName == displayName)
+        {
+            return false;
+        }
+        DisplayName = displayName;
+        UpdatedAt = now.UtcDateTime;
+        return true;
+    }
+
     /// <summary>An operator turns sign-in off (or back on); the caller revokes the sessions.</summary>
     public bool SetStatus(UserStatus status, DateTimeOffset now)
     {

@@ -18,6 +18,7 @@ public static class AccountActions
     public const string Enabled = "account.enabled";
     public const string SessionsRevoked = "sessions.revoked";
     public const string MfaReset = "mfa.reset";
+    public const string ProfileUpdated = "profile.updated";
 }
 
 /// <summary>

@@ -109,4 +109,43 @@ public sealed class WachtOptions
 
     /// <summary>Requests per minute and client IP on the Wacht endpoints; beyond it they answer 429.</summary>
     public int RequestsPerMinutePerIp { get; set; } = 600;
+
+    /// <summary>What <c>GET /deployment</c> tells Wacht's SDK about the pages around it (<c>ui_settings</c>).</summary>
+    public WachtUiOptions Ui { get; set; } = new();
+}
+
+/// <summary>
+/// <c>Tenantry:Wacht:Ui</c>: the <c>ui_settings</c> of Wacht's deployment object. Page addresses may be
+/// absolute or start with <c>/</c> (then they are on the service's own origin, <see cref="TenantryOptions.PublicOrigin"/>
+/// or the request's); empty ones are left for the app to decide.
+/// </summary>
+public sealed class WachtUiOptions
+{
+    public string AppName { get; set; } = "Tenantry";
+
+    /// <summary>Where the SDK sends a visitor to sign in: the web console's page unless configured.</summary>
+    public string SignInPageUrl { get; set; } = "/console/sign-in";
+
+    public string SignUpPageUrl { get; set; } = "/console/sign-up";
+
+    public string AfterSignInRedirectUrl { get; set; } = "";
+
+    public string AfterSignUpRedirectUrl { get; set; } = "";
+
+    /// <summary>Where the SDK goes after signing out (both of Wacht's "one" and "all" cases: Tenantry has one sign-in per session).</summary>
+    public string AfterSignOutPageUrl { get; set; } = "";
+
+    public string UserProfileUrl { get; set; } = "";
+
+    public string OrganizationProfileUrl { get; set; } = "";
+
+    public string SupportPageUrl { get; set; } = "";
+
+    public string PrivacyPolicyUrl { get; set; } = "";
+
+    public string TosPageUrl { get; set; } = "";
+
+    public string LogoImageUrl { get; set; } = "";
+
+    public string FaviconImageUrl { get; set; } = "";
 }

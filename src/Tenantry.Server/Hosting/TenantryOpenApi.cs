@@ -220,7 +220,8 @@ public static class TenantryOpenApi
             : system
                 ? [signedIn ? Requirement(document, PortalCode, Bearer) : Requirement(document, PortalCode)]
                 : wacht
-                    ? [Requirement(document, SessionCookie), Requirement(document, Bearer)]
+                    // A Wacht route a browser reads before signing in takes the session when there is one (the empty requirement: none).
+                    ? signedIn ? [Requirement(document, SessionCookie), Requirement(document, Bearer)] : [Requirement(document, SessionCookie), Requirement(document, Bearer), new()]
                     : [];
 
         operation.Responses ??= [];
@@ -246,6 +247,10 @@ public static class TenantryOpenApi
         {
             foreach (var (status, text) in new[] { ("400", "Bad request"), ("401", "No valid session"), ("403", "Forbidden"), ("404", "Not found"), ("429", "Rate limited (Retry-After)") })
             {
+                if (status == "401" && !signedIn)
+                {
+                    continue;
+                }
                 operation.Responses.TryAdd(status, Failure(document, WachtError, text));
             }
         }

@@ -13,6 +13,7 @@ using Tenantry.Server.Email;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
+using Tenantry.Server.WebConsole;
 
 namespace Tenantry.Server.Hosting;
 
@@ -21,6 +22,7 @@ public static class TenantryPipeline
     /// <summary>Schema up to date, the key ring and signing keys ready: what must hold before the first request.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken)
     {
+        await DatabaseMigrator.CheckTopologyAsync(app.Services, cancellationToken);
         if (app.Configuration.GetValue("Tenantry:Database:MigrateOnStartup", true))
         {
             await DatabaseMigrator.MigrateAsync(app.Services, cancellationToken);
@@ -48,6 +50,8 @@ public static class TenantryPipeline
         app.UseExceptionHandler();
         app.UseStatusCodePages(DialectStatusCodePages.Handle);
         app.UseMiddleware<ResponseLanguage>();
+        // The console's language picker and its Content-Security-Policy.
+        app.UseTenantryConsole();
         app.UseCors();
         // The portal code, then the secure channel, which decrypts before anything reads the body.
         app.UseSystemGateway();
@@ -60,6 +64,8 @@ public static class TenantryPipeline
         app.UseMiddleware<CrossSiteRequestGuard>();
         // Bodies are read only for callers the endpoint admits.
         app.UseMiddleware<Utf8JsonBodies>();
+        // The console's forms carry antiforgery tokens; no dialect endpoint asks for them.
+        app.UseAntiforgery();
     }
 
     /// <summary>Outside Development an empty trust list means every forwarding header is ignored: fine without a proxy, wrong behind one.</summary>
@@ -79,6 +85,7 @@ public static class TenantryPipeline
         app.MapSystemDialect();
         app.MapWachtDialect();
         app.MapOperatorDialect();
+        app.MapTenantryConsole();
         JwksEndpoint.Map(app);
         app.MapTenantryHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -93,6 +100,7 @@ public static class TenantryPipeline
             var options = app.Services.GetRequiredService<IOptions<TenantryOptions>>().Value;
             Console.WriteLine();
             Console.WriteLine($"  Tenantry is listening on {address}");
+            Console.WriteLine($"  Web console:    {address}/console");
             Console.WriteLine($"  API reference:  {address}/docs");
             Console.WriteLine($"  Database:       {Describe(options)}");
             Console.WriteLine($"  Email:          {Describe(app.Services.GetRequiredService<IEmailSender>(), app.Services.GetRequiredService<IOptions<EmailOptions>>().Value)}");
@@ -112,7 +120,10 @@ public static class TenantryPipeline
         _ => sender.GetType().Name,
     };
 
-    private static string Describe(TenantryOptions options) => options.Database.Provider == Data.DatabaseProvider.Sqlite
-        ? "SQLite, " + Path.Combine(options.ResolvedDataDir, options.Database.SqliteFile)
-        : "PostgreSQL";
+    private static string Describe(TenantryOptions options) => options.Database.Provider switch
+    {
+        Data.DatabaseProvider.Sqlite => "SQLite, " + Path.Combine(options.ResolvedDataDir, options.Database.SqliteFile),
+        Data.DatabaseProvider.Citus => "Citus (through its coordinator)",
+        _ => "PostgreSQL",
+    };
 }

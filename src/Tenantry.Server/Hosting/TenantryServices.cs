@@ -26,6 +26,7 @@ using Tenantry.Server.Dialects.WachtApi;
 using Tenantry.Server.Email;
 using Tenantry.Server.Operability;
 using Tenantry.Server.Security;
+using Tenantry.Server.WebConsole;
 using Tenantry.Server.Webhooks;
 using Tenantry.Application.Webhooks;
 using Tenantry.Application.Webhooks.Delivery;
@@ -55,13 +56,14 @@ public static class TenantryServices
         services.AddTenantryDatabase(options.Database, options.ResolvedDataDir);
         services.AddTenantryApplication();
         services.AddSystemDialect(options);
-        services.AddWachtDialect(options.Wacht);
+        services.AddWachtDialect(options);
         services.AddOperatorDialect(options);
         services.AddLocalization();
         services.AddProblemDetails();
         services.AddExceptionHandler<DialectExceptionHandler>();
         services.AddTenantryHealth();
         AddOutbox(services, section, options);
+        services.AddTenantryConsole();
         AddWebhooks(services, section);
 
         services.AddAuthentication()

@@ -9,12 +9,13 @@ using Tenantry.IntegrationTests.Infrastructure;
 
 namespace Tenantry.IntegrationTests.Adversarial;
 
-public enum Dialect { System, Wacht }
+public enum Dialect { System, Wacht, Console }
 
 /// <summary>
 /// One operation on a workspace. <c>{id}</c> is where the workspace id goes; <c>{member}</c>, <c>{role}</c> and
 /// <c>{invitation}</c> stand for a (non-owner) member, a custom role and a pending invitation of that same workspace.
-/// <c>{webhook}</c> and <c>{delivery}</c> stand for a webhook endpoint of the workspace's institution and one of its deliveries.
+/// <c>{webhook}</c> and <c>{delivery}</c> stand for a webhook endpoint of the workspace's institution and one of its deliveries,
+/// <c>{institution}</c> for that institution.
 /// <see cref="Status"/>/<see cref="Code"/> are what a non-member gets; <see cref="OwnStatus"/> what the workspace's
 /// sole owner gets for the same call.
 /// </summary>
@@ -71,14 +72,37 @@ public static class WorkspaceOperations
         // Wacht answers a non-member 400 "not a member" (as its SDK expects), the same words as for an id that does not exist.
         new(Dialect.Wacht, "POST", "/workspaces/{id}/leave", Status: HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.Forbidden),
         new(Dialect.Wacht, "POST", "/session/switch-workspace?workspace_id={id}", Status: HttpStatusCode.BadRequest),
+        // The web console (session cookie): a page of a foreign workspace is "not found", never its name; a form posted
+        // to it (with a valid antiforgery token) finds no form on a page that was refused, and changes nothing.
+        new(Dialect.Console, "GET", "/console/workspaces/{id}"),
+        new(Dialect.Console, "POST", "/console/workspaces/{id}", "_handler=members&Action=remove:{member}", HttpStatusCode.BadRequest),
+        new(Dialect.Console, "GET", "/console/workspaces/{id}/roles"),
+        new(Dialect.Console, "POST", "/console/workspaces/{id}/roles", "_handler=roles&Action=delete:{role}", HttpStatusCode.BadRequest),
+        new(Dialect.Console, "GET", "/console/workspaces/{id}/settings"),
+        new(Dialect.Console, "POST", "/console/workspaces/{id}/settings", "_handler=settings&Name=Pwned&Timezone=UTC", HttpStatusCode.BadRequest),
+        new(Dialect.Console, "GET", "/console/workspaces/{id}/audit"),
+        new(Dialect.Console, "POST", "/console/workspaces/{id}/audit", "_handler=audit", HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Console, "GET", "/console/workspaces/{id}/audit.csv"),
+        // The console's operator area: a signed-in user is no operator, so its pages send them to the operator key form
+        // (302) whatever ids the address names, and an operator form they post finds no form on the refused page (400)
+        // and changes nothing.
+        new(Dialect.Console, "GET", "/console/admin/workspace?id={id}", Status: HttpStatusCode.Redirect, OwnStatus: HttpStatusCode.Redirect),
+        new(Dialect.Console, "POST", "/console/admin/workspace?id={id}", "_handler=operator-members&Action=deactivate:{member}",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Console, "POST", "/console/admin/institution?id={institution}", "_handler=operator-webhooks&Action=disable:{webhook}",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Console, "POST", "/console/admin/webhook?institution={institution}&id={webhook}", "_handler=operator-deliveries&Action=replay:{delivery}",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
     ];
 }
 
 /// <summary>The ids an operation's placeholders stand for, all in one workspace.</summary>
-public sealed record WorkspaceFixture(string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId)
+public sealed record WorkspaceFixture(
+    string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId, string InstitutionId)
 {
     public string Fill(string text) => text
         .Replace("{id}", WorkspaceId, StringComparison.Ordinal)
+        .Replace("{institution}", InstitutionId, StringComparison.Ordinal)
         .Replace("{webhook}", WebhookId, StringComparison.Ordinal)
         .Replace("{delivery}", DeliveryId, StringComparison.Ordinal)
         .Replace("{member}", MemberId, StringComparison.Ordinal)
@@ -136,7 +160,8 @@ public sealed class CrossTenantApp : TenantryApp
             .AssertOk().Text("webhookBizId");
         var deliveryId = (await api.PostAsync($"/web/v1/workspaces/{workspaceId}/webhooks/{webhookId}/test", null, owner.AccessToken))
             .AssertOk().Text("deliveryId");
-        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId));
+        var institutionId = await WithDbAsync(db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.InstitutionId).SingleAsync());
+        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId, institutionId));
     }
 }
 
@@ -171,9 +196,45 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
             }
             return (wacht.Status, wacht.Body);
         }
+        if (operation.Dialect == Dialect.Console)
+        {
+            return await SendToConsoleAsync(operation.Method, path, body, caller);
+        }
         var system = await app.System.SendAsync(new HttpMethod(operation.Method), path, body, caller.AccessToken);
         Assert.True((int)system.Status < 500, system.ToString());
         return (system.Status, $"{system.Code} {system.MessageText}");
+    }
+
+    /// <summary>
+    /// A console page or form post with the caller's session cookie; a post carries a valid antiforgery token (from the
+    /// sign-in page). The answer's words are its alert (or its text, for the CSV export): the page also names its own
+    /// path, which holds the id.
+    /// </summary>
+    private string _lastConsolePage = "";
+
+    private async Task<(HttpStatusCode Status, string Answer)> SendToConsoleAsync(string method, string path, string? body, TestUser caller)
+    {
+        using var http = app.CreateHttpClient();
+        var cookies = $"__session={caller.SessionCookie}";
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            using var signIn = await http.GetAsync("/console/sign-in");
+            var page = await signIn.Content.ReadAsStringAsync();
+            var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+            var antiforgery = signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("__console_af=", StringComparison.Ordinal));
+            cookies += "; " + antiforgery;
+            var fields = body.Split('&').Select(f => f.Split('=', 2)).Select(f => new KeyValuePair<string, string>(f[0], f[1])).ToList();
+            fields.Add(new("__RequestVerificationToken", token));
+            request.Content = new FormUrlEncodedContent(fields);
+        }
+        request.Headers.Add("Cookie", cookies);
+        using var answer = await http.SendAsync(request);
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.True((int)answer.StatusCode < 500, $"{method} {path}: {(int)answer.StatusCode} {text}");
+        _lastConsolePage = text;
+        var alert = Regex.Match(text, "role=\"alert\"><p>([^<]*)</p>");
+        return (answer.StatusCode, alert.Success ? alert.Groups[1].Value : answer.Content.Headers.ContentType?.MediaType == "text/html" ? "" : text);
     }
 
     [Theory]
@@ -186,6 +247,10 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
         var before = await SnapshotAsync(tenants.WorkspaceB.WorkspaceId);
 
         var attack = await SendAsync(operation, tenants.WorkspaceB, attacker);
+        if (operation.Dialect == Dialect.Console)
+        {
+            Assert.DoesNotContain("Tenant B", _lastConsolePage, StringComparison.Ordinal);
+        }
 
         Assert.Equal(operation.Status, attack.Status);
         if (operation.Dialect == Dialect.System)

@@ -70,8 +70,8 @@ public sealed class WachtResponse(HttpResponseMessage response, string body)
 
     public static readonly string[] SignInKeys =
     [
-        "id", "user_id", "active_organization_membership_id", "active_workspace_membership_id", "ip_address", "user_agent",
-        "expires_at", "last_active_at", "created_at", "updated_at",
+        "id", "session_id", "user_id", "active_organization_membership_id", "active_workspace_membership_id", "ip_address", "user_agent",
+        "browser", "device", "city", "region", "region_code", "country", "country_code", "expires_at", "last_active_at", "created_at", "updated_at", "user",
     ];
 
     public HttpStatusCode Status => response.StatusCode;
@@ -83,8 +83,11 @@ public sealed class WachtResponse(HttpResponseMessage response, string body)
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values)
         : response.Content.Headers.TryGetValues(name, out var contentValues) ? string.Join(",", contentValues) : null;
 
-    /// <summary>Asserts <c>{"status":200,"message":"","data":...,"session":{...},"errors":[]}</c>; returns <c>data</c>.</summary>
-    public JsonElement AssertOk()
+    /// <summary>
+    /// Asserts <c>{"status":200,"message":"","data":...,"session":{...},"errors":[]}</c>; returns <c>data</c>. The session is a
+    /// signed-in one unless <paramref name="signedIn"/> is false: then it is the anonymous one (no id, no sign-ins, <c>active_signin</c> null).
+    /// </summary>
+    public JsonElement AssertOk(bool signedIn = true)
     {
         Assert.True(Status == HttpStatusCode.OK, $"Expected HTTP 200 but got {(int)Status}: {body}");
         Assert.Equal(["status", "message", "data", "session", "errors"], Json.EnumerateObject().Select(p => p.Name).ToArray());
@@ -94,11 +97,26 @@ public sealed class WachtResponse(HttpResponseMessage response, string body)
         Assert.Equal(0, Json.GetProperty("errors").GetArrayLength());
         var session = Json.GetProperty("session");
         Assert.Equal(SessionKeys, session.EnumerateObject().Select(p => p.Name).ToArray());
-        Assert.Equal(SignInKeys, session.GetProperty("active_signin").EnumerateObject().Select(p => p.Name).ToArray());
+        if (signedIn)
+        {
+            Assert.Equal(SignInKeys, session.GetProperty("active_signin").EnumerateObject().Select(p => p.Name).ToArray());
+        }
+        else
+        {
+            AssertAnonymous(session);
+        }
         return Json.GetProperty("data");
     }
 
     public JsonElement Session => Json.GetProperty("session");
+
+    /// <summary>The session of a browser that is not signed in: what the SDK reads after a sign-out.</summary>
+    public static void AssertAnonymous(JsonElement session)
+    {
+        Assert.Equal("", session.GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, session.GetProperty("active_signin").ValueKind);
+        Assert.Equal(0, session.GetProperty("signins").GetArrayLength());
+    }
 
     /// <summary>Asserts Wacht's error shape <c>{"message","errors":[{"message","code"}]}</c> with the HTTP status as code; returns the message.</summary>
     public string AssertError(HttpStatusCode status)

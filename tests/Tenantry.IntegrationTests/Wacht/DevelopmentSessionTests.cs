@@ -52,10 +52,14 @@ public sealed class DevelopmentSessionTests(DevelopmentSessionApp app) : IClassF
     [Fact]
     public async Task A_bad_token_in_the_query_is_a_401_without_the_header()
     {
-        var response = await app.Wacht().GetAsync("/session?__dev_session__=sess_nope.nope", cookie: null);
+        var response = await app.Wacht().GetAsync("/me/workspace-memberships?__dev_session__=sess_nope.nope", cookie: null);
         response.AssertError(HttpStatusCode.Unauthorized);
         Assert.Null(response.Header(Header));
-        (await app.Wacht().GetAsync("/session?__dev_session__=", cookie: null)).AssertError(HttpStatusCode.Unauthorized);
+        (await app.Wacht().GetAsync("/me/workspace-memberships?__dev_session__=", cookie: null)).AssertError(HttpStatusCode.Unauthorized);
+        // The session itself answers a browser without a working token (after a sign-out the SDK keeps its token): no sign-in, no header.
+        var session = await app.Wacht().GetAsync("/session?__dev_session__=sess_nope.nope", cookie: null);
+        session.AssertOk(signedIn: false);
+        Assert.Null(session.Header(Header));
     }
 
     [Fact]
@@ -103,12 +107,16 @@ public sealed class DevelopmentSessionOffTests(TenantryApp app) : IClassFixture<
     {
         var user = await app.System.SignUpAsync();
 
-        var response = await app.Wacht().SendAsync(HttpMethod.Get, $"/session?__dev_session__={Uri.EscapeDataString(user.SessionCookie)}", cookie: null,
-            configure: r => r.Headers.Add("Origin", DevelopmentSessionApp.FrontEnd));
+        var response = await app.Wacht().SendAsync(HttpMethod.Get, $"/me/workspace-memberships?__dev_session__={Uri.EscapeDataString(user.SessionCookie)}",
+            cookie: null, configure: r => r.Headers.Add("Origin", DevelopmentSessionApp.FrontEnd));
 
         response.AssertError(HttpStatusCode.Unauthorized);
         Assert.Null(response.Header("X-Development-Session"));
         Assert.Null(response.Header("Access-Control-Allow-Origin"));
+        // The session, which answers without a sign-in, does not take the token either.
+        var session = await app.Wacht().GetAsync($"/session?__dev_session__={Uri.EscapeDataString(user.SessionCookie)}", cookie: null);
+        session.AssertOk(signedIn: false);
+        Assert.Null(session.Header("X-Development-Session"));
         var signIn = await app.System.PostAsync("/web/v1/auth/sign-in", new { email = user.Email, password = user.Password });
         signIn.AssertOk();
         Assert.Null(signIn.Header("X-Development-Session"));

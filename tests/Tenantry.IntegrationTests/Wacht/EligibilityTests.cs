@@ -32,7 +32,9 @@ public sealed class EligibilityTests(WachtApp app) : IClassFixture<WachtApp>
         var restriction = item.GetProperty("eligibility_restriction");
         var message = restriction.GetProperty("message");
         var systemItem = Assert.Single(await _system.ListMineAsync(user, clientIp));
-        return (restriction.GetProperty("type").GetString()!, message.ValueKind == JsonValueKind.Null ? null : message.GetString(),
+        // Typed string by the seed and the SDK alike: empty when nothing restricts, never null.
+        Assert.Equal(JsonValueKind.String, message.ValueKind);
+        return (restriction.GetProperty("type").GetString()!, message.GetString(),
             systemItem.GetProperty("enterable").GetBoolean(), systemItem.GetProperty("defaultEligible").GetBoolean());
     }
 
@@ -46,7 +48,7 @@ public sealed class EligibilityTests(WachtApp app) : IClassFixture<WachtApp>
     public async Task Nothing_restricts_a_member_without_policies()
     {
         var (owner, _, _) = await WorkspaceAsync();
-        Assert.Equal(("none", null, true, true), await DecisionAsync(owner));
+        Assert.Equal(("none", "", true, true), await DecisionAsync(owner));
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public sealed class EligibilityTests(WachtApp app) : IClassFixture<WachtApp>
         await PatchWorkspaceAsync(workspaceId, new { policyConfig = new { ipAllowlist = s_allowlist } });
 
         Assert.Equal(("ip_not_allowed", Catalog.Text("en", "Eligibility.IpNotAllowed"), false, true), await DecisionAsync(owner, Outside));
-        Assert.Equal(("none", null, true, true), await DecisionAsync(owner, Inside));
+        Assert.Equal(("none", "", true, true), await DecisionAsync(owner, Inside));
     }
 
     [Fact]
@@ -66,7 +68,7 @@ public sealed class EligibilityTests(WachtApp app) : IClassFixture<WachtApp>
         await PatchInstitutionAsync(institutionId, new { ipAllowlist = s_allowlist });
 
         Assert.Equal(("ip_not_allowed", Catalog.Text("en", "Eligibility.IpNotAllowed"), false, true), await DecisionAsync(owner, Outside));
-        Assert.Equal(("none", null, true, true), await DecisionAsync(owner, Inside));
+        Assert.Equal(("none", "", true, true), await DecisionAsync(owner, Inside));
         var organization = Assert.Single(await _wacht.OrganizationMembershipsAsync(owner, Outside));
         Assert.Equal("ip_not_allowed", organization.GetProperty("eligibility_restriction").GetProperty("type").GetString());
         Assert.Equal(Catalog.Text("en", "Eligibility.Organization.IpNotAllowed"), organization.GetProperty("eligibility_restriction").GetProperty("message").GetString());
@@ -130,7 +132,7 @@ public sealed class EligibilityTests(WachtApp app) : IClassFixture<WachtApp>
         (await _system.AdminPatchAsync($"/admin/v1/workspaces/{workspaceId}/members/{member.UserId}", new { status = "INACTIVE" })).AssertOk();
 
         Assert.Equal(("membership_inactive", Catalog.Text("en", "Eligibility.MembershipInactive"), false, false), await DecisionAsync(member));
-        Assert.Equal(("none", null, true, true), await DecisionAsync(owner));
+        Assert.Equal(("none", "", true, true), await DecisionAsync(owner));
     }
 
     [Theory]

@@ -113,7 +113,7 @@ public sealed class SdkFlowTests(WachtApp app) : IClassFixture<WachtApp>
 
         Assert.Equal(me.SessionId, session.GetProperty("id").GetString());
         // The SYSTEM access token is not a session token.
-        (await wacht.SendAsync(HttpMethod.Get, "/session", cookie: null, configure: r => r.Headers.Authorization = new("Bearer", me.AccessToken)))
+        (await wacht.SendAsync(HttpMethod.Get, "/me", cookie: null, configure: r => r.Headers.Authorization = new("Bearer", me.AccessToken)))
             .AssertError(HttpStatusCode.Unauthorized);
     }
 

@@ -119,7 +119,7 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
             var restriction = Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner, clientIp: clientIp, language: language)).GetProperty("eligibility_restriction");
             var outside = clientIp == "198.51.100.7";
             Assert.Equal(outside ? "ip_not_allowed" : "none", restriction.GetProperty("type").GetString());
-            Assert.Equal(outside ? Catalog.Text(language, "Eligibility.IpNotAllowed") : null, restriction.GetProperty("message").GetString());
+            Assert.Equal(outside ? Catalog.Text(language, "Eligibility.IpNotAllowed") : "", restriction.GetProperty("message").GetString());
         }
     }
 

@@ -8,8 +8,9 @@ namespace Tenantry.IntegrationTests.Wacht;
 /// <summary><c>GET /me/workspace-memberships</c> and <c>/me/organization-memberships</c> (CONTRACT 6, seeds 002 and 003).</summary>
 public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<WachtApp>
 {
-    // What a field may hold: seed 003 shows every field as a value of one JSON kind; CONTRACT 6 lets
-    // slug, image_url, description (and an unset auto-assigned workspace or a "none" message) be null.
+    // What a field may hold: seed 003 shows every field as a value of one JSON kind; CONTRACT 6 lets slug be null.
+    // image_url, description, auto_assigned_workspace_id and the eligibility message are typed string by the seed and
+    // the SDK alike: an empty string when unset, never null.
     private enum Kind { String, NullableString, Number, Boolean, Object, Array, Timestamp }
 
     private static readonly (string Name, Kind Kind)[] s_item =
@@ -21,8 +22,8 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
 
     private static readonly (string Name, Kind Kind)[] s_workspace =
     [
-        ("id", Kind.String), ("name", Kind.String), ("slug", Kind.NullableString), ("image_url", Kind.NullableString),
-        ("description", Kind.NullableString), ("member_count", Kind.Number), ("public_metadata", Kind.Object), ("private_metadata", Kind.Object),
+        ("id", Kind.String), ("name", Kind.String), ("slug", Kind.NullableString), ("image_url", Kind.String),
+        ("description", Kind.String), ("member_count", Kind.Number), ("public_metadata", Kind.Object), ("private_metadata", Kind.Object),
         ("enforce_2fa", Kind.Boolean), ("enable_ip_restriction", Kind.Boolean), ("whitelisted_ips", Kind.Array), ("created_at", Kind.Timestamp),
         ("updated_at", Kind.Timestamp), ("segments", Kind.Array), ("organization", Kind.Object),
     ];
@@ -31,10 +32,10 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
 
     private static readonly (string Name, Kind Kind)[] s_organization =
     [
-        ("id", Kind.String), ("name", Kind.String), ("slug", Kind.NullableString), ("image_url", Kind.NullableString),
-        ("description", Kind.NullableString), ("member_count", Kind.Number), ("public_metadata", Kind.Object), ("private_metadata", Kind.Object),
+        ("id", Kind.String), ("name", Kind.String), ("slug", Kind.NullableString), ("image_url", Kind.String),
+        ("description", Kind.String), ("member_count", Kind.Number), ("public_metadata", Kind.Object), ("private_metadata", Kind.Object),
         ("enforce_mfa", Kind.Boolean), ("enable_ip_restriction", Kind.Boolean), ("whitelisted_ips", Kind.Array),
-        ("auto_assigned_workspace_id", Kind.NullableString), ("created_at", Kind.Timestamp), ("updated_at", Kind.Timestamp), ("segments", Kind.Array),
+        ("auto_assigned_workspace_id", Kind.String), ("created_at", Kind.Timestamp), ("updated_at", Kind.Timestamp), ("segments", Kind.Array),
     ];
 
     private static readonly (string Name, Kind Kind)[] s_segment =
@@ -46,7 +47,13 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
     private static readonly (string Name, Kind Kind)[] s_role =
         [("id", Kind.String), ("name", Kind.String), ("permissions", Kind.Array), ("created_at", Kind.Timestamp), ("updated_at", Kind.Timestamp)];
 
-    private static readonly (string Name, Kind Kind)[] s_eligibility = [("type", Kind.String), ("message", Kind.NullableString)];
+    private static readonly (string Name, Kind Kind)[] s_organizationRole =
+    [
+        ("id", Kind.String), ("organization_id", Kind.String), ("name", Kind.String), ("permissions", Kind.Array), ("created_at", Kind.Timestamp),
+        ("updated_at", Kind.Timestamp),
+    ];
+
+    private static readonly (string Name, Kind Kind)[] s_eligibility = [("type", Kind.String), ("message", Kind.String)];
 
     private readonly SystemApi _system = app.System;
     private readonly WachtApi _wacht = app.Wacht();
@@ -183,12 +190,12 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
         Assert.Equal("Owner", role.GetProperty("name").GetString());
         Assert.StartsWith("role_", role.GetProperty("id").GetString());
         Assert.Equal("none", item.GetProperty("eligibility_restriction").GetProperty("type").GetString());
-        Assert.Equal(JsonValueKind.Null, item.GetProperty("eligibility_restriction").GetProperty("message").ValueKind);
+        Assert.Equal("", item.GetProperty("eligibility_restriction").GetProperty("message").GetString());
         Assert.Equal(JsonValueKind.Object, item.GetProperty("public_metadata").ValueKind);
     }
 
     [Fact]
-    public async Task Unset_optional_fields_are_null_and_lists_empty()
+    public async Task Unset_optional_fields_are_empty_strings_and_lists_empty()
     {
         var owner = await _system.SignUpAsync();
         await _system.CreateWorkspaceAsync(owner, "Bare");
@@ -199,13 +206,15 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
         AssertShape(item.GetProperty("workspace"), s_workspace);
         AssertShape(item.GetProperty("organization"), s_organization);
         var workspace = item.GetProperty("workspace");
-        Assert.Equal(JsonValueKind.Null, workspace.GetProperty("image_url").ValueKind);
-        Assert.Equal(JsonValueKind.Null, workspace.GetProperty("description").ValueKind);
+        Assert.Equal("", workspace.GetProperty("image_url").GetString());
+        Assert.Equal("", workspace.GetProperty("description").GetString());
+        Assert.Equal("", item.GetProperty("organization").GetProperty("image_url").GetString());
+        Assert.Equal("", item.GetProperty("organization").GetProperty("description").GetString());
         Assert.Equal(0, workspace.GetProperty("segments").GetArrayLength());
         Assert.Equal(0, workspace.GetProperty("whitelisted_ips").GetArrayLength());
         Assert.False(workspace.GetProperty("enable_ip_restriction").GetBoolean());
         Assert.Equal("{}", workspace.GetProperty("public_metadata").GetRawText());
-        Assert.Equal(JsonValueKind.Null, item.GetProperty("organization").GetProperty("auto_assigned_workspace_id").ValueKind);
+        Assert.Equal("", item.GetProperty("organization").GetProperty("auto_assigned_workspace_id").GetString());
     }
 
     [Fact]
@@ -323,7 +332,8 @@ public sealed class WorkspaceMembershipsTests(WachtApp app) : IClassFixture<Wach
         AssertShape(item.GetProperty("organization"), s_organization);
         Assert.Equal(2, item.GetProperty("organization").GetProperty("member_count").GetInt32());
         var role = Assert.Single(item.GetProperty("roles").EnumerateArray());
-        AssertShape(role, s_role);
+        AssertShape(role, s_organizationRole);
+        Assert.Equal(institutionId, role.GetProperty("organization_id").GetString());
         Assert.Equal("Owner", role.GetProperty("name").GetString());
         Assert.Contains("organization:manage", role.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
         AssertShape(item.GetProperty("eligibility_restriction"), s_eligibility);

@@ -33,6 +33,8 @@ public sealed class ArchitectureTests
     private static readonly IObjectProvider<IType> OperatorDialect = InNamespace($"{Dialects}.OperatorApi", "the operator API");
     private static readonly IObjectProvider<IType> Envelope = InNamespace($"{Dialects}.Envelope", "the envelope");
     private static readonly IObjectProvider<IType> SharedHome = InNamespace($"{Dialects}.Shared", "the shared dialect home");
+    private static readonly IObjectProvider<IType> AllDialects = InNamespace(Dialects, "the dialects (with the envelope and their shared home)");
+    private static readonly IObjectProvider<IType> WebConsole = InNamespace("Tenantry.Server.WebConsole", "the web console");
 
     [Theory]
     [InlineData("Tenantry.")]
@@ -100,6 +102,20 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_shared_home_does_not_use_the_envelope() =>
         Types().That().Are(SharedHome).Should().NotDependOnAny(Envelope).Check(Tenantry);
+
+    [Fact]
+    public void The_web_console_and_the_dialects_know_nothing_of_each_other() =>
+        Types().That().Are(WebConsole).Should().NotDependOnAny(AllDialects).Check(Tenantry);
+
+    [Fact]
+    public void No_dialect_uses_the_web_console() =>
+        Types().That().Are(AllDialects).Should().NotDependOnAny(WebConsole).Check(Tenantry);
+
+    [Fact]
+    public void The_web_console_reaches_the_database_only_through_the_application_layer() =>
+        Types().That().Are(WebConsole).Should()
+            .NotDependOnAny(Types().That().ResideInNamespaceMatching(@"^(Tenantry\.Data|Microsoft\.EntityFrameworkCore)(\..*)?$"))
+            .Check(Tenantry);
 
     [Fact]
     public void Dialects_reach_the_database_only_through_the_application_layer() =>

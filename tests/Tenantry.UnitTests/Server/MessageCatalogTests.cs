@@ -148,6 +148,31 @@ public sealed class MessageCatalogTests
         }
     }
 
+    [Fact]
+    public void Every_domain_error_has_a_console_message_and_a_refusal_status()
+    {
+        var localizer = new StringLocalizer<Messages>(new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance));
+        var text = new Tenantry.Server.WebConsole.ConsoleText(localizer);
+        var internalError = Entries("en")["Error.Internal"];
+        var errorTypes = typeof(DomainError).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(DomainError)) && !t.IsAbstract);
+        var previous = CultureInfo.CurrentUICulture;
+        try
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("en");
+            foreach (var type in errorTypes)
+            {
+                var error = Instantiate(type);
+                var message = text.Error(error);
+                Assert.False(string.IsNullOrEmpty(message) || message == internalError, $"{type.Name} has no console message");
+                Assert.InRange(Tenantry.Server.WebConsole.ConsoleText.Status(error), 400, 499);
+            }
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+    }
+
     [Theory]
     [InlineData("NotAMember", 400)]
     [InlineData("NotAnInstitutionMember", 400)]

@@ -827,23 +827,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The current session, its sign-in and the active organization and workspace memberships */
-        get: operations["getSession"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/session/switch-workspace": {
         parameters: {
             query?: never;
@@ -872,6 +855,160 @@ export interface paths {
         put?: never;
         /** Make an organization the active one; no organization_id clears it */
         post: operations["postSessionSwitchOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/switch-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a sign-in the active one: the session has one, so only its own id is accepted (404 for any other) */
+        post: operations["postSessionSwitchSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: the session's tokens and cookie stop working; sign_in_id, when given, must be this session's sign-in */
+        post: operations["postSessionSignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An access token of this session for the product's own backend (verify it with /.well-known/jwks.json); expires in epoch ms */
+        get: operations["getSessionToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user: name, the account's email address, whether a TOTP authenticator and backup codes are set up */
+        get: operations["getMe"];
+        put?: never;
+        /** Update the profile (form fields first_name, last_name: the display name); what Tenantry does not hold may only be sent unchanged */
+        post: operations["postMe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/signins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's live sign-ins (one per session, on any device), the most recently used first */
+        get: operations["getMeSignins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/signins/{id}/signout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign one of the account's sessions out; another account's, or one already ended, is 404 */
+        post: operations["postMeSigninsByIdSignout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deployment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deployment: which organization, workspace and sign-in features Tenantry serves, and the pages around them */
+        get: operations["getDeployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/deployment/invitations/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether an invitation link's token can still be accepted, and the address it was sent to (for the sign-up form) */
+        get: operations["getDeploymentInvitationsValidate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current session, its sign-in and the active organization and workspace memberships; the empty session when signed out */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2052,15 +2189,144 @@ export interface components {
             token?: null | string;
             code?: null | string;
         };
+        WachtAuthenticator: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WachtAuthFactors: {
+            emailPassword: boolean;
+            usernamePassword: boolean;
+            emailMagicLink: boolean;
+            emailOtp: boolean;
+            phoneOtp: boolean;
+            web3_wallet: boolean;
+            backupCode: boolean;
+            authenticator: boolean;
+        };
+        WachtAuthField: {
+            enabled: boolean;
+            required: boolean;
+        };
+        WachtAuthSettings: {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            deletedAt: null | components["schemas"]["JsonElement"];
+            emailAddress: components["schemas"]["WachtAuthField"];
+            phoneNumber: components["schemas"]["WachtAuthField"];
+            username: components["schemas"]["WachtAuthField"];
+            firstName: components["schemas"]["WachtAuthField"];
+            lastName: components["schemas"]["WachtAuthField"];
+            password: components["schemas"]["WachtAuthField"];
+            backupCode: components["schemas"]["WachtAuthField"];
+            web3_wallet: components["schemas"]["WachtAuthField"];
+            passwordPolicy: components["schemas"]["WachtAuthField"];
+            magicLink: components["schemas"]["WachtAuthField"];
+            passkey: components["schemas"]["WachtPasskeySettings"];
+            authFactorsEnabled: components["schemas"]["WachtAuthFactors"];
+            verificationPolicy: components["schemas"]["WachtVerificationPolicy"];
+            secondFactorPolicy: string;
+            firstFactor: string;
+            secondFactor: string;
+            alternateFirstFactors: string[];
+            alternateSecondFactors: string[];
+            multiSessionSupport: components["schemas"]["WachtMultiSession"];
+            deploymentId: string;
+        };
+        WachtB2BSettings: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            deleted_at: null | components["schemas"]["JsonElement"];
+            deployment_id: string;
+            organizations_enabled: boolean;
+            workspaces_enabled: boolean;
+            ip_allowlist_per_org_enabled: boolean;
+            allow_users_to_create_orgs: boolean;
+            /** Format: int32 */
+            max_orgs_per_user: number;
+            /** Format: int32 */
+            max_allowed_org_members: number;
+            /** Format: int32 */
+            max_allowed_workspace_members: number;
+            allow_org_deletion: boolean;
+            allow_workspace_deletion: boolean;
+            custom_org_role_enabled: boolean;
+            limit_org_creation_per_user: boolean;
+            limit_workspace_creation_per_org: boolean;
+            /** Format: int32 */
+            org_creation_per_user_count: number;
+            /** Format: int32 */
+            workspaces_per_org_count: number;
+            custom_workspace_role_enabled: boolean;
+            default_workspace_creator_role_id: string;
+            default_workspace_member_role_id: string;
+            default_org_creator_role_id: string;
+            default_org_member_role_id: string;
+            workspace_permissions: string[];
+            organization_permissions: string[];
+            ip_allowlist_per_workspace_enabled: boolean;
+            enforce_mfa_per_org_enabled: boolean;
+            enforce_mfa_per_workspace_enabled: boolean;
+            enterprise_sso_enabled: boolean;
+            /** Format: int32 */
+            self_created_workspaces_per_user: number;
+        };
+        WachtCountryRestriction: {
+            enabled: boolean;
+            countryCodes: string[];
+        };
+        WachtDeployment: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            deleted_at: null | components["schemas"]["JsonElement"];
+            maintenance_mode: boolean;
+            backend_host: string;
+            frontend_host: string;
+            mail_from_host: string;
+            publishable_key: string;
+            b2b_settings: components["schemas"]["WachtB2BSettings"];
+            auth_settings: components["schemas"]["WachtAuthSettings"];
+            restrictions: components["schemas"]["WachtRestrictions"];
+            social_connections: unknown[];
+            ui_settings: components["schemas"]["WachtUiSettings"];
+            project_id: string;
+            mode: string;
+            disabled_features: string[];
+        };
         WachtEligibility: {
             type: string;
-            message: null | string;
+            message: string;
+        };
+        WachtEmailAddress: {
+            id: string;
+            email: string;
+            isPrimary: boolean;
+            verified: boolean;
+            verifiedAt: string;
+            verificationStrategy: string;
         };
         WachtEnvelopeDocOfListOfWachtOrganizationMembership: {
             /** Format: int32 */
             status: number;
             message: string;
             data: null | components["schemas"]["WachtOrganizationMembership"][];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfListOfWachtSignIn: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtSignIn"][];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2080,11 +2346,43 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtDeployment: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtDeployment"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtInvitationValidation: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtInvitationValidation"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfWachtSession: {
             /** Format: int32 */
             status: number;
             message: string;
             data: null | components["schemas"]["WachtSession"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtSessionToken: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtSessionToken"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtUser: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtUser"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2097,12 +2395,27 @@ export interface components {
                 code: number;
             }[];
         };
+        WachtInvitationValidation: {
+            valid: boolean;
+            first_name: string;
+            last_name: string;
+            email: string;
+            message: string;
+            error_code: string;
+        };
+        WachtMultiSession: {
+            enabled: boolean;
+            /** Format: int32 */
+            maxAccountsPerSession: number;
+            /** Format: int32 */
+            maxSessionsPerAccount: number;
+        };
         WachtOrganization: {
             id: string;
             name: string;
             slug: null | string;
-            image_url: null | string;
-            description: null | string;
+            image_url: string;
+            description: string;
             /** Format: int32 */
             member_count: number;
             public_metadata: components["schemas"]["JsonElement"];
@@ -2110,7 +2423,7 @@ export interface components {
             enforce_mfa: boolean;
             enable_ip_restriction: boolean;
             whitelisted_ips: string[];
-            auto_assigned_workspace_id: null | string;
+            auto_assigned_workspace_id: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -2121,7 +2434,7 @@ export interface components {
             id: string;
             organization: components["schemas"]["WachtOrganization"];
             user_id: string;
-            roles: components["schemas"]["WachtRole"][];
+            roles: components["schemas"]["WachtOrganizationRole"][];
             public_metadata: components["schemas"]["JsonElement"];
             /** Format: date-time */
             created_at: string;
@@ -2133,6 +2446,40 @@ export interface components {
             id: string;
             name: string;
             slug: null | string;
+        };
+        WachtOrganizationRole: {
+            id: string;
+            organization_id: string;
+            name: string;
+            permissions: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        WachtPasskeySettings: {
+            enabled: boolean;
+            promptRegistrationOnAuth: boolean;
+            allowAutofill: boolean;
+        };
+        WachtRestrictions: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            deleted_at: null | components["schemas"]["JsonElement"];
+            deployment_id: string;
+            allowlist_enabled: boolean;
+            blocklist_enabled: boolean;
+            block_subaddresses: boolean;
+            block_disposable_emails: boolean;
+            block_voip_numbers: boolean;
+            country_restrictions: components["schemas"]["WachtCountryRestriction"];
+            banned_keywords: string[];
+            allowlisted_resources: string[];
+            blocklisted_resources: string[];
+            sign_up_mode: string;
         };
         WachtRole: {
             id: string;
@@ -2156,21 +2503,34 @@ export interface components {
         WachtSession: {
             id: string;
             /** Format: date-time */
-            created_at: string;
+            created_at: null | string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at: null | string;
             signin_attempts: unknown[];
             signins: components["schemas"]["WachtSignIn"][];
             signup_attempts: unknown[];
-            active_signin: components["schemas"]["WachtSignIn"];
+            active_signin: null | components["schemas"]["WachtSignIn"];
+        };
+        WachtSessionToken: {
+            token: string;
+            /** Format: int64 */
+            expires: number;
         };
         WachtSignIn: {
             id: string;
+            session_id: string;
             user_id: string;
             active_organization_membership_id: null | string;
             active_workspace_membership_id: null | string;
             ip_address: null | string;
             user_agent: null | string;
+            browser: string;
+            device: string;
+            city: string;
+            region: string;
+            region_code: string;
+            country: string;
+            country_code: string;
             /** Format: date-time */
             expires_at: string;
             /** Format: date-time */
@@ -2179,13 +2539,68 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            user: components["schemas"]["WachtUser"];
+        };
+        WachtUiSettings: {
+            deploymentId: string;
+            appName: string;
+            privacyPolicyUrl: string;
+            tosPageUrl: string;
+            signInPageUrl: string;
+            signUpPageUrl: string;
+            waitlistPageUrl: string;
+            supportPageUrl: string;
+            afterLogoClickUrl: string;
+            userProfileUrl: string;
+            organizationProfileUrl: string;
+            createOrganizationUrl: string;
+            afterSignOutOnePageUrl: string;
+            afterSignOutAllPageUrl: string;
+            afterSignupRedirectUrl: string;
+            afterSigninRedirectUrl: string;
+            afterCreateOrganizationRedirectUrl: string;
+            faviconImageUrl: string;
+            defaultUserProfileImageUrl: string;
+            defaultOrganizationProfileImageUrl: string;
+            defaultWorkspaceProfileImageUrl: string;
+            useInitialsForUserProfileImage: boolean;
+            useInitialsForOrganizationProfileImage: boolean;
+            logoImageUrl: string;
+            signupTermsStatement: string;
+            signupTermsStatementShown: boolean;
+        };
+        WachtUser: {
+            id: string;
+            first_name: string;
+            last_name: string;
+            username: string;
+            availability: string;
+            has_profile_picture: boolean;
+            profile_picture_url: string;
+            primary_email_address_id: string;
+            primary_phone_number_id: string;
+            primary_email_address: components["schemas"]["WachtEmailAddress"];
+            second_factor_policy: null | string;
+            user_email_addresses: components["schemas"]["WachtEmailAddress"][];
+            user_phone_numbers: unknown[];
+            social_connections: unknown[];
+            user_authenticator: null | components["schemas"]["WachtAuthenticator"];
+            backup_codes_generated: null | boolean;
+            has_password: boolean;
+            has_passkeys: boolean;
+            public_metadata: components["schemas"]["JsonElement"];
+            segments: unknown[];
+        };
+        WachtVerificationPolicy: {
+            phoneNumber: boolean;
+            email: boolean;
         };
         WachtWorkspace: {
             id: string;
             name: string;
             slug: null | string;
-            image_url: null | string;
-            description: null | string;
+            image_url: string;
+            description: string;
             /** Format: int32 */
             member_count: number;
             public_metadata: components["schemas"]["JsonElement"];
@@ -7265,71 +7680,6 @@ export interface operations {
             };
         };
     };
-    getSession: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
     postSessionSwitchWorkspace: {
         parameters: {
             query?: never;
@@ -7424,6 +7774,631 @@ export interface operations {
             };
             /** @description No valid session */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postSessionSwitchSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postSessionSignOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getSessionToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSessionToken"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtUser"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtUser"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getMeSignins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtSignIn"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMeSigninsByIdSignout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtDeployment"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getDeploymentInvitationsValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtInvitationValidation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,11 +12,13 @@ namespace Tenantry.Application.Accounts.Authentication;
 
 /// <summary>
 /// What the per-request session check needs (the session row and its user's memberships
-/// version), and the sign-in details the Wacht session view shows with every answer.
+/// version), and the sign-in details the Wacht session view shows with every answer (with the
+/// user's name and address: a rename drops the user's sessions from the cache).
 /// </summary>
 public sealed record SessionState(
     string Id, string UserId, string TokenHash, DateTime? RevokedAt, DateTime ExpiresAt, DateTime? MfaVerifiedAt,
-    DateTime CreatedAt, DateTime UpdatedAt, long MembershipsVersion, string? ClientIp, string? UserAgent);
+    DateTime CreatedAt, DateTime UpdatedAt, long MembershipsVersion, string? ClientIp, string? UserAgent,
+    string Email, string DisplayName, DateTime? EmailVerifiedAt);
 
 /// <summary>
 /// The session check of every authenticated request, read in one indexed query (session by
@@ -33,7 +35,7 @@ public sealed partial class SessionStates
     // The one projection of a session and its user, for the single read and the batched refresh.
     private static readonly Expression<Func<Session, UserAccount, SessionState>> s_state = (s, u) => new SessionState(
         s.Id, s.UserId, s.TokenHash, s.RevokedAt, s.ExpiresAt, s.MfaVerifiedAt, s.CreatedAt, s.UpdatedAt, u.MembershipsVersion,
-        s.ClientIp, s.UserAgent);
+        s.ClientIp, s.UserAgent, u.Email, u.DisplayName, u.EmailVerifiedAt);
 
     private static readonly Func<TenantryDbContext, string, Task<SessionState?>> s_find =
         EF.CompileAsyncQuery((TenantryDbContext ctx, string id) => ctx.Sessions

@@ -19,7 +19,11 @@ public sealed record SessionOverview(
     string? ClientIp,
     string? UserAgent,
     bool MfaVerified,
-    ActiveMemberships Active);
+    ActiveMemberships Active,
+    SessionUser User);
+
+/// <summary>Who the session belongs to, as a front end shows the signed-in user.</summary>
+public sealed record SessionUser(string Id, string Email, string DisplayName, DateTime? EmailVerifiedAt);
 
 /// <summary>
 /// Read on every request of a front end that shows the session with each answer, so it reads no
@@ -36,6 +40,7 @@ public sealed class GetCurrentSessionHandler(SessionStates sessions, MyMembershi
             ?? throw new InvalidOperationException("The authenticated session no longer exists.");
         var (snapshot, _) = await memberships.GetAsync(caller, () => MembershipSnapshots.LoadAsync(db.Value, caller.UserId, cancellationToken));
         return new SessionOverview(caller.SessionId, session.UserId, session.CreatedAt, session.UpdatedAt, session.ExpiresAt,
-            session.ClientIp, session.UserAgent, session.MfaVerifiedAt is not null, snapshot.Active);
+            session.ClientIp, session.UserAgent, session.MfaVerifiedAt is not null, snapshot.Active,
+            new SessionUser(session.UserId, session.Email, session.DisplayName, session.EmailVerifiedAt));
     }
 }

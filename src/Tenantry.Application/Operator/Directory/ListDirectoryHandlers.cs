@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Application.Common;
 using Tenantry.Application.Operator.UpdateWorkspace;
+using Tenantry.Application.Workspaces;
 using Tenantry.Data;
 using Tenantry.Domain.Accounts;
 using Tenantry.Domain.Common;
@@ -48,12 +49,12 @@ public sealed class ListWorkspacesHandler(TenantryDbContext db)
         var workspaces = db.Workspaces.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(status))
         {
-            if (status is not ("ACTIVE" or "SUSPENDED"))
+            if (!WorkspaceCodes.Statuses.Contains(status, StringComparer.Ordinal))
             {
                 return new ValidationFailed(new FieldError("status", ValidationCodes.UnknownValue,
-                    new Dictionary<string, object> { ["allowed"] = "ACTIVE, SUSPENDED" }));
+                    ValidationRules.Args("allowed", string.Join(", ", WorkspaceCodes.Statuses))));
             }
-            var wanted = Workspaces.WorkspaceCodes.ParseStatus(status);
+            var wanted = WorkspaceCodes.ParseStatus(status);
             workspaces = workspaces.Where(w => w.Status == wanted);
         }
         if (!string.IsNullOrWhiteSpace(institutionId))

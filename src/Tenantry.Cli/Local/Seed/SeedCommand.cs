@@ -117,7 +117,7 @@ internal static class SeedCommand
         var database = services.GetRequiredService<DatabaseOptions>();
         return database.Provider switch
         {
-            DatabaseProvider.Postgres => await PostgresBulkSink.OpenAsync(database.PostgresConnectionString!, cancellationToken),
+            DatabaseProvider.Postgres or DatabaseProvider.Citus => await PostgresBulkSink.OpenAsync(database.PostgresConnectionString!, cancellationToken),
             _ => await SqliteBulkSink.OpenAsync(
                 DatabaseServiceCollectionExtensions.SqliteConnectionString(database, services.GetRequiredService<LocalSettings>().DataDir),
                 cancellationToken),

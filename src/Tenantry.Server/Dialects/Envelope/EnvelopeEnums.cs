@@ -1,3 +1,4 @@
+using Tenantry.Application.Workspaces;
 using Tenantry.Domain.Invitations;
 using Tenantry.Domain.Memberships;
 using Tenantry.Domain.Workspaces;
@@ -31,7 +32,7 @@ public static class EnvelopeEnums
 
     public static string Code(WorkspaceKind kind) => kind == WorkspaceKind.Sandbox ? "SANDBOX" : "LIVE";
 
-    public static string Code(WorkspaceStatus status) => status == WorkspaceStatus.Suspended ? "SUSPENDED" : "ACTIVE";
+    public static string Code(WorkspaceStatus status) => WorkspaceCodes.Status(status);
 
     public static string Code(JoinSource source) => source.ToString().ToUpperInvariant();
 

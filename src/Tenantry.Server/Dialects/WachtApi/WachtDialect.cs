@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Localization;
 using Microsoft.OpenApi;
+using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
+using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Shared;
@@ -26,7 +28,10 @@ public sealed class WachtDialect : IWireDialect
 {
     public const string CorsPolicy = "wacht";
 
-    private static readonly string[] s_prefixes = ["/me", "/session", "/workspaces", "/organizations"];
+    // The routes Tenantry serves, and the prefixes of Wacht features it does not (AI agents, notifications, the webhook and
+    // API-auth apps, the waitlist), so that those answer Wacht's 404 rather than a bare one.
+    private static readonly string[] s_prefixes =
+        ["/me", "/session", "/workspaces", "/organizations", "/deployment", "/auth", "/ai", "/notifications", "/webhook", "/api-auth", "/waitlist"];
 
     public bool Owns(PathString path)
     {
@@ -48,9 +53,12 @@ public sealed class WachtDialect : IWireDialect
 
 public static class WachtDialectHosting
 {
-    public static IServiceCollection AddWachtDialect(this IServiceCollection services, WachtOptions options)
+    public static IServiceCollection AddWachtDialect(this IServiceCollection services, TenantryOptions tenantry)
     {
+        var options = tenantry.Wacht;
         services.AddWireDialect<WachtDialect>();
+        services.AddSingleton(provider => new WachtDeploymentSettings(
+            options, tenantry.PublicOrigin, options.DevelopmentSessions, provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddScoped<WachtSessions>();
         services.AddSingleton(provider => new WachtWireContext(options.DeploymentId, provider.GetRequiredService<IStringLocalizer<Messages>>()));
         services.AddCors(cors => cors.AddPolicy(WachtDialect.CorsPolicy, policy => ConfigureCors(policy, options)));
@@ -66,12 +74,22 @@ public static class WachtDialectHosting
             .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtMembershipEndpoints.Map(wacht);
         WachtSessionEndpoints.Map(wacht);
+        WachtUserEndpoints.Map(wacht);
+
+        // What a browser reads before it signs in; each answers with the session its credential names, if any.
+        var anonymous = app.MapGroup(string.Empty)
+            .WithTags("Wacht")
+            .AllowAnonymous()
+            .RequireCors(WachtDialect.CorsPolicy)
+            .RequireRateLimiting(RateLimitPolicies.Wacht);
+        WachtDeploymentEndpoints.Map(anonymous);
+        WachtSessionEndpoints.MapAnonymous(anonymous);
     }
 
     /// <summary>
     /// Cross-site browsers (Wacht's SDK on another origin) only for the configured origins, with
-    /// the session cookie; in development mode the response header carrying the session token
-    /// is exposed to them as well.
+    /// the session cookie, for every method the SDK sends; the response header that carries the
+    /// session token in development mode is exposed to them.
     /// </summary>
     private static void ConfigureCors(CorsPolicyBuilder policy, WachtOptions wacht)
     {
@@ -79,11 +97,9 @@ public static class WachtDialectHosting
         {
             return;
         }
-        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST");
-        if (wacht.DevelopmentSessions)
-        {
-            policy.WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
-        }
+        // The SDK's methods; X-Development-Session is only ever sent in development mode, and exposing it costs nothing otherwise.
+        policy.WithOrigins([.. wacht.AllowedOrigins]).AllowCredentials().AllowAnyHeader().WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+            .WithExposedHeaders(AuthenticationSchemes.DevSessionHeader);
     }
 
     /// <summary>

@@ -2,6 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.WachtApi.Deployment;
+using Tenantry.Server.Dialects.WachtApi.Sessions;
+using Tenantry.Server.Dialects.WachtApi.Users;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -13,6 +16,11 @@ namespace Tenantry.Server.Dialects.WachtApi;
 [JsonSerializable(typeof(List<WachtWorkspaceMembership>))]
 [JsonSerializable(typeof(List<WachtOrganizationMembership>))]
 [JsonSerializable(typeof(WachtSession))]
+[JsonSerializable(typeof(WachtDeployment))]
+[JsonSerializable(typeof(WachtInvitationValidation))]
+[JsonSerializable(typeof(WachtUser))]
+[JsonSerializable(typeof(List<WachtSignIn>))]
+[JsonSerializable(typeof(WachtSessionToken))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class WachtJsonContext : JsonSerializerContext
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Tenantry.Application.Accounts.CurrentSession;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Dialects.Shared.Json;
@@ -19,6 +20,16 @@ public static class WachtResults
     public static IResult OkJson(byte[] data, WachtSession session) => new WachtOkResult(writer => writer.WriteRawValue(data, skipInputValidation: true), session);
 
     public static IResult Error(DomainError error) => WachtErrors.Describe(error);
+
+    /// <summary>
+    /// After the caller's own session was signed out: the cookie is expired and the answer is the session the browser has now,
+    /// one without a sign-in, which <c>GET /session</c> keeps answering (Wacht's SDK reloads it after a sign-out).
+    /// </summary>
+    public static IResult SignedOut(HttpContext http)
+    {
+        SessionCookie.Expire(http);
+        return Ok(WachtSession.Anonymous, WachtSession.Anonymous);
+    }
 
     /// <summary>
     /// A Wacht mutation: reads the body (JSON, urlencoded or multipart), runs the use case, and
@@ -83,4 +94,20 @@ public sealed class WachtSessions(GetCurrentSessionHandler handler)
 {
     public async Task<WachtSession> CurrentAsync(HttpContext http) =>
         WachtSession.From(await handler.HandleAsync(http.Caller(), http.RequestAborted));
+
+    /// <summary>
+    /// For the routes a browser calls before it signs in (and after it signs out): the session the credential names when it
+    /// authenticates, else <see cref="WachtSession.Anonymous"/>. A credential that does not authenticate (revoked by a sign-out,
+    /// expired, malformed) is no error here.
+    /// </summary>
+    public async Task<WachtSession> CurrentOrAnonymousAsync(HttpContext http)
+    {
+        var authentication = await http.AuthenticateAsync(AuthenticationSchemes.SessionToken);
+        if (!authentication.Succeeded)
+        {
+            return WachtSession.Anonymous;
+        }
+        http.User = authentication.Principal;
+        return await CurrentAsync(http);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Localization;
 using Tenantry.Application.Accounts.CurrentSession;
+using Tenantry.Application.Accounts.Sessions;
 using Tenantry.Application.Institutions;
 using Tenantry.Application.Institutions.ListMine;
 using Tenantry.Application.Workspaces.ListMemberships;
@@ -10,6 +11,7 @@ using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.WachtApi.Users;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -41,8 +43,8 @@ public sealed record WachtWorkspace(
     string Id,
     string Name,
     string? Slug,
-    string? ImageUrl,
-    string? Description,
+    string ImageUrl,
+    string Description,
     int MemberCount,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
@@ -57,7 +59,7 @@ public sealed record WachtWorkspace(
     public static WachtWorkspace From(WorkspaceSummary w, InstitutionSummary organization, WachtWireContext context)
     {
         var allowlist = w.Policy?.IpAllowlist ?? [];
-        return new(w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, RawJson.Parse(w.PublicMetadata), RawJson.Parse(w.PrivateMetadata),
+        return new(w.Id, w.Name, w.Slug, w.ImageUrl ?? "", w.Description ?? "", w.MemberCount, RawJson.Parse(w.PublicMetadata), RawJson.Parse(w.PrivateMetadata),
             w.Policy?.EnforceMfa ?? false, allowlist.Count > 0, allowlist, w.CreatedAt, w.UpdatedAt, WachtSegment.From(w.Segments, context),
             new WachtOrganizationRef(organization.Id, organization.Name, organization.Slug));
     }
@@ -67,46 +69,55 @@ public sealed record WachtOrganization(
     string Id,
     string Name,
     string? Slug,
-    string? ImageUrl,
-    string? Description,
+    string ImageUrl,
+    string Description,
     int MemberCount,
     JsonElement PublicMetadata,
     JsonElement PrivateMetadata,
     bool EnforceMfa,
     bool EnableIpRestriction,
     IReadOnlyList<string> WhitelistedIps,
-    string? AutoAssignedWorkspaceId,
+    string AutoAssignedWorkspaceId,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     List<WachtSegment> Segments)
 {
     public static WachtOrganization From(InstitutionSummary o, WachtWireContext context) =>
-        new(o.Id, o.Name, o.Slug, o.ImageUrl, o.Description, o.MemberCount, RawJson.Parse(o.PublicMetadata), RawJson.Parse(o.PrivateMetadata),
-            o.EnforceMfa, o.IpAllowlist.Count > 0, o.IpAllowlist, o.AutoAssignedWorkspaceId, o.CreatedAt, o.UpdatedAt,
+        new(o.Id, o.Name, o.Slug, o.ImageUrl ?? "", o.Description ?? "", o.MemberCount, RawJson.Parse(o.PublicMetadata), RawJson.Parse(o.PrivateMetadata),
+            o.EnforceMfa, o.IpAllowlist.Count > 0, o.IpAllowlist, o.AutoAssignedWorkspaceId ?? "", o.CreatedAt, o.UpdatedAt,
             WachtSegment.From(o.Segments, context));
 }
 
 public sealed record WachtRole(string Id, string Name, IReadOnlyList<string> Permissions, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static WachtRole From(RoleSummary r) => new(r.Id, r.Name, r.Permissions, r.CreatedAt, r.UpdatedAt);
+}
 
+/// <summary>Wacht's <c>OrganizationRole</c>: a role with the organization it belongs to.</summary>
+public sealed record WachtOrganizationRole(
+    string Id, string OrganizationId, string Name, IReadOnlyList<string> Permissions, DateTime CreatedAt, DateTime UpdatedAt)
+{
     /// <summary>
     /// Organization roles are fixed (Owner, Admin, Member), like Wacht's deployment-level roles,
     /// so their ids are fixed too. Owners and admins carry the permissions Wacht's SDK checks
     /// before it offers organization management.
     /// </summary>
-    public static WachtRole From(InstitutionRole role, DateTime organizationCreatedAt) => role switch
+    public static WachtOrganizationRole From(InstitutionRole role, string organizationId, DateTime organizationCreatedAt) => role switch
     {
-        InstitutionRole.Owner => new("orgrole_owner", "Owner", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
-        InstitutionRole.Admin => new("orgrole_admin", "Admin", s_managePermissions, organizationCreatedAt, organizationCreatedAt),
-        _ => new("orgrole_member", "Member", [], organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Owner => new(OrganizationOwnerId, organizationId, "Owner", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Admin => new("orgrole_admin", organizationId, "Admin", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        _ => new(OrganizationMemberId, organizationId, "Member", [], organizationCreatedAt, organizationCreatedAt),
     };
 
-    private static readonly string[] s_managePermissions = ["organization:admin", "organization:manage"];
+    public const string OrganizationOwnerId = "orgrole_owner";
+    public const string OrganizationMemberId = "orgrole_member";
+
+    /// <summary>The organization permission catalogue: what owners and admins hold.</summary>
+    public static readonly IReadOnlyList<string> OrganizationManagePermissions = ["organization:admin", "organization:manage"];
 }
 
-/// <summary><c>{type, message}</c>: <c>message</c> is null when nothing restricts the member.</summary>
-public sealed record WachtEligibility(string Type, string? Message)
+/// <summary><c>{type, message}</c>: <c>message</c> is empty when nothing restricts the member (both sides type it as a string).</summary>
+public sealed record WachtEligibility(string Type, string Message)
 {
     /// <summary>For a workspace membership: the messages speak of the workspace.</summary>
     public static WachtEligibility From(EligibilityDecision decision, WachtWireContext context) => From(decision, context, "Eligibility.");
@@ -118,7 +129,7 @@ public sealed record WachtEligibility(string Type, string? Message)
     private static WachtEligibility From(EligibilityDecision decision, WachtWireContext context, string messagePrefix)
     {
         var restriction = decision.Restriction;
-        return new(TypeName(restriction), restriction == EligibilityRestriction.None ? null : context.Messages.Text(messagePrefix + restriction));
+        return new(TypeName(restriction), restriction == EligibilityRestriction.None ? "" : context.Messages.Text(messagePrefix + restriction));
     }
 
     public static string TypeName(EligibilityRestriction restriction) => restriction switch
@@ -163,29 +174,51 @@ public sealed record WachtOrganizationMembership(
     string Id,
     WachtOrganization Organization,
     string UserId,
-    List<WachtRole> Roles,
+    List<WachtOrganizationRole> Roles,
     JsonElement PublicMetadata,
     DateTime CreatedAt,
     DateTime UpdatedAt,
     WachtEligibility EligibilityRestriction)
 {
     public static WachtOrganizationMembership From(InstitutionMembershipDetail m, WachtWireContext context) =>
-        new(m.Id, WachtOrganization.From(m.Institution, context), m.UserId, [WachtRole.From(m.Role, m.Institution.CreatedAt)],
+        new(m.Id, WachtOrganization.From(m.Institution, context), m.UserId, [WachtOrganizationRole.From(m.Role, m.Institution.Id, m.Institution.CreatedAt)],
             WachtWorkspaceMembership.EmptyObject(), m.CreatedAt, m.UpdatedAt, WachtEligibility.ForOrganization(m.Eligibility, context));
 }
 
-/// <summary>A sign-in of the session (Tenantry has one per session, with the session's id).</summary>
+/// <summary>
+/// A sign-in (Tenantry has one per session, with the session's id), with the fields Wacht's account page reads
+/// (<c>session_id</c>, <c>browser</c>, <c>device</c> and the place, which Tenantry does not know: empty) and its <c>user</c>.
+/// </summary>
 public sealed record WachtSignIn(
     string Id,
+    string SessionId,
     string UserId,
     string? ActiveOrganizationMembershipId,
     string? ActiveWorkspaceMembershipId,
     string? IpAddress,
     string? UserAgent,
+    string Browser,
+    string Device,
+    string City,
+    string Region,
+    string RegionCode,
+    string Country,
+    string CountryCode,
     DateTime ExpiresAt,
     DateTime LastActiveAt,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    WachtUser User)
+{
+    public static WachtSignIn From(SessionOverview s) =>
+        new(s.Id, s.Id, s.UserId, s.Active.InstitutionMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent, "", "", "", "", "", "", "",
+            s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt, WachtUser.From(s.User));
+
+    /// <summary>Another session of the same account: the active memberships are the account's, so they are the current sign-in's.</summary>
+    public static WachtSignIn From(SessionSummary s, WachtSignIn current) =>
+        new(s.Id, s.Id, current.UserId, current.ActiveOrganizationMembershipId, current.ActiveWorkspaceMembershipId, s.ClientIp, s.UserAgent,
+            "", "", "", "", "", "", "", s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt, current.User);
+}
 
 /// <summary>
 /// The <c>session</c> block of every success answer and the data of <c>GET /session</c>: seed
@@ -193,17 +226,19 @@ public sealed record WachtSignIn(
 /// </summary>
 public sealed record WachtSession(
     string Id,
-    DateTime CreatedAt,
-    DateTime UpdatedAt,
+    DateTime? CreatedAt,
+    DateTime? UpdatedAt,
     List<JsonElement> SigninAttempts,
     List<WachtSignIn> Signins,
     List<JsonElement> SignupAttempts,
-    WachtSignIn ActiveSignin)
+    WachtSignIn? ActiveSignin)
 {
+    /// <summary>A browser that is not signed in (or has signed out): no id, no sign-ins, <c>active_signin</c> null, as the SDK expects after a sign-out.</summary>
+    public static readonly WachtSession Anonymous = new("", null, null, [], [], [], null);
+
     public static WachtSession From(SessionOverview s)
     {
-        var signIn = new WachtSignIn(s.Id, s.UserId, s.Active.InstitutionMembershipId, s.Active.WorkspaceMembershipId, s.ClientIp, s.UserAgent,
-            s.ExpiresAt, s.UpdatedAt, s.CreatedAt, s.UpdatedAt);
+        var signIn = WachtSignIn.From(s);
         return new(s.Id, s.CreatedAt, s.UpdatedAt, [], [signIn], [], signIn);
     }
 }

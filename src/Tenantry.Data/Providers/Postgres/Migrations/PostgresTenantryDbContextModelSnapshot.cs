@@ -844,6 +844,9 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                     b.HasKey("Id")
                         .HasName("pk_invitations");
 
+                    b.HasIndex("TokenHash")
+                        .HasDatabaseName("ix_invitations_token_hash");
+
                     b.HasIndex("InstitutionId", "RoleId")
                         .HasDatabaseName("ix_invitations_institution_id_role_id");
 

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Components;
+using Tenantry.Application.Accounts.Authentication;
+using Tenantry.Application.Common;
+using Tenantry.Domain.Common;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.WebConsole;
+
+/// <summary>
+/// What every console page shares: the request, the signed-in caller (the same <c>__session</c> cookie and
+/// server-side session as the dialects, checked by the same <see cref="RequestAuthenticator"/>), the words,
+/// and how a refusal is shown (a status code and a message, never a 500).
+/// </summary>
+public abstract class ConsolePage : ComponentBase
+{
+    [CascadingParameter]
+    public HttpContext Http { get; set; } = default!;
+
+    [Inject]
+    public ConsoleText T { get; set; } = default!;
+
+    [Inject]
+    public NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>The signed-in caller, once <see cref="SignedInAsync"/> found one.</summary>
+    protected Caller Caller { get; set; } = default!;
+
+    /// <summary>The message of the last refusal, shown in an alert region.</summary>
+    protected string? Problem { get; set; }
+
+    protected IReadOnlyList<(string Field, string Message)> Problems { get; set; } = [];
+
+    /// <summary>A success message shown in a status region.</summary>
+    protected string? Notice { get; set; }
+
+    protected CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>The status code of this answer (see <see cref="ConsoleHosting.StatusItem"/>).</summary>
+    protected int? Status
+    {
+        get => Http.Items[ConsoleHosting.StatusItem] as int?;
+        set => Http.Items[ConsoleHosting.StatusItem] = value;
+    }
+
+    /// <summary>The caller of this request, or null when the cookie names no live session.</summary>
+    public static async Task<Caller?> AuthenticateAsync(HttpContext http)
+    {
+        if (!http.Request.Cookies.TryGetValue(AuthenticationSchemes.SessionCookie, out var token) || token.Length == 0)
+        {
+            return null;
+        }
+        var authenticator = http.RequestServices.GetRequiredService<RequestAuthenticator>();
+        var result = await authenticator.AuthenticateSessionTokenAsync(token, http.RequestAborted);
+        if (!result.IsSuccess)
+        {
+            return null;
+        }
+        var session = result.Value;
+        return new Caller(session.UserId, session.SessionId, session.MfaVerified, http.Connection.RemoteIpAddress)
+        {
+            MembershipsVersion = session.MembershipsVersion,
+        };
+    }
+
+    /// <summary>True with <see cref="Caller"/> set; otherwise redirects to the sign-in page, which comes back here.</summary>
+    protected async Task<bool> SignedInAsync()
+    {
+        if (await AuthenticateAsync(Http) is { } caller)
+        {
+            Caller = caller;
+            return true;
+        }
+        var here = Http.Request.Path + Http.Request.QueryString;
+        Navigation.NavigateTo($"{ConsoleHosting.Prefix}/sign-in?returnUrl={Uri.EscapeDataString(here)}");
+        return false;
+    }
+
+    protected RequestOrigin Origin =>
+        new(Http.Connection.RemoteIpAddress, Http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null);
+
+    /// <summary>Shows a refusal: its status code on the answer, its message on the page.</summary>
+    protected void Refuse(DomainError error)
+    {
+        Problem = T.Error(error);
+        Problems = T.Problems(error);
+        Status = ConsoleText.Status(error);
+    }
+
+    /// <summary>A posted action no button of the page offers.</summary>
+    protected static ValidationFailed UnknownAction(string allowed) =>
+        new([new FieldError("Action", "UnknownValue", new Dictionary<string, object> { ["allowed"] = allowed })]);
+
+    protected static string Date(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Shows the state after a change; a refusal keeps its status code and message.</summary>
+    protected async Task KeepingProblemAsync(Func<Task> reload)
+    {
+        var problem = Problem;
+        var problems = Problems;
+        var status = Status;
+        await reload();
+        if (problem is not null)
+        {
+            Problem = problem;
+            Problems = problems;
+            Status = status;
+        }
+    }
+
+    /// <summary>An action value <c>verb:id</c> from the button that submitted the form.</summary>
+    protected (string Verb, string Id) PostedAction()
+    {
+        var action = Http.Request.HasFormContentType ? Http.Request.Form["Action"].ToString() : "";
+        return action.Split(':', 2) is [var verb, var id] ? (verb, id) : (action, "");
+    }
+}
