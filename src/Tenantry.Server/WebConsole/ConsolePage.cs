@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Common;
+using Tenantry.Data;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Security;
 
@@ -50,7 +51,8 @@ public abstract class ConsolePage : ComponentBase
             return null;
         }
         var authenticator = http.RequestServices.GetRequiredService<RequestAuthenticator>();
-        var result = await authenticator.AuthenticateSessionTokenAsync(token, http.RequestAborted);
+        var db = http.RequestServices.GetRequiredService<Lazy<TenantryDbContext>>();
+        var result = await authenticator.AuthenticateSessionTokenAsync(token, db, http.RequestAborted);
         if (!result.IsSuccess)
         {
             return null;
