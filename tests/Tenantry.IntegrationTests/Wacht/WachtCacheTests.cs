@@ -178,6 +178,21 @@ public sealed class WachtCacheTests(LongCacheApp app) : IClassFixture<LongCacheA
     }
 
     [Fact]
+    public async Task The_session_block_kept_between_answers_follows_a_profile_change()
+    {
+        var (owner, _, _) = await CachedOwnerAsync();
+        var kept = await _wacht.ActiveSignInAsync(owner);
+        Assert.Equal(kept.GetRawText(), (await _wacht.ActiveSignInAsync(owner)).GetRawText());
+
+        (await _wacht.PostAsync("/me", owner.SessionCookie, new FormUrlEncodedContent([new("first_name", "Grace")]))).AssertOk();
+
+        Assert.Equal("Grace", (await _wacht.ActiveSignInAsync(owner)).GetProperty("user").GetProperty("first_name").GetString());
+        var memberships = await _wacht.GetAsync("/me/workspace-memberships", owner.SessionCookie);
+        memberships.AssertOk();
+        Assert.Equal("Grace", memberships.Session.GetProperty("active_signin").GetProperty("user").GetProperty("first_name").GetString());
+    }
+
+    [Fact]
     public async Task An_entry_past_half_the_bound_is_re_read_in_the_background()
     {
         var (owner, workspaceId, _) = await CachedOwnerAsync();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Tenantry.Application.Accounts.CurrentSession;
@@ -70,13 +71,20 @@ internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSessi
             writer.WritePropertyName("data");
             writeData(writer);
             writer.WritePropertyName("session");
-            JsonSerializer.Serialize(writer, session, WachtJsonContext.Default.WachtSession);
+            writer.WriteRawValue(Rendered(session), skipInputValidation: true);
             writer.WriteStartArray("errors");
             writer.WriteEndArray();
             writer.WriteEndObject();
         }
         await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
+
+    // A session block is rendered once: WachtSessions gives the same instance while the session and
+    // memberships snapshots it comes from stay the same, and an entry lives as long as that instance.
+    private static readonly ConditionalWeakTable<WachtSession, byte[]> s_renderedSessions = new();
+
+    private static byte[] Rendered(WachtSession session) =>
+        s_renderedSessions.GetValue(session, static s => AnswerJson.Serialize(s, WachtJsonContext.Default.WachtSession));
 
     internal static void Write<T>(Utf8JsonWriter writer, T? value)
     {
@@ -92,8 +100,12 @@ internal sealed class WachtOkResult(Action<Utf8JsonWriter> writeData, WachtSessi
 /// <summary>The caller's session block, read after the use case ran so that it shows its effect.</summary>
 public sealed class WachtSessions(GetCurrentSessionHandler handler)
 {
+    // One wire session per overview: the handler gives the same overview while nothing changed, so the
+    // block (and its rendering, WachtOkResult) is built once per session and memberships snapshot.
+    private static readonly ConditionalWeakTable<SessionOverview, WachtSession> s_sessions = new();
+
     public async Task<WachtSession> CurrentAsync(HttpContext http) =>
-        WachtSession.From(await handler.HandleAsync(http.Caller(), http.RequestAborted));
+        s_sessions.GetValue(await handler.HandleAsync(http.Caller(), http.RequestAborted), WachtSession.From);
 
     /// <summary>
     /// For the routes a browser calls before it signs in (and after it signs out): the session the credential names when it
