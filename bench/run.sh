@@ -9,18 +9,22 @@
 # reuses the one cached under bench/.data, keyed by its sizes, minting fresh tokens), starts
 # the Release server on loopback, warms up, drives every endpoint in ENDPOINTS with wrk and
 # bench/workspaces.lua (rotating through the sampled users' tokens, full gateway header set),
-# then runs the bare-Kestrel ceiling (bench/Ceiling) with a body of the endpoint's mean
-# response size and the same wrk settings, and prints req/s, p50, p99 and the ratio to the
-# ceiling. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
+# and the bare-Kestrel ceiling (bench/Ceiling, answering a body of the endpoint's mean response
+# size) in alternating slices with the same wrk settings, and prints req/s, p50, p99 and the
+# ratio to the ceiling. Alternating matters on a shared machine: its speed drifts by tens of per
+# cent within minutes, and a ceiling measured minutes after the endpoint makes the ratio follow
+# the drift. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
 #
 # Options (defaults in brackets):
 #   --datasets LIST     one,small,large                               [one,small]
 #   --dbs LIST          sqlite,postgres                               [sqlite,postgres]
 #   --endpoints LIST    names from ENDPOINTS below                    [all]
-#   --duration S        measured seconds per wrk run                  [15]
+#   --duration S        measured seconds per endpoint, and as many for its ceiling   [15]
+#   --rounds N          slices the measured seconds are cut into, alternating endpoint and
+#                       ceiling (req/s over all slices; p50/p99: the median slice's)  [3]
 #   --server-warmup S   warm-up of a freshly started server (or ceiling) before its first
 #                       measured run: JIT tiering, thread pool growth, caches     [20]
-#   --warmup S          warm-up seconds before each measured run      [5]
+#   --warmup S          warm-up seconds before each measured slice    [2]
 #   --connections N     wrk connections                               [64]
 #   --threads N         wrk threads                                   [2]
 #   --label TEXT        tag for this run in the results file          [default]
@@ -67,7 +71,8 @@ DATASETS="one,small"
 DBS="sqlite,postgres"
 ONLY_ENDPOINTS=""
 DURATION=15
-WARMUP=5
+WARMUP=2
+ROUNDS=3
 SERVER_WARMUP=20
 CONNECTIONS=64
 THREADS=2
@@ -91,6 +96,7 @@ while [[ $# -gt 0 ]]; do
         --endpoints) ONLY_ENDPOINTS="$2"; shift 2 ;;
         --duration) DURATION="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
         --server-warmup) SERVER_WARMUP="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
@@ -171,6 +177,7 @@ pick_port() {
 # Processes this script started; stopped by PID on exit, whatever happens.
 # ---------------------------------------------------------------------------
 SERVER_PID=""
+CEILING_PID=""
 PG_BIN="${BENCH_PG_BIN:-}"
 PG_DIR=""
 PG_PORT=""
@@ -193,7 +200,7 @@ stop_pg() {
     pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
 }
 
-cleanup() { stop_pid "$AFTER_PID"; AFTER_PID=""; stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pg; }
+cleanup() { stop_pid "$AFTER_PID"; AFTER_PID=""; stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pid "$CEILING_PID"; CEILING_PID=""; stop_pg; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -299,7 +306,7 @@ start_server() {
     die "server not ready after 60 s"
 }
 
-# Starts the ceiling on a free port, left in CEILING_PORT. A port that looked free can still be bound by a
+# Starts the ceiling on a free port, left in CEILING_PORT (its process in CEILING_PID). A port that looked free can still be bound by a
 # process that is shutting down (an --after-start helper's listener stops with the server): then the
 # ceiling exits at once, and another port is tried.
 start_ceiling() {
@@ -307,13 +314,13 @@ start_ceiling() {
     for attempt in 1 2 3; do
         port="$(pick_port)"
         dotnet "$CEILING_DLL" --urls "http://127.0.0.1:$port" --body-bytes "$bytes" >"$RUN_DIR/ceiling-$port.log" 2>&1 &
-        SERVER_PID=$!
+        CEILING_PID=$!
         for _ in $(seq 1 300); do
             if curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; then CEILING_PORT=$port; return 0; fi
-            kill -0 "$SERVER_PID" 2>/dev/null || break
+            kill -0 "$CEILING_PID" 2>/dev/null || break
             sleep 0.2
         done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then die "ceiling not ready"; fi
+        if kill -0 "$CEILING_PID" 2>/dev/null; then die "ceiling not ready"; fi
         log "the ceiling could not start on port $port (see ceiling-$port.log); trying another port"
     done
     die "ceiling did not start"
@@ -340,23 +347,23 @@ warm() {
     timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >/dev/null 2>&1 || true
 }
 
-# wrk: warm-up, then the measured run; prints the RESULT line. With a 6th argument (a trace
-# name), samples the server's CPU with dotnet-trace during the measured run.
+# wrk: warm-up, then one measured slice of SECONDS against the process PID; prints the RESULT
+# line. With a 8th argument (a trace name), samples the process's CPU with dotnet-trace meanwhile.
 drive() {
-    local url=$1 tokens=$2 path=$3 auth=$4 out=$5 trace=${6:-}
+    local url=$1 tokens=$2 path=$3 auth=$4 out=$5 pid=$6 seconds=$7 trace=${8:-}
     warm "$WARMUP" "$url" "$tokens" "$path" "$auth"
-    timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency \
+    timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency \
         -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
     local wrk_pid=$!
-    # The GC's allocation rate over the middle of the measured run, one sample a second.
-    local window=$((DURATION > 6 ? DURATION - 4 : DURATION))
-    (sleep 2; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$SERVER_PID" --counters 'System.Runtime[dotnet.gc.heap.total_allocated]' \
+    # The GC's allocation rate inside the slice, one sample a second (the first is dropped).
+    local window=$((seconds > 5 ? seconds - 2 : 3))
+    (sleep 1; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$pid" --counters 'System.Runtime[dotnet.gc.heap.total_allocated]' \
         --refresh-interval 1 --format csv --duration "$(printf '00:%02d:%02d:%02d' $((window / 3600)) $((window % 3600 / 60)) $((window % 60)))" \
         -o "$out.counters.csv" >"$out.counters.log" 2>&1 || true) &
     local counters_pid=$!
     if [[ -n $trace ]]; then
         sleep 2
-        timeout $((PROFILE + 60)) "$DOTNET_TRACE" collect -p "$SERVER_PID" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$PROFILE")" \
+        timeout $((PROFILE + 60)) "$DOTNET_TRACE" collect -p "$pid" --profile dotnet-sampled-thread-time --duration "00:00:$(printf '%02d' "$PROFILE")" \
             -o "$RUN_DIR/$trace.nettrace" >"$RUN_DIR/$trace.log" 2>&1 || echo "dotnet-trace failed (see $RUN_DIR/$trace.log)" >&2
     fi
     wait "$wrk_pid" || true
@@ -403,6 +410,21 @@ summarize_trace() {
 
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
+# One RESULT line from the slices' lines: req/s over all of them, p50/p99 of the median slice
+# (by p99), non-2xx summed, allocations per request averaged over the slices.
+combine_slices() {
+    printf '%s\n' "$@" | awk '
+        function get(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] + 0 } return 0 }
+        { n++; req += get("requests"); sec += get("seconds"); err += get("non2xx"); alloc += get("alloc_per_req")
+          p50[n] = get("p50_us"); p99[n] = get("p99_us") }
+        END {
+            for (i = 1; i <= n; i++) { order[i] = i }
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (p99[order[j]] < p99[order[i]]) { t = order[i]; order[i] = order[j]; order[j] = t }
+            m = order[int((n + 1) / 2)]
+            printf "RESULT requests=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d non2xx=%d alloc_per_req=%d\n", req, sec, req / sec, p50[m], p99[m], err, alloc / n
+        }'
+}
+
 # ---------------------------------------------------------------------------
 # Run
 # ---------------------------------------------------------------------------
@@ -412,7 +434,7 @@ mkdir -p "$RUN_DIR" "$DATA"
 TSV="$RUN_DIR/results.tsv"
 {
     echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-    echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per run) server-args=${SERVER_ARGS[*]:-none} server-env=${SERVER_ENV[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per endpoint and as many for its ceiling in $ROUNDS alternating slices (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per slice) server-args=${SERVER_ARGS[*]:-none} server-env=${SERVER_ENV[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
     printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\talloc_per_req\tceiling_rps\tceiling_p99_ms\tceiling_alloc\tratio\tp99_ratio\n'
 } >"$TSV"
 
@@ -432,57 +454,67 @@ for db in "${DB_LIST[@]}"; do
             AFTER_PID=$!
             sleep 5
         fi
-        rows=()
         first=1
+        declare -A ceiling_ports=()
         for endpoint in "${ENDPOINTS[@]}"; do
             read -r name path auth <<<"$endpoint"
             [[ -z $ONLY_ENDPOINTS || ",$ONLY_ENDPOINTS," == *",$name,"* ]] || continue
             tokens="$TOKENS"
             [[ $auth == cookie ]] && tokens="$SESSION_TOKENS"
             bytes="$(mean_body_bytes "http://127.0.0.1:$port$path" "$auth" "$tokens")" || die "$name answered no 200 (see $RUN_DIR)"
-            log "$db/$dataset: $name (mean body $bytes bytes)"
+            # The ceiling for this body size runs beside the server (idle while the other is measured).
+            if [[ -z ${ceiling_ports[$bytes]:-} ]]; then
+                stop_pid "$CEILING_PID"; CEILING_PID=""
+                log "$db/$dataset: ceiling with a $bytes-byte body"
+                start_ceiling "$bytes"
+                ceiling_ports=([$bytes]=$CEILING_PORT)
+                warm "$SERVER_WARMUP" "http://127.0.0.1:$CEILING_PORT" "$TOKENS" /ceiling bearer
+            fi
+            ceiling_url="http://127.0.0.1:${ceiling_ports[$bytes]}"
+            log "$db/$dataset: $name (mean body $bytes bytes), $ROUNDS slices alternating with the ceiling"
             trace=""
             if [[ $first -eq 1 ]]; then
                 warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$tokens" "$path" "$auth"
                 [[ $PROFILE -gt 0 ]] && trace="trace-$db-$dataset-$name"
                 first=0
             fi
-            result="$(drive "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$RUN_DIR/wrk-$db-$dataset-$name.txt" "$trace")"
-            echo "$result" >&2
-            if [[ $(field non2xx "$result") != 0 ]]; then
-                echo "WARNING: $name answered $(field non2xx "$result") non-2xx responses; its figures do not measure the endpoint" >&2
+            slice=$(( (DURATION + ROUNDS - 1) / ROUNDS ))
+            endpoint_results=(); ceiling_results=()
+            for round in $(seq 1 "$ROUNDS"); do
+                seconds=$slice
+                # A CPU profile is taken in the first slice, long enough to hold it.
+                [[ -n $trace ]] && seconds=$(( slice > PROFILE + 4 ? slice : PROFILE + 4 ))
+                result="$(drive "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$RUN_DIR/wrk-$db-$dataset-$name-$round.txt" "$SERVER_PID" "$seconds" "$trace")"
+                echo "$result" >&2
+                [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
+                trace=""
+                endpoint_results+=("$result")
+                result="$(drive "$ceiling_url" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-$name-ceiling-$round.txt" "$CEILING_PID" "$slice")"
+                echo "ceiling $result" >&2
+                ceiling_results+=("$result")
+            done
+            endpoint_result="$(combine_slices "${endpoint_results[@]}")"
+            ceiling_result="$(combine_slices "${ceiling_results[@]}")"
+            echo "$name over $ROUNDS slices: $endpoint_result" >&2
+            echo "ceiling over $ROUNDS slices: $ceiling_result" >&2
+            if [[ $(field non2xx "$endpoint_result") != 0 ]]; then
+                echo "WARNING: $name answered $(field non2xx "$endpoint_result") non-2xx responses; its figures do not measure the endpoint" >&2
             fi
-            [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
             [[ $ALLOC_PROFILE -gt 0 ]] && alloc_profile "http://127.0.0.1:$port" "$tokens" "$path" "$auth" "$db-$dataset-$name" >&2
-            rows+=("$name $bytes $(field rps "$result") $(field p50_us "$result") $(field p99_us "$result") $(field non2xx "$result") $(field alloc_per_req "$result")")
+            awk -v d="$dataset" -v db="$db" -v n="$name" -v b="$bytes" \
+                -v r="$(field rps "$endpoint_result")" -v p50="$(field p50_us "$endpoint_result")" -v p99="$(field p99_us "$endpoint_result")" \
+                -v e="$(field non2xx "$endpoint_result")" -v a="$(field alloc_per_req "$endpoint_result")" \
+                -v c="$(field rps "$ceiling_result")" -v cp="$(field p99_us "$ceiling_result")" -v ca="$(field alloc_per_req "$ceiling_result")" \
+                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp }' >>"$TSV"
         done
+        unset ceiling_ports
         if [[ -n $AFTER_PID ]]; then
             kill -TERM "$AFTER_PID" 2>/dev/null || true
             wait "$AFTER_PID" 2>/dev/null || true
             AFTER_PID=""
         fi
+        stop_pid "$CEILING_PID"; CEILING_PID=""
         stop_pid "$SERVER_PID"; SERVER_PID=""
-        # The ceiling for each distinct body size (the two list paths answer the same bytes), right after.
-        declare -A ceilings=()
-        for row in "${rows[@]}"; do
-            read -r name bytes rps p50 p99 non2xx alloc <<<"$row"
-            if [[ -z ${ceilings[$bytes]:-} ]]; then
-                log "$db/$dataset: ceiling with a $bytes-byte body"
-                start_ceiling "$bytes"
-                port=$CEILING_PORT
-                warm "$SERVER_WARMUP" "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer
-                ceilings[$bytes]="$(drive "http://127.0.0.1:$port" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-ceiling-$bytes.txt")"
-                echo "${ceilings[$bytes]}" >&2
-                stop_pid "$SERVER_PID"; SERVER_PID=""
-            fi
-            ceiling="${ceilings[$bytes]}"
-            crps="$(field rps "$ceiling")"
-            cp99="$(field p99_us "$ceiling")"
-            calloc="$(field alloc_per_req "$ceiling")"
-            awk -v d="$dataset" -v db="$db" -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v e="$non2xx" -v b="$bytes" -v a="$alloc" -v c="$crps" -v cp="$cp99" -v ca="$calloc" \
-                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp }' >>"$TSV"
-        done
-        unset ceilings
     done
     [[ $db == postgres ]] && stop_pg
 done
