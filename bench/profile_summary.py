@@ -21,7 +21,8 @@ CATEGORIES = [
     ("JSON serialization (envelope + items)", ["SystemEnvelopeWriter", "System.Text.Json"]),
     ("list assembly (eligibility, wire items, labels)", ["ListMyWorkspacesHandler", "Eligibility", "SystemWorkspaceItem", "SystemEnums", "WorkspaceEndpoints"]),
     ("authentication/authorization framework", ["Microsoft.AspNetCore.Authentication", "Microsoft.AspNetCore.Authorization", "TenantryAuthenticationHandler"]),
-    ("other middleware (localization, gateway, routing)", ["RequestLocalization", "LanguageNegotiation", "PortalGate", "ForwardedHeaders", "ExceptionHandler", "StatusCodePages", "Microsoft.AspNetCore.Routing", "RateLimiting", "Microsoft.AspNetCore.Http."]),
+    ("other middleware (localization, gateway, routing)", ["RequestLocalization", "LanguageNegotiation", "ResponseLanguage", "PortalGate",
+                                                           "SecurityHeaders", "CrossSiteRequestGuard", "Utf8JsonBodies", "ConsoleHosting", "Antiforgery", "Cors", "ForwardedHeaders", "ExceptionHandler", "StatusCodePages", "Microsoft.AspNetCore.Routing", "RateLimiting", "Microsoft.AspNetCore.Http."]),
     ("Kestrel, HTTP parsing, sockets", ["Kestrel", "System.Net.Sockets", "System.IO.Pipelines", "Microsoft.AspNetCore.Hosting"]),
     ("GC and runtime", ["GarbageCollect", "gc_heap", "WKS::", "SVR::", "JIT", "Tiered"]),
 ]
@@ -34,9 +35,13 @@ IDLE_LEAVES = ["LowLevelLifoSemaphore", "LowLevelSpinWaiter", "WaitHandle.Wait",
 PSEUDO = ("CPU_TIME", "UNMANAGED_CODE_TIME")
 
 
+# The finalizer thread waits inside this frame; only with frames above it is it running a finalizer.
+FINALIZER_LOOP = "GC.RunFinalizers"
+
+
 def is_idle(names):
     real = [n for n in names if not n.startswith(PSEUDO)]
-    return not real or any(w in n for n in real[-3:] for w in IDLE_LEAVES)
+    return not real or FINALIZER_LOOP in real[-1] or any(w in n for n in real[-3:] for w in IDLE_LEAVES)
 
 
 def categorize(names):
