@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Common;
-using Tenantry.Data;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Security;
 
@@ -51,8 +50,7 @@ public abstract class ConsolePage : ComponentBase
             return null;
         }
         var authenticator = http.RequestServices.GetRequiredService<RequestAuthenticator>();
-        var db = http.RequestServices.GetRequiredService<Lazy<TenantryDbContext>>();
-        var result = await authenticator.AuthenticateSessionTokenAsync(token, db, http.RequestAborted);
+        var result = await authenticator.AuthenticateSessionTokenAsync(token, http.RequestServices, http.RequestAborted);
         if (!result.IsSuccess)
         {
             return null;

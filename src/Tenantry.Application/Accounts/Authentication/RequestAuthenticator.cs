@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
@@ -43,6 +44,10 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
         }
         return Authenticated(session);
     }
+
+    /// <summary>For a caller outside the dialects' pipeline (the console): the request's context is taken from its services.</summary>
+    public ValueTask<Result<AuthenticatedSession>> AuthenticateSessionTokenAsync(string? token, IServiceProvider requestServices, CancellationToken cancellationToken) =>
+        AuthenticateSessionTokenAsync(token, requestServices.GetRequiredService<Lazy<TenantryDbContext>>(), cancellationToken);
 
     public async ValueTask<Result<AuthenticatedSession>> AuthenticateSessionTokenAsync(string? token, Lazy<TenantryDbContext> db, CancellationToken cancellationToken)
     {
