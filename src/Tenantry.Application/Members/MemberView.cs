@@ -8,7 +8,7 @@ namespace Tenantry.Application.Members;
 /// <summary>One member of a workspace as the member list shows them.</summary>
 public sealed record MemberView(
     string UserId, string Email, string DisplayName, string RoleId, string RoleName, bool IsOwner, JoinSource JoinSource,
-    MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt);
+    MembershipStatus Status, DateTime CreatedAt, DateTime UpdatedAt, string MembershipId, DateTime? EmailVerifiedAt);
 
 public static class MemberQueries
 {
@@ -20,7 +20,8 @@ public static class MemberQueries
         join u in db.Users on m.UserId equals u.Id
         join r in db.WorkspaceRoles on m.RoleId equals r.Id
         orderby m.CreatedAt, m.Id
-        select new MemberView(u.Id, u.Email, u.DisplayName, r.Id, r.Name, r.BuiltIn == BuiltInRole.Owner, m.JoinSource, m.Status, m.CreatedAt, m.UpdatedAt);
+        select new MemberView(u.Id, u.Email, u.DisplayName, r.Id, r.Name, r.BuiltIn == BuiltInRole.Owner, m.JoinSource, m.Status, m.CreatedAt, m.UpdatedAt,
+            m.Id, u.EmailVerifiedAt);
 
     public static Task<MemberView> OneAsync(TenantryDbContext db, string workspaceId, string userId, CancellationToken cancellationToken) =>
         Members(db, workspaceId, userId).FirstAsync(cancellationToken);

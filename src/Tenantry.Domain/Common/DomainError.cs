@@ -53,6 +53,9 @@ public sealed record AlreadyMember : DomainError;
 /// <summary>The change would leave a workspace (or institution) without an owner.</summary>
 public sealed record LastOwner : DomainError;
 
+/// <summary>Every member holds a role: the workspace's Member role cannot be taken away, only replaced by another.</summary>
+public sealed record MemberRoleRequired : DomainError;
+
 public sealed record NotDefaultEligible : DomainError;
 
 /// <summary>The invitation exists but is no longer pending (accepted elsewhere, revoked, declined or expired).</summary>

@@ -114,15 +114,17 @@ public sealed class DeploymentTests(WachtApp app) : IClassFixture<WachtApp>
         var b2b = deployment.GetProperty("b2b_settings");
         Assert.Equal(B2BKeys, Keys(b2b));
         foreach (var on in new[] { "organizations_enabled", "workspaces_enabled", "ip_allowlist_per_org_enabled", "ip_allowlist_per_workspace_enabled",
-            "enforce_mfa_per_org_enabled", "enforce_mfa_per_workspace_enabled", "custom_workspace_role_enabled", "limit_org_creation_per_user" })
+            "enforce_mfa_per_org_enabled", "enforce_mfa_per_workspace_enabled", "custom_workspace_role_enabled", "limit_org_creation_per_user",
+            "allow_users_to_create_orgs" })
         {
             Assert.True(b2b.GetProperty(on).GetBoolean(), on);
         }
-        foreach (var off in new[] { "allow_users_to_create_orgs", "allow_org_deletion", "allow_workspace_deletion", "custom_org_role_enabled", "enterprise_sso_enabled" })
+        foreach (var off in new[] { "allow_org_deletion", "allow_workspace_deletion", "custom_org_role_enabled", "enterprise_sso_enabled" })
         {
             Assert.False(b2b.GetProperty(off).GetBoolean(), off);
         }
         Assert.Equal(1, b2b.GetProperty("self_created_workspaces_per_user").GetInt32());
+        Assert.Equal(1, b2b.GetProperty("max_orgs_per_user").GetInt32());
         Assert.Equal(Permissions.All, b2b.GetProperty("workspace_permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
         Assert.Equal(["organization:admin", "organization:manage"], b2b.GetProperty("organization_permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
         Assert.Equal("orgrole_owner", b2b.GetProperty("default_org_creator_role_id").GetString());

@@ -179,6 +179,7 @@ public sealed class MessageCatalogTests
     [InlineData("NotDefaultEligible", 400)]
     [InlineData("LastOwner", 403)]
     [InlineData("SoleInstitutionOwner", 403)]
+    [InlineData("MemberRoleRequired", 409)]
     [InlineData("InvalidToken", 401)]
     [InlineData("NotFound", 404)]
     public void Wacht_answers_the_session_and_leave_failures_as_its_clients_expect(string error, int status)

@@ -6,7 +6,8 @@ using Tenantry.Domain.Invitations;
 namespace Tenantry.Application.Invitations.CheckToken;
 
 /// <summary>Whether an invitation token from an email can still be accepted, and the address it was sent to.</summary>
-public sealed record InvitationTokenCheck(bool Valid, string? Email)
+/// <param name="InvitationId">The invitation the token is for: for accepting by token alone (Wacht), never shown before sign-in.</param>
+public sealed record InvitationTokenCheck(bool Valid, string? Email, string? InvitationId = null)
 {
     public static readonly InvitationTokenCheck Invalid = new(false, null);
 }
@@ -28,10 +29,10 @@ public sealed class CheckInvitationTokenHandler(TenantryDbContext db, TimeProvid
         }
         var hash = TokenHashing.Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
-        var email = await db.Invitations.AsNoTracking()
+        var found = await db.Invitations.AsNoTracking()
             .Where(i => i.TokenHash == hash && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
-            .Select(i => i.Email)
+            .Select(i => new { i.Email, i.Id })
             .FirstOrDefaultAsync(cancellationToken);
-        return email is null ? InvitationTokenCheck.Invalid : new InvitationTokenCheck(true, email);
+        return found is null ? InvitationTokenCheck.Invalid : new InvitationTokenCheck(true, found.Email, found.Id);
     }
 }

@@ -3,7 +3,8 @@ using Tenantry.Application.Common;
 
 namespace Tenantry.Application.Members.ChangeRole;
 
-public sealed record ChangeMemberRoleCommand(string? UserBizId, string? RoleBizId);
+/// <param name="FromRoleBizId">When given, the change applies only while the member still holds that role (else not found).</param>
+public sealed record ChangeMemberRoleCommand(string? UserBizId, string? RoleBizId, string? FromRoleBizId = null);
 
 public sealed class ChangeMemberRoleValidator : AbstractValidator<ChangeMemberRoleCommand>
 {

@@ -35,9 +35,9 @@ public sealed class ChangeMemberRoleHandler(
         }
         standing = recheck.Value;
         var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, command.UserBizId, cancellationToken);
-        if (membership is null)
+        if (membership is null || command.FromRoleBizId is not null && membership.RoleId != command.FromRoleBizId)
         {
-            // Not a member (unknown or malformed id): not found, as for the member in a path.
+            // Not a member (unknown or malformed id), or no longer in the role the change is from: not found, as for the member in a path.
             return new NotFound();
         }
         var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);

@@ -6,7 +6,10 @@ using Tenantry.Domain.Workspaces;
 namespace Tenantry.Application.Workspaces.CreateSelf;
 
 /// <summary>Self-service creation. <see cref="WorkspaceKind"/> is the wire code ("LIVE", "SANDBOX").</summary>
-public sealed record CreateSelfWorkspaceCommand(string? WorkspaceName, string? WorkspaceKind, string? WorkspaceTimezone, string? InstitutionName);
+/// <param name="InstitutionId">When given, the institution the caller owns, where the workspace must go (Wacht names it).</param>
+/// <param name="NewInstitution">The workspace must found a new institution (Wacht's organization creation): refused when the caller owns one.</param>
+public sealed record CreateSelfWorkspaceCommand(
+    string? WorkspaceName, string? WorkspaceKind, string? WorkspaceTimezone, string? InstitutionName, string? InstitutionId = null, bool NewInstitution = false);
 
 public sealed class CreateSelfWorkspaceValidator : AbstractValidator<CreateSelfWorkspaceCommand>
 {

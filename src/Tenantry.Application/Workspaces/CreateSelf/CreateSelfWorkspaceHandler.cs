@@ -46,6 +46,25 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
         }
     }
 
+    /// <summary>
+    /// A named institution must be the one the caller owns (a member who does not own it may not, anyone else does not see it);
+    /// a new institution cannot be founded by someone who owns one.
+    /// </summary>
+    private async Task<DomainError?> RefuseInstitutionAsync(
+        CreateSelfWorkspaceCommand command, Institution? owned, Caller caller, CancellationToken cancellationToken)
+    {
+        if (command.NewInstitution && owned is not null)
+        {
+            return new AlreadyOwnsWorkspace();
+        }
+        if (command.InstitutionId is null || owned?.Id == command.InstitutionId)
+        {
+            return null;
+        }
+        var member = await db.InstitutionMemberships.AnyAsync(m => m.InstitutionId == command.InstitutionId && m.UserId == caller.UserId, cancellationToken);
+        return member ? new PermissionDenied("institution.owner") : new NotFound();
+    }
+
     private static bool IsRetriableRace(DbUpdateException e) =>
         DatabaseErrors.IsUniqueViolation(e, UniqueKeys.DefaultWorkspace) || DatabaseErrors.IsUniqueViolation(e, UniqueKeys.InstitutionMember);
 
@@ -59,6 +78,10 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
         }
         var now = clock.GetUtcNow();
         var institution = await db.Institutions.FirstOrDefaultAsync(i => i.OwnerUserId == caller.UserId, cancellationToken);
+        if (await RefuseInstitutionAsync(command, institution, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
         if (institution is null)
         {
             institution = Institution.CreateSelfService(command.InstitutionName ?? command.WorkspaceName!, caller.UserId, now);

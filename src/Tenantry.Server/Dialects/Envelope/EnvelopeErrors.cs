@@ -76,6 +76,7 @@ public static class EnvelopeErrors
         InvitationNotPending => new(409, "WORKSPACE.INVITATION_NOT_PENDING", "Error.InvitationNotPending"),
         AlreadyMember => new(409, "WORKSPACE.ALREADY_MEMBER", "Error.AlreadyMember"),
         LastOwner => new(409, "WORKSPACE.LAST_OWNER", "Error.LastOwner"),
+        MemberRoleRequired => new(409, "WORKSPACE.MEMBER_ROLE_REQUIRED", "Error.MemberRoleRequired"),
         NotDefaultEligible => new(409, "WORKSPACE.NOT_DEFAULT_ELIGIBLE", "Error.NotDefaultEligible"),
         SoleInstitutionOwner => new(409, "ORGANIZATION.LAST_OWNER", "Error.SoleInstitutionOwner"),
         RateLimited r => new(429, "4290", "Error.RateLimited", RetryAfter: r.RetryAfter),

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Localization;
 using Microsoft.OpenApi;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
+using Tenantry.Server.Dialects.WachtApi.Organizations;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
+using Tenantry.Server.Dialects.WachtApi.Workspaces;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Configuration;
 using Tenantry.Server.Dialects.Shared;
@@ -75,6 +77,8 @@ public static class WachtDialectHosting
         WachtMembershipEndpoints.Map(wacht);
         WachtSessionEndpoints.Map(wacht);
         WachtUserEndpoints.Map(wacht);
+        WachtWorkspaceEndpoints.Map(wacht);
+        WachtOrganizationEndpoints.Map(wacht);
 
         // What a browser reads before it signs in; each answers with the session its credential names, if any.
         var anonymous = app.MapGroup(string.Empty)

@@ -87,6 +87,7 @@ public static class WachtErrors
         RoleExceedsGrantor => new(403, "Error.RoleExceedsGrantor"),
         // Wacht refuses a last owner's departure as forbidden, not as a conflict.
         LastOwner => new(403, "Error.LastOwner"),
+        MemberRoleRequired => new(409, "Error.MemberRoleRequired"),
         SoleInstitutionOwner => new(403, "Error.SoleInstitutionOwner"),
         NotFound => new(404, "Error.NotFound"),
         EmailTaken => new(409, "Error.EmailTaken"),

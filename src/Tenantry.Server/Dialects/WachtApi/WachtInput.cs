@@ -15,19 +15,31 @@ public sealed class WachtInput
 {
     private readonly IQueryCollection _query;
     private readonly Dictionary<string, string?> _body;
+    private readonly Dictionary<string, List<string?>> _lists;
 
-    private WachtInput(IQueryCollection query, Dictionary<string, string?> body)
+    private WachtInput(IQueryCollection query, Dictionary<string, string?> body, Dictionary<string, List<string?>> lists)
     {
         _query = query;
         _body = body;
+        _lists = lists;
     }
+
+    /// <summary>
+    /// The values of a list the caller was allowed to send (<c>ReadAsync</c>'s <c>lists</c>): a form field given once per
+    /// value (<c>permissions=a&amp;permissions=b</c>, as the SDK's <c>FormData</c> sends them) or a JSON array; null when absent.
+    /// </summary>
+    public IReadOnlyList<string?>? Values(string name) => _lists.GetValueOrDefault(name);
 
     /// <summary>The value, or null when neither the query nor the body names it. An empty value stays empty.</summary>
     public string? this[string name] => _query.TryGetValue(name, out var value) ? value.ToString() : _body.GetValueOrDefault(name);
 
     /// <summary>Reads the body; a body it cannot read is a 400 (malformed) or 415 (not JSON or a form) in Wacht's shape.</summary>
-    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http)
+    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http) => await ReadAsync(http, []);
+
+    /// <summary>As <see cref="ReadAsync(HttpContext)"/>, where each name of <paramref name="lists"/> may be given several times (read with <see cref="Values"/>).</summary>
+    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http, IReadOnlyCollection<string> lists)
     {
+        var listValues = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
         var request = http.Request;
         if (request.Query.Any(p => p.Value.Count > 1))
         {
@@ -40,6 +52,11 @@ public sealed class WachtInput
             {
                 foreach (var (name, value) in await request.ReadFormAsync(http.RequestAborted))
                 {
+                    if (lists.Contains(name))
+                    {
+                        listValues[name] = [.. value];
+                        continue;
+                    }
                     if (value.Count > 1)
                     {
                         return (null, WachtErrors.For(DialectError.BadRequest, null));
@@ -59,12 +76,12 @@ public sealed class WachtInput
             {
                 return (null, WachtErrors.For(DialectError.UnsupportedMediaType, null));
             }
-            if (!await TryReadJsonAsync(http, body))
+            if (!await TryReadJsonAsync(http, body, lists, listValues))
             {
                 return (null, WachtErrors.For(DialectError.BadRequest, null));
             }
         }
-        return (new WachtInput(request.Query, body), null);
+        return (new WachtInput(request.Query, body, listValues), null);
     }
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
@@ -72,7 +89,8 @@ public sealed class WachtInput
     private static readonly JsonDocumentOptions s_jsonOptions = new() { AllowDuplicateProperties = false };
 
     // A JSON object (or null); ids may come as strings or numbers.
-    private static async Task<bool> TryReadJsonAsync(HttpContext http, Dictionary<string, string?> body)
+    private static async Task<bool> TryReadJsonAsync(
+        HttpContext http, Dictionary<string, string?> body, IReadOnlyCollection<string> lists, Dictionary<string, List<string?>> listValues)
     {
         try
         {
@@ -87,6 +105,11 @@ public sealed class WachtInput
             }
             foreach (var property in document.RootElement.EnumerateObject())
             {
+                if (lists.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    listValues[property.Name] = [.. property.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())];
+                    continue;
+                }
                 body[property.Name] = property.Value.ValueKind switch
                 {
                     JsonValueKind.String => property.Value.GetString(),

@@ -5,6 +5,8 @@ using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
+using Tenantry.Server.Dialects.WachtApi.Organizations;
+using Tenantry.Server.Dialects.WachtApi.Workspaces;
 
 namespace Tenantry.Server.Dialects.WachtApi;
 
@@ -21,6 +23,18 @@ namespace Tenantry.Server.Dialects.WachtApi;
 [JsonSerializable(typeof(WachtUser))]
 [JsonSerializable(typeof(List<WachtSignIn>))]
 [JsonSerializable(typeof(WachtSessionToken))]
+[JsonSerializable(typeof(WachtCreatedWorkspace))]
+[JsonSerializable(typeof(WachtWorkspace))]
+[JsonSerializable(typeof(WachtPage<WachtWorkspaceMember>))]
+[JsonSerializable(typeof(WachtWorkspaceMember))]
+[JsonSerializable(typeof(WachtRole))]
+[JsonSerializable(typeof(List<WachtRole>))]
+[JsonSerializable(typeof(WachtCreatedOrganization))]
+[JsonSerializable(typeof(List<WachtOrganizationRole>))]
+[JsonSerializable(typeof(WachtOrganizationInvitation))]
+[JsonSerializable(typeof(List<WachtOrganizationInvitation>))]
+[JsonSerializable(typeof(WachtAcceptedInvitation))]
+[JsonSerializable(typeof(WachtPage<WachtOrganizationMember>))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class WachtJsonContext : JsonSerializerContext
 {

@@ -116,8 +116,8 @@ public sealed record WachtB2BSettings(
     public static WachtB2BSettings For(string deploymentId, DateTime at) => new(
         "b2b_" + deploymentId, at, at, null, deploymentId,
         OrganizationsEnabled: true, WorkspacesEnabled: true, IpAllowlistPerOrgEnabled: true,
-        // An organization comes with the user's own workspace; there is no other way to create one.
-        AllowUsersToCreateOrgs: false, MaxOrgsPerUser: NoLimit, MaxAllowedOrgMembers: NoLimit, MaxAllowedWorkspaceMembers: NoLimit,
+        // An organization comes with the user's own workspace (POST /organizations creates both): once per user.
+        AllowUsersToCreateOrgs: true, MaxOrgsPerUser: 1, MaxAllowedOrgMembers: NoLimit, MaxAllowedWorkspaceMembers: NoLimit,
         AllowOrgDeletion: false, AllowWorkspaceDeletion: false, CustomOrgRoleEnabled: false,
         LimitOrgCreationPerUser: true, LimitWorkspaceCreationPerOrg: false, OrgCreationPerUserCount: 1, WorkspacesPerOrgCount: NoLimit,
         CustomWorkspaceRoleEnabled: true,

@@ -1,0 +1,233 @@
+using Tenantry.Application.Common;
+using Tenantry.Application.Institutions.ListMine;
+using Tenantry.Application.Institutions.Members;
+using Tenantry.Application.Invitations;
+using Tenantry.Application.Invitations.Accept;
+using Tenantry.Application.Invitations.CheckToken;
+using Tenantry.Application.Invitations.Create;
+using Tenantry.Application.Invitations.ListPending;
+using Tenantry.Application.Invitations.Locate;
+using Tenantry.Application.Invitations.Resend;
+using Tenantry.Application.Invitations.Revoke;
+using Tenantry.Application.Roles.List;
+using Tenantry.Application.Workspaces.Access;
+using Tenantry.Application.Workspaces.CreateSelf;
+using Tenantry.Domain.Common;
+using Tenantry.Domain.Institutions;
+using Tenantry.Domain.Memberships;
+using Tenantry.Server.Dialects.WachtApi.Workspaces;
+using Tenantry.Server.Security;
+
+namespace Tenantry.Server.Dialects.WachtApi.Organizations;
+
+/// <summary>
+/// Organizations (Tenantry institutions) as Wacht's <c>useOrganizationList</c> and invitation hooks manage them: creation,
+/// the fixed organization roles, and invitations. A Tenantry invitation is always to a workspace, so the organization's
+/// invitation routes act on the invitations of the workspace they name (or the invitation belongs to), with the SYSTEM
+/// dialect's use cases and permission (<c>members.invite</c> in that workspace); the workspace must be the organization's.
+/// </summary>
+internal static class WachtOrganizationEndpoints
+{
+    public static void Map(RouteGroupBuilder wacht)
+    {
+        wacht.MapPost("/organizations", (CreateSelfWorkspaceHandler handler, ListMyInstitutionsHandler organizations, WachtSessions sessions,
+                WachtWireContext context, HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<WachtCreatedOrganization>(http, sessions, [], async input =>
+                {
+                    if (WachtManagement.Unsupported(input, "description") is { } unsupported)
+                    {
+                        return unsupported;
+                    }
+                    // An organization starts with its first workspace, of the same name: Tenantry's one self-created workspace per user.
+                    var name = input["name"];
+                    var created = await handler.HandleAsync(new CreateSelfWorkspaceCommand(name, null, null, name, NewInstitution: true), http.Caller(), ct);
+                    if (!created.IsSuccess)
+                    {
+                        return created.Error!;
+                    }
+                    var membership = (await organizations.HandleAsync(http.Caller(), ct)).First(m => m.Institution.Id == created.Value.InstitutionId);
+                    return new WachtCreatedOrganization(WachtOrganization.From(membership.Institution, context), WachtOrganizationMembership.From(membership, context));
+                }))
+            .WithSummary("Create an organization with its first workspace (same name), owned by the caller: once per user (409 after that)")
+            .Produces<WachtEnvelopeDoc<WachtCreatedOrganization>>();
+
+        wacht.MapGet("/organizations/{organizationId}/roles", async (string organizationId, ListMyInstitutionsHandler organizations, WachtSessions sessions,
+                HttpContext http, CancellationToken ct) =>
+            {
+                var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                if (!organization.IsSuccess)
+                {
+                    return WachtResults.Error(organization.Error!);
+                }
+                var institution = organization.Value.Institution;
+                var roles = new[] { InstitutionRole.Owner, InstitutionRole.Admin, InstitutionRole.Member }
+                    .Select(r => WachtOrganizationRole.From(r, institution.Id, institution.CreatedAt)).ToList();
+                return WachtResults.Ok(roles, await sessions.CurrentAsync(http));
+            })
+            .WithSummary("The organization's roles: Owner, Admin and Member, fixed (any member may read them)")
+            .Produces<WachtEnvelopeDoc<List<WachtOrganizationRole>>>();
+
+        wacht.MapGet("/organizations/{organizationId}/members", async (string organizationId, ListMyInstitutionsHandler organizations,
+                ListInstitutionMembersHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+            {
+                var page = WachtManagement.Page(http.Request.Query);
+                if (!page.IsSuccess)
+                {
+                    return WachtResults.Error(page.Error!);
+                }
+                var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                var members = organization.IsSuccess
+                    ? await handler.HandleAsync(organizationId, page.Value, http.Request.Query["search"].ToString(), http.Caller(), ct)
+                    : organization.Error!;
+                if (!members.IsSuccess)
+                {
+                    return WachtResults.Error(members.Error!);
+                }
+                var data = new WachtPage<WachtOrganizationMember>(
+                    [.. members.Value.Items.Select(m => WachtOrganizationMember.From(m, organization.Value))],
+                    new WachtPageMeta(members.Value.Total, page.Value.Page, page.Value.PageSize));
+                return WachtResults.Ok(data, await sessions.CurrentAsync(http));
+            })
+            .WithSummary("The organization's members in the order they joined, with their organization role, for its owners and admins; page, limit, search")
+            .Produces<WachtEnvelopeDoc<WachtPage<WachtOrganizationMember>>>();
+
+        wacht.MapGet("/organizations/{organizationId}/invitations", async (string organizationId, ListMyInstitutionsHandler organizations,
+                WorkspaceAccess access, ListPendingInvitationsHandler handler, TimeProvider clock, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+            {
+                var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                if (!organization.IsSuccess)
+                {
+                    return WachtResults.Error(organization.Error!);
+                }
+                var workspaceId = http.Request.Query["workspace_id"];
+                if (workspaceId.Count > 1)
+                {
+                    return WachtResults.Error(new ValidationFailed(new FieldError("workspace_id", ValidationCodes.InvalidId)));
+                }
+                if (string.IsNullOrEmpty(workspaceId.ToString()))
+                {
+                    // Every Tenantry invitation is to a workspace: the organization has none of its own.
+                    return WachtResults.Ok(new List<WachtOrganizationInvitation>(), await sessions.CurrentAsync(http));
+                }
+                var standing = await InOrganizationAsync(access, organizationId, workspaceId.ToString(), http, ct);
+                if (!standing.IsSuccess)
+                {
+                    return WachtResults.Error(standing.Error!);
+                }
+                var pending = await handler.HandleAsync(standing.Value.WorkspaceId, new PageRequest(1, PageRequest.MaxPageSize), ct);
+                var now = clock.GetUtcNow().UtcDateTime;
+                return WachtResults.Ok(pending.Items.Select(i => WachtOrganizationInvitation.From(i, organization.Value, now)).ToList(), await sessions.CurrentAsync(http));
+            })
+            .WithSummary("The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), newest first, at most 200")
+            .Produces<WachtEnvelopeDoc<List<WachtOrganizationInvitation>>>();
+
+        wacht.MapPost("/organizations/{organizationId}/invitations", (string organizationId, ListMyInstitutionsHandler organizations, WorkspaceAccess access,
+                ListRolesHandler roles, CreateInvitationHandler handler, TimeProvider clock, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<WachtOrganizationInvitation>(http, sessions, [], async input =>
+                {
+                    var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                    if (!organization.IsSuccess)
+                    {
+                        return organization.Error!;
+                    }
+                    if (input["workspace_id"] is not { Length: > 0 } workspaceId)
+                    {
+                        return new ValidationFailed(new FieldError("workspace_id", ValidationCodes.Required));
+                    }
+                    if (input["role_id"] is { Length: > 0 } organizationRole && organizationRole != WachtOrganizationRole.OrganizationMemberId)
+                    {
+                        // An invitation makes the invitee a member of the organization; its other roles are not given by invitation.
+                        return new ValidationFailed(new FieldError("role_id", ValidationCodes.UnknownValue));
+                    }
+                    var standing = await InOrganizationAsync(access, organizationId, workspaceId, http, ct);
+                    if (!standing.IsSuccess)
+                    {
+                        return standing.Error!;
+                    }
+                    var roleId = input["workspace_role_id"] is { Length: > 0 } given
+                        ? given
+                        : (await roles.HandleAsync(workspaceId, ct)).First(r => r.BuiltIn == BuiltInRole.Member).RoleId;
+                    var created = await handler.HandleAsync(standing.Value, new CreateInvitationCommand(input["email"], roleId), http.Caller(), ct);
+                    return created.IsSuccess ? WachtOrganizationInvitation.From(created.Value, organization.Value, clock.GetUtcNow().UtcDateTime) : created.Error!;
+                }))
+            .RequireRateLimiting(RateLimitPolicies.Invitations)
+            .WithSummary("Invite an email address to one of the organization's workspaces (workspace_id) in workspace_role_id (default: Member), " +
+                "within the inviter's permissions (members.invite)")
+            .Produces<WachtEnvelopeDoc<WachtOrganizationInvitation>>();
+
+        MapInvitationChange(wacht, "discard", "Withdraw a pending invitation (members.invite in its workspace)",
+            (RevokeInvitationHandler handler, WorkspaceStanding standing, string invitationId, HttpContext http) => handler.HandleAsync(standing, invitationId, http.Caller(), http.RequestAborted));
+
+        MapInvitationChange(wacht, "resend", "Send a pending invitation again, with a new token and expiry (members.invite in its workspace)",
+            (ResendInvitationHandler handler, WorkspaceStanding standing, string invitationId, HttpContext http) => handler.HandleAsync(standing, invitationId, http.Caller(), http.RequestAborted))
+            .RequireRateLimiting(RateLimitPolicies.Invitations);
+
+        wacht.MapPost("/organizations/invitations/accept", (CheckInvitationTokenHandler check, AcceptInvitationHandler handler,
+                ListMyInstitutionsHandler organizations, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<WachtAcceptedInvitation>(http, sessions, [], async input =>
+                {
+                    if (input["token"] is not { Length: > 0 } token)
+                    {
+                        return new ValidationFailed(new FieldError("token", ValidationCodes.Required));
+                    }
+                    var invitation = await check.HandleAsync(token, ct);
+                    if (!invitation.Valid)
+                    {
+                        return new NotFound();
+                    }
+                    var accepted = await handler.HandleAsync(invitation.InvitationId!, token, http.Caller(), ct);
+                    if (!accepted.IsSuccess)
+                    {
+                        return accepted.Error!;
+                    }
+                    var organization = (await organizations.HandleAsync(http.Caller(), ct)).First(m => m.Institution.Id == accepted.Value.InstitutionId);
+                    return new WachtAcceptedInvitation(new WachtNamed(organization.Institution.Id, organization.Institution.Name),
+                        new WachtNamed(accepted.Value.WorkspaceId, accepted.Value.WorkspaceName), http.Caller().SessionId, AlreadyMember: false);
+                }))
+            .WithSummary("Accept the invitation of an email's token, with the same rules as SYSTEM's accept (the invited address, or the workspace's transfer policy)")
+            .Produces<WachtEnvelopeDoc<WachtAcceptedInvitation>>();
+    }
+
+    private static RouteHandlerBuilder MapInvitationChange<THandler>(
+        RouteGroupBuilder wacht, string action, string summary,
+        Func<THandler, WorkspaceStanding, string, HttpContext, Task<Result<InvitationView>>> change) where THandler : notnull =>
+        wacht.MapPost($"/organizations/{{organizationId}}/invitations/{{invitationId}}/{action}", (string organizationId, string invitationId,
+                ListMyInstitutionsHandler organizations, LocateInvitationHandler locate, WorkspaceAccess access, THandler handler, TimeProvider clock,
+                WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<WachtOrganizationInvitation>(http, sessions, [], async _ =>
+                {
+                    var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                    if (!organization.IsSuccess)
+                    {
+                        return organization.Error!;
+                    }
+                    if (await locate.HandleAsync(invitationId, ct) is not { } workspaceId)
+                    {
+                        return new NotFound();
+                    }
+                    var standing = await InOrganizationAsync(access, organizationId, workspaceId, http, ct);
+                    if (!standing.IsSuccess)
+                    {
+                        return standing.Error!;
+                    }
+                    var changed = await change(handler, standing.Value, invitationId, http);
+                    return changed.IsSuccess ? WachtOrganizationInvitation.From(changed.Value, organization.Value, clock.GetUtcNow().UtcDateTime) : changed.Error!;
+                }))
+            .WithSummary(summary)
+            .Produces<WachtEnvelopeDoc<WachtOrganizationInvitation>>();
+
+    /// <summary>The caller's membership of the organization; <see cref="NotFound"/> for anyone else (an organization never reveals that it exists).</summary>
+    private static async Task<Result<InstitutionMembershipDetail>> OrganizationAsync(
+        ListMyInstitutionsHandler organizations, string organizationId, HttpContext http, CancellationToken ct) =>
+        (await organizations.HandleAsync(http.Caller(), ct)).FirstOrDefault(m => m.Institution.Id == organizationId) is { } membership
+            ? membership
+            : new NotFound();
+
+    /// <summary>The caller's standing to invite in a workspace of the organization: 404 for a workspace they are not in or of another organization.</summary>
+    private static async Task<Result<WorkspaceStanding>> InOrganizationAsync(
+        WorkspaceAccess access, string organizationId, string workspaceId, HttpContext http, CancellationToken ct)
+    {
+        var standing = await access.CheckAsync(workspaceId, http.Caller(), Permissions.MembersInvite, ct);
+        return standing.IsSuccess && standing.Value.InstitutionId != organizationId ? new NotFound() : standing;
+    }
+}
