@@ -10,23 +10,31 @@ namespace Tenantry.Server.Dialects.WachtApi;
 /// the body is read in all three forms; the query string wins when both name a value. A name
 /// given twice in the query, a form or a JSON object is refused (400) rather than guessed at,
 /// as are JSON bodies that are not UTF-8 or hold strings no UTF-16 text can (lone surrogates).
+/// A name the endpoint declares repeatable (the SDK appends <c>codes</c> once per code) may come
+/// several times in a form, or as a JSON array of strings; read it with <see cref="All"/>.
 /// </summary>
 public sealed class WachtInput
 {
     private readonly IQueryCollection _query;
     private readonly Dictionary<string, string?> _body;
+    private readonly Dictionary<string, string[]> _lists;
 
-    private WachtInput(IQueryCollection query, Dictionary<string, string?> body)
+    private WachtInput(IQueryCollection query, Dictionary<string, string?> body, Dictionary<string, string[]> lists)
     {
         _query = query;
         _body = body;
+        _lists = lists;
     }
 
     /// <summary>The value, or null when neither the query nor the body names it. An empty value stays empty.</summary>
     public string? this[string name] => _query.TryGetValue(name, out var value) ? value.ToString() : _body.GetValueOrDefault(name);
 
+    /// <summary>Every value of a repeatable name, in the order sent; empty when it was not sent.</summary>
+    public IReadOnlyList<string> All(string name) =>
+        _lists.TryGetValue(name, out var values) ? values : this[name] is { } single ? [single] : [];
+
     /// <summary>Reads the body; a body it cannot read is a 400 (malformed) or 415 (not JSON or a form) in Wacht's shape.</summary>
-    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http)
+    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http, params string[] repeatable)
     {
         var request = http.Request;
         if (request.Query.Any(p => p.Value.Count > 1))
@@ -34,12 +42,18 @@ public sealed class WachtInput
             return (null, WachtErrors.For(DialectError.BadRequest, null));
         }
         var body = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var lists = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (request.HasFormContentType)
         {
             try
             {
                 foreach (var (name, value) in await request.ReadFormAsync(http.RequestAborted))
                 {
+                    if (repeatable.Contains(name))
+                    {
+                        lists[name] = [.. value.Select(v => v ?? "")];
+                        continue;
+                    }
                     if (value.Count > 1)
                     {
                         return (null, WachtErrors.For(DialectError.BadRequest, null));
@@ -59,12 +73,12 @@ public sealed class WachtInput
             {
                 return (null, WachtErrors.For(DialectError.UnsupportedMediaType, null));
             }
-            if (!await TryReadJsonAsync(http, body))
+            if (!await TryReadJsonAsync(http, body, lists, repeatable))
             {
                 return (null, WachtErrors.For(DialectError.BadRequest, null));
             }
         }
-        return (new WachtInput(request.Query, body), null);
+        return (new WachtInput(request.Query, body, lists), null);
     }
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
@@ -72,7 +86,8 @@ public sealed class WachtInput
     private static readonly JsonDocumentOptions s_jsonOptions = new() { AllowDuplicateProperties = false };
 
     // A JSON object (or null); ids may come as strings or numbers.
-    private static async Task<bool> TryReadJsonAsync(HttpContext http, Dictionary<string, string?> body)
+    private static async Task<bool> TryReadJsonAsync(
+        HttpContext http, Dictionary<string, string?> body, Dictionary<string, string[]> lists, string[] repeatable)
     {
         try
         {
@@ -87,6 +102,15 @@ public sealed class WachtInput
             }
             foreach (var property in document.RootElement.EnumerateObject())
             {
+                if (repeatable.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    if (property.Value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+                    {
+                        return false;
+                    }
+                    lists[property.Name] = [.. property.Value.EnumerateArray().Select(v => v.GetString()!)];
+                    continue;
+                }
                 body[property.Name] = property.Value.ValueKind switch
                 {
                     JsonValueKind.String => property.Value.GetString(),
