@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Localization;
 using Microsoft.OpenApi;
+using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
+using Tenantry.Server.Dialects.WachtApi.Security;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Domain.Common;
@@ -75,6 +77,7 @@ public static class WachtDialectHosting
         WachtMembershipEndpoints.Map(wacht);
         WachtSessionEndpoints.Map(wacht);
         WachtUserEndpoints.Map(wacht);
+        WachtSecurityEndpoints.Map(wacht);
 
         // What a browser reads before it signs in; each answers with the session its credential names, if any.
         var anonymous = app.MapGroup(string.Empty)
@@ -84,6 +87,7 @@ public static class WachtDialectHosting
             .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtDeploymentEndpoints.Map(anonymous);
         WachtSessionEndpoints.MapAnonymous(anonymous);
+        WachtAuthEndpoints.Map(anonymous);
     }
 
     /// <summary>
