@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using OtpNet;
 using Tenantry.IntegrationTests.Infrastructure;
 using static Tenantry.IntegrationTests.Wacht.WachtForms;
@@ -202,7 +203,7 @@ public sealed class AccountSecurityTests(WachtAuthApp app) : IClassFixture<Wacht
             .AssertError(HttpStatusCode.BadRequest);
         (await _wacht.PostAsync("/me/authenticator/attempt-verification", user.SessionCookie, Form(("authenticator_id", "totp_other"), ("codes", "123456"))))
             .AssertError(HttpStatusCode.NotFound);
-        var json = new StringContent("""{"codes":["123456", 7]}""", System.Text.Encoding.UTF8, "application/json");
+        var json = new StringContent("""{"codes":["123456", 7]}""", Encoding.UTF8, "application/json");
         (await _wacht.PostAsync("/me/authenticator/attempt-verification", user.SessionCookie, json)).AssertError(HttpStatusCode.BadRequest);
         // Without an active authenticator there is nothing to prove a code against: SYSTEM's 409.
         (await _wacht.PostAsync("/me/backup-codes", user.SessionCookie, Form(("code", "123456")))).AssertError(HttpStatusCode.Conflict);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using OtpNet;
 using Tenantry.IntegrationTests.Infrastructure;
@@ -139,7 +140,7 @@ public sealed class AuthTests(WachtAuthApp app) : IClassFixture<WachtAuthApp>
             && c.Contains("httponly", StringComparison.OrdinalIgnoreCase) && c.Contains("secure", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(user.UserId, (await _wacht.GetAsync("/me", cookie)).AssertOk().GetProperty("id").GetString());
         // JSON bodies work as well as the SDK's forms.
-        var json = new StringContent($$"""{"email":"{{user.Email}}","password":"{{user.Password}}"}""", System.Text.Encoding.UTF8, "application/json");
+        var json = new StringContent($$"""{"email":"{{user.Email}}","password":"{{user.Password}}"}""", Encoding.UTF8, "application/json");
         (await _wacht.PostAsync("/auth/signin", null, json)).AssertOk();
     }
 
@@ -252,9 +253,9 @@ public sealed class AuthTests(WachtAuthApp app) : IClassFixture<WachtAuthApp>
     {
         (await _wacht.PostAsync("/auth/signin", null, Form(("email", "a@example.com")))).AssertError(HttpStatusCode.BadRequest);
         (await _wacht.PostAsync("/auth/signin", null, Form(("password", "x")))).AssertError(HttpStatusCode.BadRequest);
-        (await _wacht.PostAsync("/auth/signin", null, new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")))
+        (await _wacht.PostAsync("/auth/signin", null, new StringContent("{not json", Encoding.UTF8, "application/json")))
             .AssertError(HttpStatusCode.BadRequest);
-        (await _wacht.PostAsync("/auth/signin", null, new StringContent("email=a", System.Text.Encoding.UTF8, "text/plain")))
+        (await _wacht.PostAsync("/auth/signin", null, new StringContent("email=a", Encoding.UTF8, "text/plain")))
             .AssertError(HttpStatusCode.UnsupportedMediaType);
         (await _wacht.PostAsync("/auth/signin", null, Form(("email", new string('a', 400) + "@example.com"), ("password", "x"))))
             .AssertError(HttpStatusCode.BadRequest);

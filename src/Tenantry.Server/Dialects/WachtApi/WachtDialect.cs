@@ -6,7 +6,7 @@ using Microsoft.OpenApi;
 using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
-using Tenantry.Server.Dialects.WachtApi.Security;
+using Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Domain.Common;

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.Shared.Json;
 using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
-using Tenantry.Server.Dialects.WachtApi.Security;
+using Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
 

@@ -9,7 +9,7 @@ using Tenantry.Application.Common;
 using Tenantry.Domain.Accounts;
 using Tenantry.Domain.Common;
 using Tenantry.Server.Dialects.Shared;
-using Tenantry.Server.Dialects.WachtApi.Security;
+using Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 using Tenantry.Server.Security;
 
 namespace Tenantry.Server.Dialects.WachtApi.Auth;
@@ -131,7 +131,7 @@ internal static class WachtAuthEndpoints
             return WachtResults.Error(result.Error);
         }
         var session = await SignedInAsync(http, result.Value, sessions);
-        return Answer(session with { SignupAttempts = [WachtSignupAttempt.Completed(session.Id, first, last, email!)] });
+        return Answer(session with { SignupAttempts = [WachtSignupAttempt.SignedUp(session.Id, first, last, email!)] });
     }
 
     private static async Task<IResult> PrepareVerificationAsync(ResendVerificationHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct)
@@ -198,7 +198,7 @@ internal static class WachtAuthEndpoints
                 }
                 var account = verified.Value;
                 var session = await sessions.CurrentAsync(http);
-                return Answer(session with { SignupAttempts = [WachtSignupAttempt.Completed(session.Id, account.DisplayName, "", account.Email)] });
+                return Answer(session with { SignupAttempts = [WachtSignupAttempt.SignedUp(session.Id, account.DisplayName, "", account.Email)] });
             }
             default:
                 return WachtResults.Error(new ValidationFailed(new FieldError("identifier_type", "InvalidQuery")));

@@ -71,7 +71,7 @@ public sealed record WachtSignupAttempt(
 {
     public static readonly IReadOnlyList<string> Required = ["email", "password", "first_name"];
 
-    public static WachtSignupAttempt Completed(string sessionId, string firstName, string lastName, string email) =>
+    public static WachtSignupAttempt SignedUp(string sessionId, string firstName, string lastName, string email) =>
         new(sessionId, sessionId, firstName, lastName, email, "", "", "", Required, [], "verify_email", [], true);
 }
 

@@ -1,6 +1,6 @@
 using Tenantry.Application.Accounts.Mfa;
 
-namespace Tenantry.Server.Dialects.WachtApi.Security;
+namespace Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 
 /// <summary>
 /// Wacht's forms have one field for a second factor, whichever the user picked: six digits are the authenticator app's code,

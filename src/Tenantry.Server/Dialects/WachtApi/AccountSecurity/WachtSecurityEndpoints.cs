@@ -14,7 +14,7 @@ using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Server.Security;
 
-namespace Tenantry.Server.Dialects.WachtApi.Security;
+namespace Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 
 /// <summary>Enrolment: Wacht's <c>UserAuthenticator</c> with the secret, shown once (<c>totp_secret</c> base32, <c>otp_url</c> the otpauth:// URI).</summary>
 public sealed record WachtAuthenticatorEnrolment(string Id, DateTime CreatedAt, string TotpSecret, string OtpUrl);
