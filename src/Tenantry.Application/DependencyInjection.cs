@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddSingleton<Passwords>();
         services.AddSingleton<AccountThrottle>();
         services.AddSingleton<AuthLockouts>();
+        services.AddSingleton<PasswordAttempts>();
         services.AddSingleton<SecretsAtRest>();
         services.AddScoped<SecondFactor>();
         services.AddSingleton<SecureChannelKeys>();

@@ -83,7 +83,10 @@ public sealed class UserAccount
     }
 
     /// <summary>Called when the hasher says the stored hash uses outdated parameters.</summary>
-    public void UpgradePasswordHash(string passwordHash, DateTimeOffset now)
+    public void UpgradePasswordHash(string passwordHash, DateTimeOffset now) => ChangePassword(passwordHash, now);
+
+    /// <summary>A new password, chosen by the account's user (who proved the current one).</summary>
+    public void ChangePassword(string passwordHash, DateTimeOffset now)
     {
         PasswordHash = passwordHash;
         UpdatedAt = now.UtcDateTime;

@@ -19,6 +19,7 @@ public static class AccountActions
     public const string SessionsRevoked = "sessions.revoked";
     public const string MfaReset = "mfa.reset";
     public const string ProfileUpdated = "profile.updated";
+    public const string PasswordChanged = "password.changed";
 }
 
 /// <summary>

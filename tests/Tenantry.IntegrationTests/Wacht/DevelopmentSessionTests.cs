@@ -50,6 +50,24 @@ public sealed class DevelopmentSessionTests(DevelopmentSessionApp app) : IClassF
     }
 
     [Fact]
+    public async Task Wachts_own_sign_in_form_hands_the_new_token_over_even_when_an_old_one_is_sent()
+    {
+        var user = await app.System.SignUpAsync();
+        // The SDK in staging mode appends its stored token (here: one already signed out) to every call, sign-in included.
+        (await app.System.PostAsync("/web/v1/auth/sign-out", token: user.AccessToken)).AssertOk();
+
+        var signIn = await app.Wacht().SendAsync(HttpMethod.Post, $"/auth/signin?__dev_session__={Uri.EscapeDataString(user.SessionCookie)}", null,
+            WachtForms.Form(("email", user.Email), ("password", user.Password)));
+
+        var session = signIn.AssertOk();
+        var token = signIn.Header(Header);
+        Assert.NotNull(token);
+        Assert.NotEqual(user.SessionCookie, token);
+        Assert.Equal(session.GetProperty("id").GetString(),
+            (await app.Wacht().GetAsync($"/session?__dev_session__={Uri.EscapeDataString(token)}", cookie: null)).AssertOk().GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task A_bad_token_in_the_query_is_a_401_without_the_header()
     {
         var response = await app.Wacht().GetAsync("/me/workspace-memberships?__dev_session__=sess_nope.nope", cookie: null);

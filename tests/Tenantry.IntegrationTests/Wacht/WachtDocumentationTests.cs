@@ -16,11 +16,14 @@ public sealed class WachtDocumentationTests(TenantryApp app) : IClassFixture<Ten
         {
             "/me/workspace-memberships", "/me/organization-memberships", "/session", "/session/switch-workspace", "/session/switch-organization",
             "/workspaces/{id}/leave", "/organizations/{id}/leave",
+            "/auth/signin", "/auth/signup", "/auth/identify", "/auth/prepare-verification", "/auth/attempt-verification",
+            "/me/authenticator", "/me/backup-codes", "/me/email-addresses", "/me/update-password",
         }, paths);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var membership = schemas.GetProperty("WachtWorkspaceMembership").GetProperty("properties");
         Assert.True(membership.TryGetProperty("eligibility_restriction", out _), membership.GetRawText());
         Assert.True(schemas.GetProperty("WachtWorkspace").GetProperty("properties").TryGetProperty("enforce_2fa", out _));
         Assert.True(schemas.GetProperty("WachtSession").GetProperty("properties").TryGetProperty("active_signin", out _));
+        Assert.True(schemas.GetProperty("WachtSigninAttempt").GetProperty("properties").TryGetProperty("available_2fa_methods", out _));
     }
 }

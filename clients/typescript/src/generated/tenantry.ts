@@ -964,7 +964,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/workspaces": {
+    "/me/authenticator": {
         parameters: {
             query?: never;
             header?: never;
@@ -973,15 +973,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create the caller's own workspace in the organization they own (one self-created workspace per user: 409 after that) */
-        post: operations["postWorkspaces"];
+        /** Start enrolling a TOTP authenticator: its secret and otpauth:// URI, pending until verified; 409 when one is active */
+        post: operations["postMeAuthenticator"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/update": {
+    "/me/authenticator/attempt-verification": {
         parameters: {
             query?: never;
             header?: never;
@@ -990,23 +990,92 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rename the workspace (workspace.update) or set its policy: enforce_2fa, enable_ip_restriction, whitelisted_ips (policies.manage) */
-        post: operations["postWorkspacesByIdUpdate"];
+        /** Activate the pending authenticator with a current code (form field codes, repeated; the last one is checked). Answers the backup codes it issued, shown only now; this session becomes MFA-verified */
+        post: operations["postMeAuthenticatorAttemptVerification"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/members": {
+    "/me/authenticator/{id}/delete": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The members in the order they joined (members.read); page, limit and search (email or name) as the SDK sends them */
-        get: operations["getWorkspacesByIdMembers"];
+        get?: never;
+        put?: never;
+        /** Turn the authenticator off; needs code (a current authenticator code or a backup code). The backup codes are deleted */
+        post: operations["postMeAuthenticatorByIdDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/backup-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New backup codes (the old ones stop working); needs code (a current authenticator code or a backup code) */
+        post: operations["postMeBackupCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/backup-codes/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same as POST /me/backup-codes: new backup codes, for a current code */
+        post: operations["postMeBackupCodesRegenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/email-addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's email addresses: its one address, primary, and whether it is verified */
+        get: operations["getMeEmailAddresses"];
+        put?: never;
+        /** Adding an address: an account has exactly one, so this answers 400 */
+        post: operations["postMeEmailAddresses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/email-addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the account's email addresses; 404 for any other id */
+        get: operations["getMeEmailAddressesById"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1015,7 +1084,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/members/{membershipId}/remove": {
+    "/me/email-addresses/{id}/delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -1024,15 +1093,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Remove a member (members.remove); not one whose role is beyond the caller's, nor the last owner (403) */
-        post: operations["postWorkspacesByIdMembersByMembershipIdRemove"];
+        /** Removing an address: the account's one address cannot be removed (400); 404 for any other id */
+        post: operations["postMeEmailAddressesByIdDelete"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/members/{membershipId}/roles/{roleId}/add": {
+    "/me/email-addresses/{id}/make-primary": {
         parameters: {
             query?: never;
             header?: never;
@@ -1041,15 +1110,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give a member this role in place of the one they hold (members.role.change; grantor and last-owner rules as in SYSTEM) */
-        post: operations["postWorkspacesByIdMembersByMembershipIdRolesByRoleIdAdd"];
+        /** The account's one address is its primary one already: answers it unchanged; 404 for any other id */
+        post: operations["postMeEmailAddressesByIdMakePrimary"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/members/{membershipId}/roles/{roleId}/remove": {
+    "/me/email-addresses/{id}/prepare-verification": {
         parameters: {
             query?: never;
             header?: never;
@@ -1058,33 +1127,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Take the member's role away: they get the workspace's Member role (which itself cannot be taken away: 409) */
-        post: operations["postWorkspacesByIdMembersByMembershipIdRolesByRoleIdRemove"];
+        /** Send a new verification email with a code (earlier ones stop working); limited per account and client IP; 409 when the address is verified */
+        post: operations["postMeEmailAddressesByIdPrepareVerification"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/workspaces/{id}/roles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The workspace's roles: Owner, Member, then custom roles (workspace.read) */
-        get: operations["getWorkspacesByIdRoles"];
-        put?: never;
-        /** Create a custom role: name and permissions (one form field per permission), within the caller's own permissions (roles.manage) */
-        post: operations["postWorkspacesByIdRoles"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/workspaces/{id}/roles/{roleId}/delete": {
+    "/me/email-addresses/{id}/attempt-verification": {
         parameters: {
             query?: never;
             header?: never;
@@ -1093,15 +1144,15 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Delete a custom role no member holds (roles.manage); built-in roles cannot be deleted (409) */
-        post: operations["postWorkspacesByIdRolesByRoleIdDelete"];
+        /** Verify the address with the code from its email (query parameter code, as the SDK sends it): single use, 5 tries, 400 otherwise. Answers the verified address */
+        post: operations["postMeEmailAddressesByIdAttemptVerification"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/organizations": {
+    "/me/update-password": {
         parameters: {
             query?: never;
             header?: never;
@@ -1110,111 +1161,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an organization with its first workspace (same name), owned by the caller: once per user (409 after that) */
-        post: operations["postOrganizations"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/roles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The organization's roles: Owner, Admin and Member, fixed (any member may read them) */
-        get: operations["getOrganizationsByOrganizationIdRoles"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The organization's members in the order they joined, with their organization role, for its owners and admins; page, limit, search */
-        get: operations["getOrganizationsByOrganizationIdMembers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/invitations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), newest first, at most 200 */
-        get: operations["getOrganizationsByOrganizationIdInvitations"];
-        put?: never;
-        /** Invite an email address to one of the organization's workspaces (workspace_id) in workspace_role_id (default: Member), within the inviter's permissions (members.invite) */
-        post: operations["postOrganizationsByOrganizationIdInvitations"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/invitations/{invitationId}/discard": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Withdraw a pending invitation (members.invite in its workspace) */
-        post: operations["postOrganizationsByOrganizationIdInvitationsByInvitationIdDiscard"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/invitations/{invitationId}/resend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Send a pending invitation again, with a new token and expiry (members.invite in its workspace) */
-        post: operations["postOrganizationsByOrganizationIdInvitationsByInvitationIdResend"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/invitations/accept": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Accept the invitation of an email's token, with the same rules as SYSTEM's accept (the invited address, or the workspace's transfer policy) */
-        post: operations["postOrganizationsInvitationsAccept"];
+        /** Change the password: current_password (checked as a sign-in checks it: a wrong one 401 and counts toward the lockout) and new_password (the sign-up rules). The account's other sessions are signed out */
+        post: operations["postMeUpdatePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1266,6 +1214,91 @@ export interface paths {
         get: operations["getSession"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How an identifier (form field identifier: an email address) signs in: always the password, whether an account has it or not */
+        post: operations["postAuthIdentify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/signin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with email and password (strategy plain_email). An account with an authenticator gets an attempt at current_step verify_second_factor: complete it with /auth/attempt-verification. Other strategies answer 400 */
+        post: operations["postAuthSignin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account (email, password, first_name, last_name: the display name) and sign in; a verification email with a code is queued. The signup attempt is completed at once: an unverified address may sign in */
+        post: operations["postAuthSignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/prepare-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** identifier_type=signup, strategy=email_otp: send the signed-in sign-up's address a new verification email (earlier codes stop working). Tenantry's sign-in asks for no email code: other strategies answer 400 */
+        post: operations["postAuthPrepareVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/attempt-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete an attempt with verification_code: identifier_type=signin, the sign-in's second factor (a 6-digit authenticator code or a backup code), starting the session; identifier_type=signup, the code of the verification email */
+        post: operations["postAuthAttemptVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2446,16 +2479,21 @@ export interface components {
             token?: null | string;
             code?: null | string;
         };
-        WachtAcceptedInvitation: {
-            organization: components["schemas"]["WachtNamed"];
-            workspace: components["schemas"]["WachtNamed"];
-            signin_id: string;
-            already_member: boolean;
-        };
         WachtAuthenticator: {
             id: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        WachtAuthenticatorEnrolment: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            totp_secret: string;
+            otp_url: string;
+        };
+        WachtAuthenticatorVerified: {
+            authenticator: components["schemas"]["WachtAuthenticator"];
+            backup_codes: string[];
         };
         WachtAuthFactors: {
             emailPassword: boolean;
@@ -2544,14 +2582,6 @@ export interface components {
             enabled: boolean;
             countryCodes: string[];
         };
-        WachtCreatedOrganization: {
-            organization: components["schemas"]["WachtOrganization"];
-            membership: components["schemas"]["WachtOrganizationMembership"];
-        };
-        WachtCreatedWorkspace: {
-            workspace: components["schemas"]["WachtWorkspace"];
-            membership: components["schemas"]["WachtWorkspaceMembership"];
-        };
         WachtDeployment: {
             id: string;
             /** Format: date-time */
@@ -2585,11 +2615,19 @@ export interface components {
             verifiedAt: string;
             verificationStrategy: string;
         };
-        WachtEnvelopeDocOfListOfWachtOrganizationInvitation: {
+        WachtEnvelopeDocOfListOfstring: {
             /** Format: int32 */
             status: number;
             message: string;
-            data: null | components["schemas"]["WachtOrganizationInvitation"][];
+            data: null | string[];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfListOfWachtEmailAddress: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtEmailAddress"][];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2598,22 +2636,6 @@ export interface components {
             status: number;
             message: string;
             data: null | components["schemas"]["WachtOrganizationMembership"][];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfListOfWachtOrganizationRole: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtOrganizationRole"][];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfListOfWachtRole: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtRole"][];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2641,27 +2663,19 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
-        WachtEnvelopeDocOfWachtAcceptedInvitation: {
+        WachtEnvelopeDocOfWachtAuthenticatorEnrolment: {
             /** Format: int32 */
             status: number;
             message: string;
-            data: null | components["schemas"]["WachtAcceptedInvitation"];
+            data: null | components["schemas"]["WachtAuthenticatorEnrolment"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
-        WachtEnvelopeDocOfWachtCreatedOrganization: {
+        WachtEnvelopeDocOfWachtAuthenticatorVerified: {
             /** Format: int32 */
             status: number;
             message: string;
-            data: null | components["schemas"]["WachtCreatedOrganization"];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfWachtCreatedWorkspace: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtCreatedWorkspace"];
+            data: null | components["schemas"]["WachtAuthenticatorVerified"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2673,43 +2687,27 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtEmailAddress: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtEmailAddress"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtIdentifyResult: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtIdentifyResult"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfWachtInvitationValidation: {
             /** Format: int32 */
             status: number;
             message: string;
             data: null | components["schemas"]["WachtInvitationValidation"];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfWachtOrganizationInvitation: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtOrganizationInvitation"];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfWachtPageOfWachtOrganizationMember: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtPageOfWachtOrganizationMember"];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfWachtPageOfWachtWorkspaceMember: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtPageOfWachtWorkspaceMember"];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfWachtRole: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtRole"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2737,19 +2735,11 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
-        WachtEnvelopeDocOfWachtWorkspace: {
+        WachtEnvelopeDocOfWachtVerificationPrepared: {
             /** Format: int32 */
             status: number;
             message: string;
-            data: null | components["schemas"]["WachtWorkspace"];
-            session: components["schemas"]["WachtSession"];
-            errors: unknown[];
-        };
-        WachtEnvelopeDocOfWachtWorkspaceMember: {
-            /** Format: int32 */
-            status: number;
-            message: string;
-            data: null | components["schemas"]["WachtWorkspaceMember"];
+            data: null | components["schemas"]["WachtVerificationPrepared"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2761,6 +2751,9 @@ export interface components {
                 /** Format: int32 */
                 code: number;
             }[];
+        };
+        WachtIdentifyResult: {
+            strategy: string;
         };
         WachtInvitationValidation: {
             valid: boolean;
@@ -2776,10 +2769,6 @@ export interface components {
             maxAccountsPerSession: number;
             /** Format: int32 */
             maxSessionsPerAccount: number;
-        };
-        WachtNamed: {
-            id: string;
-            name: string;
         };
         WachtOrganization: {
             id: string;
@@ -2800,31 +2789,6 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             segments: components["schemas"]["WachtSegment"][];
-        };
-        WachtOrganizationInvitation: {
-            id: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-            organization_id: string;
-            email: string;
-            initial_organization_role: components["schemas"]["WachtOrganizationRole"];
-            inviter: unknown;
-            workspace: components["schemas"]["WachtNamed"];
-            initial_workspace_role: components["schemas"]["WachtNamed"];
-            expired: boolean;
-        };
-        WachtOrganizationMember: {
-            id: string;
-            organization_id: string;
-            user: components["schemas"]["WachtPublicUser"];
-            roles: components["schemas"]["WachtOrganizationRole"][];
-            public_metadata: components["schemas"]["JsonElement"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
         };
         WachtOrganizationMembership: {
             id: string;
@@ -2853,36 +2817,10 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        WachtPageMeta: {
-            /** Format: int32 */
-            total: number;
-            /** Format: int32 */
-            page: number;
-            /** Format: int32 */
-            limit: number;
-        };
-        WachtPageOfWachtOrganizationMember: {
-            data: components["schemas"]["WachtOrganizationMember"][];
-            meta: components["schemas"]["WachtPageMeta"];
-        };
-        WachtPageOfWachtWorkspaceMember: {
-            data: components["schemas"]["WachtWorkspaceMember"][];
-            meta: components["schemas"]["WachtPageMeta"];
-        };
         WachtPasskeySettings: {
             enabled: boolean;
             promptRegistrationOnAuth: boolean;
             allowAutofill: boolean;
-        };
-        WachtPublicUser: {
-            id: string;
-            first_name: string;
-            last_name: string;
-            username: string;
-            availability: string;
-            has_profile_picture: boolean;
-            profile_picture_url: string;
-            primary_email_address: components["schemas"]["WachtEmailAddress"];
         };
         WachtRestrictions: {
             id: string;
@@ -2928,9 +2866,9 @@ export interface components {
             created_at: null | string;
             /** Format: date-time */
             updated_at: null | string;
-            signin_attempts: unknown[];
+            signin_attempts: components["schemas"]["WachtSigninAttempt"][];
             signins: components["schemas"]["WachtSignIn"][];
-            signup_attempts: unknown[];
+            signup_attempts: components["schemas"]["WachtSignupAttempt"][];
             active_signin: null | components["schemas"]["WachtSignIn"];
         };
         WachtSessionToken: {
@@ -2962,6 +2900,40 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             user: components["schemas"]["WachtUser"];
+        };
+        WachtSigninAttempt: {
+            id: string;
+            email: string;
+            sessionId: string;
+            method: string;
+            ssoProvider: string;
+            /** Format: date-time */
+            expiresAt: string;
+            firstMethodAuthenticated: boolean;
+            secondMethodAuthenticated: boolean;
+            secondMethodAuthenticationRequired: boolean;
+            available_2fa_methods: string[];
+            userId: null | string;
+            currentStep: string;
+            completed: boolean;
+            requiresCompletion: boolean;
+            missingFields: string[];
+            requiredFields: string[];
+        };
+        WachtSignupAttempt: {
+            id: string;
+            sessionId: string;
+            firstName: string;
+            lastName: string;
+            email: string;
+            username: string;
+            phoneNumber: string;
+            password: string;
+            requiredFields: string[];
+            missingFields: string[];
+            currentStep: string;
+            remainingSteps: string[];
+            completed: boolean;
         };
         WachtUiSettings: {
             deploymentId: string;
@@ -3017,6 +2989,11 @@ export interface components {
             phoneNumber: boolean;
             email: boolean;
         };
+        WachtVerificationPrepared: {
+            otp_sent: boolean;
+            masked_email: string;
+            verification_method: string;
+        };
         WachtWorkspace: {
             id: string;
             name: string;
@@ -3036,18 +3013,6 @@ export interface components {
             updated_at: string;
             segments: components["schemas"]["WachtSegment"][];
             organization: components["schemas"]["WachtOrganizationRef"];
-        };
-        WachtWorkspaceMember: {
-            id: string;
-            workspace_id: string;
-            user_id: string;
-            user: components["schemas"]["WachtPublicUser"];
-            roles: components["schemas"]["WachtRole"][];
-            public_metadata: components["schemas"]["JsonElement"];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
         };
         WachtWorkspaceMembership: {
             id: string;
@@ -8701,7 +8666,7 @@ export interface operations {
             };
         };
     };
-    postWorkspaces: {
+    postMeAuthenticator: {
         parameters: {
             query?: never;
             header?: never;
@@ -8716,7 +8681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtCreatedWorkspace"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtAuthenticatorEnrolment"];
                 };
             };
             /** @description Bad request */
@@ -8766,13 +8731,11 @@ export interface operations {
             };
         };
     };
-    postWorkspacesByIdUpdate: {
+    postMeAuthenticatorAttemptVerification: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -8783,7 +8746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtWorkspace"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtAuthenticatorVerified"];
                 };
             };
             /** @description Bad request */
@@ -8833,80 +8796,12 @@ export interface operations {
             };
         };
     };
-    getWorkspacesByIdMembers: {
+    postMeAuthenticatorByIdDelete: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtPageOfWachtWorkspaceMember"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postWorkspacesByIdMembersByMembershipIdRemove: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                membershipId: string;
             };
             cookie?: never;
         };
@@ -8968,15 +8863,11 @@ export interface operations {
             };
         };
     };
-    postWorkspacesByIdMembersByMembershipIdRolesByRoleIdAdd: {
+    postMeBackupCodes: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-                membershipId: string;
-                roleId: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -8987,7 +8878,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtWorkspaceMember"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfstring"];
                 };
             };
             /** @description Bad request */
@@ -9037,15 +8928,11 @@ export interface operations {
             };
         };
     };
-    postWorkspacesByIdMembersByMembershipIdRolesByRoleIdRemove: {
+    postMeBackupCodesRegenerate: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-                membershipId: string;
-                roleId: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -9056,7 +8943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtWorkspaceMember"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfstring"];
                 };
             };
             /** @description Bad request */
@@ -9106,13 +8993,11 @@ export interface operations {
             };
         };
     };
-    getWorkspacesByIdRoles: {
+    getMeEmailAddresses: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -9123,7 +9008,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtRole"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtEmailAddress"];
                 };
             };
             /** @description Bad request */
@@ -9173,13 +9058,11 @@ export interface operations {
             };
         };
     };
-    postWorkspacesByIdRoles: {
+    postMeEmailAddresses: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -9190,7 +9073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtRole"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtEmailAddress"];
                 };
             };
             /** @description Bad request */
@@ -9240,13 +9123,79 @@ export interface operations {
             };
         };
     };
-    postWorkspacesByIdRolesByRoleIdDelete: {
+    getMeEmailAddressesById: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: string;
-                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtEmailAddress"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMeEmailAddressesByIdDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
             };
             cookie?: never;
         };
@@ -9308,7 +9257,208 @@ export interface operations {
             };
         };
     };
-    postOrganizations: {
+    postMeEmailAddressesByIdMakePrimary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtEmailAddress"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMeEmailAddressesByIdPrepareVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtVerificationPrepared"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMeEmailAddressesByIdAttemptVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtEmailAddress"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postMeUpdatePassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -9323,476 +9473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtCreatedOrganization"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    getOrganizationsByOrganizationIdRoles: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtOrganizationRole"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    getOrganizationsByOrganizationIdMembers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtPageOfWachtOrganizationMember"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    getOrganizationsByOrganizationIdInvitations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtOrganizationInvitation"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postOrganizationsByOrganizationIdInvitations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationInvitation"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postOrganizationsByOrganizationIdInvitationsByInvitationIdDiscard: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-                invitationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationInvitation"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postOrganizationsByOrganizationIdInvitationsByInvitationIdResend: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-                invitationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationInvitation"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postOrganizationsInvitationsAccept: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtAcceptedInvitation"];
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
                 };
             };
             /** @description Bad request */
@@ -9955,6 +9636,286 @@ export interface operations {
         };
     };
     getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postAuthIdentify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtIdentifyResult"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postAuthSignin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postAuthSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postAuthPrepareVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtVerificationPrepared"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postAuthAttemptVerification: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,7 +1,6 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Tenantry.Application.Accounts.Lockouts;
 using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Common;
 using Tenantry.Data;
@@ -23,8 +22,8 @@ public sealed record SignInOutcome(AuthTokens? Tokens, MfaChallengeIssued? Chall
 /// persisted progressive lockout, so neither answers nor lockouts reveal which emails exist.
 /// </summary>
 public sealed class SignInHandler(
-    TenantryDbContext db, IValidator<SignInCommand> validator, Passwords passwords, SessionIssuer sessions,
-    AccountThrottle throttle, AuthLockouts lockouts, IOptions<AuthOptions> options, TimeProvider clock)
+    TenantryDbContext db, IValidator<SignInCommand> validator, PasswordAttempts passwords, Passwords hasher, SessionIssuer sessions,
+    IOptions<AuthOptions> options, TimeProvider clock)
 {
     public async Task<Result<SignInOutcome>> HandleAsync(SignInCommand command, RequestOrigin origin, CancellationToken cancellationToken)
     {
@@ -33,36 +32,22 @@ public sealed class SignInHandler(
             return invalid;
         }
         var normalizedEmail = EmailAddress.Normalize(command.Email!);
-        if (throttle.TryAcquire(ThrottledAction.SignIn, normalizedEmail) is { } retryAfter)
+        var attempt = await passwords.TryAsync(db, normalizedEmail,
+            () => db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, cancellationToken), command.Password!, cancellationToken);
+        if (!attempt.IsSuccess)
         {
-            return new RateLimited(retryAfter);
+            return attempt.Error;
         }
-        var lockout = await lockouts.CheckAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
-        if (lockout.RetryAfter is { } locked)
-        {
-            return new RateLimited(locked);
-        }
-
-        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, cancellationToken);
-        var check = passwords.Verify(user, command.Password!);
-        if (user is null || check == PasswordCheck.Wrong)
-        {
-            await lockouts.RecordFailureAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
-            return new InvalidCredentials();
-        }
+        var (user, check) = attempt.Value;
         if (!user.CanSignIn)
         {
             // Only someone who knows the password learns that the account is disabled.
             return new AccountDisabled();
         }
-        if (lockout.HasFailures)
-        {
-            await lockouts.ResetAsync(db, LockoutScope.Password, normalizedEmail, cancellationToken);
-        }
         var now = clock.GetUtcNow();
         if (check == PasswordCheck.CorrectButOutdated)
         {
-            user.UpgradePasswordHash(passwords.Hash(command.Password!), now);
+            user.UpgradePasswordHash(hasher.Hash(command.Password!), now);
         }
 
         if (await db.TotpAuthenticators.AnyAsync(t => t.UserId == user.Id && t.ConfirmedAt != null, cancellationToken))

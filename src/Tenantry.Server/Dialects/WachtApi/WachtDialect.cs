@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Localization;
 using Microsoft.OpenApi;
+using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
 using Tenantry.Server.Dialects.WachtApi.Memberships;
 using Tenantry.Server.Dialects.WachtApi.Organizations;
+using Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Server.Dialects.WachtApi.Workspaces;
@@ -79,6 +81,7 @@ public static class WachtDialectHosting
         WachtUserEndpoints.Map(wacht);
         WachtWorkspaceEndpoints.Map(wacht);
         WachtOrganizationEndpoints.Map(wacht);
+        WachtSecurityEndpoints.Map(wacht);
 
         // What a browser reads before it signs in; each answers with the session its credential names, if any.
         var anonymous = app.MapGroup(string.Empty)
@@ -88,6 +91,7 @@ public static class WachtDialectHosting
             .RequireRateLimiting(RateLimitPolicies.Wacht);
         WachtDeploymentEndpoints.Map(anonymous);
         WachtSessionEndpoints.MapAnonymous(anonymous);
+        WachtAuthEndpoints.Map(anonymous);
     }
 
     /// <summary>

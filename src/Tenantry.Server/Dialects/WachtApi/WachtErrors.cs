@@ -55,6 +55,12 @@ public sealed record WachtError(
 /// </summary>
 public static class WachtErrors
 {
+    /// <summary>A Wacht way in that Tenantry does not have (usernames, phones, email codes or links, SSO, passkeys): 400, saying what there is.</summary>
+    public static readonly WachtError MethodUnavailable = new(400, "Wacht.MethodUnavailable");
+
+    /// <summary>An account has its one address: it can be verified, not added to, removed or replaced.</summary>
+    public static readonly WachtError OneEmailAddress = new(400, "Wacht.OneEmailAddress");
+
     public static WachtError For(DialectError error, TimeSpan? retryAfter) => error switch
     {
         DialectError.Unauthorized => new(401, "Error.InvalidToken"),

@@ -10,51 +10,51 @@ namespace Tenantry.Server.Dialects.WachtApi;
 /// the body is read in all three forms; the query string wins when both name a value. A name
 /// given twice in the query, a form or a JSON object is refused (400) rather than guessed at,
 /// as are JSON bodies that are not UTF-8 or hold strings no UTF-16 text can (lone surrogates).
+/// A name the endpoint declares repeatable (the SDK appends <c>codes</c> once per code) may come
+/// several times in a form, or as a JSON array of strings; read it with <see cref="All"/>.
 /// </summary>
 public sealed class WachtInput
 {
     private readonly IQueryCollection _query;
     private readonly Dictionary<string, string?> _body;
-    private readonly Dictionary<string, List<string?>> _lists;
+    private readonly Dictionary<string, string[]> _lists;
 
-    private WachtInput(IQueryCollection query, Dictionary<string, string?> body, Dictionary<string, List<string?>> lists)
+    private WachtInput(IQueryCollection query, Dictionary<string, string?> body, Dictionary<string, string[]> lists)
     {
         _query = query;
         _body = body;
         _lists = lists;
     }
 
-    /// <summary>
-    /// The values of a list the caller was allowed to send (<c>ReadAsync</c>'s <c>lists</c>): a form field given once per
-    /// value (<c>permissions=a&amp;permissions=b</c>, as the SDK's <c>FormData</c> sends them) or a JSON array; null when absent.
-    /// </summary>
-    public IReadOnlyList<string?>? Values(string name) => _lists.GetValueOrDefault(name);
-
     /// <summary>The value, or null when neither the query nor the body names it. An empty value stays empty.</summary>
     public string? this[string name] => _query.TryGetValue(name, out var value) ? value.ToString() : _body.GetValueOrDefault(name);
 
-    /// <summary>Reads the body; a body it cannot read is a 400 (malformed) or 415 (not JSON or a form) in Wacht's shape.</summary>
-    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http) => await ReadAsync(http, []);
+    /// <summary>Every value of a repeatable name, in the order sent; empty when it was not sent.</summary>
+    public IReadOnlyList<string> All(string name) => Values(name) ?? [];
 
-    /// <summary>As <see cref="ReadAsync(HttpContext)"/>, where each name of <paramref name="lists"/> may be given several times (read with <see cref="Values"/>).</summary>
-    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http, IReadOnlyCollection<string> lists)
+    /// <summary>Every value of a repeatable name, or null when it was not sent at all (for fields where "not sent" keeps what is there).</summary>
+    public IReadOnlyList<string>? Values(string name) =>
+        _lists.TryGetValue(name, out var values) ? values : this[name] is { } single ? [single] : null;
+
+    /// <summary>Reads the body; a body it cannot read is a 400 (malformed) or 415 (not JSON or a form) in Wacht's shape.</summary>
+    public static async Task<(WachtInput? Input, IResult? Error)> ReadAsync(HttpContext http, params string[] repeatable)
     {
-        var listValues = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
         var request = http.Request;
         if (request.Query.Any(p => p.Value.Count > 1))
         {
             return (null, WachtErrors.For(DialectError.BadRequest, null));
         }
         var body = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var lists = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (request.HasFormContentType)
         {
             try
             {
                 foreach (var (name, value) in await request.ReadFormAsync(http.RequestAborted))
                 {
-                    if (lists.Contains(name))
+                    if (repeatable.Contains(name))
                     {
-                        listValues[name] = [.. value];
+                        lists[name] = [.. value.Select(v => v ?? "")];
                         continue;
                     }
                     if (value.Count > 1)
@@ -76,12 +76,12 @@ public sealed class WachtInput
             {
                 return (null, WachtErrors.For(DialectError.UnsupportedMediaType, null));
             }
-            if (!await TryReadJsonAsync(http, body, lists, listValues))
+            if (!await TryReadJsonAsync(http, body, lists, repeatable))
             {
                 return (null, WachtErrors.For(DialectError.BadRequest, null));
             }
         }
-        return (new WachtInput(request.Query, body, listValues), null);
+        return (new WachtInput(request.Query, body, lists), null);
     }
 
     private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
@@ -90,7 +90,7 @@ public sealed class WachtInput
 
     // A JSON object (or null); ids may come as strings or numbers.
     private static async Task<bool> TryReadJsonAsync(
-        HttpContext http, Dictionary<string, string?> body, IReadOnlyCollection<string> lists, Dictionary<string, List<string?>> listValues)
+        HttpContext http, Dictionary<string, string?> body, Dictionary<string, string[]> lists, string[] repeatable)
     {
         try
         {
@@ -105,9 +105,13 @@ public sealed class WachtInput
             }
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (lists.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.Array)
+                if (repeatable.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.Array)
                 {
-                    listValues[property.Name] = [.. property.Value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())];
+                    if (property.Value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+                    {
+                        return false;
+                    }
+                    lists[property.Name] = [.. property.Value.EnumerateArray().Select(v => v.GetString()!)];
                     continue;
                 }
                 body[property.Name] = property.Value.ValueKind switch

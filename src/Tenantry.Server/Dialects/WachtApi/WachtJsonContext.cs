@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Deployment;
+using Tenantry.Server.Dialects.WachtApi.AccountSecurity;
 using Tenantry.Server.Dialects.WachtApi.Sessions;
 using Tenantry.Server.Dialects.WachtApi.Users;
 using Tenantry.Server.Dialects.WachtApi.Organizations;
@@ -35,6 +37,13 @@ namespace Tenantry.Server.Dialects.WachtApi;
 [JsonSerializable(typeof(List<WachtOrganizationInvitation>))]
 [JsonSerializable(typeof(WachtAcceptedInvitation))]
 [JsonSerializable(typeof(WachtPage<WachtOrganizationMember>))]
+[JsonSerializable(typeof(WachtIdentifyResult))]
+[JsonSerializable(typeof(WachtVerificationPrepared))]
+[JsonSerializable(typeof(WachtAuthenticatorEnrolment))]
+[JsonSerializable(typeof(WachtAuthenticatorVerified))]
+[JsonSerializable(typeof(WachtEmailAddress))]
+[JsonSerializable(typeof(List<WachtEmailAddress>))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(object))]
 internal sealed partial class WachtJsonContext : JsonSerializerContext
 {

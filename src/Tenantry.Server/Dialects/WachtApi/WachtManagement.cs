@@ -13,7 +13,7 @@ namespace Tenantry.Server.Dialects.WachtApi;
 internal static class WachtManagement
 {
     public static async Task<IResult> MutationAsync<T>(
-        HttpContext http, WachtSessions sessions, IReadOnlyCollection<string> lists, Func<WachtInput, Task<Result<T>>> handle)
+        HttpContext http, WachtSessions sessions, string[] lists, Func<WachtInput, Task<Result<T>>> handle)
     {
         var (input, unreadable) = await WachtInput.ReadAsync(http, lists);
         if (unreadable is not null)
@@ -26,7 +26,7 @@ internal static class WachtManagement
 
     /// <summary>A mutation by a member of <paramref name="workspaceId"/> holding <paramref name="permission"/> (404 for anyone else, 403 without it).</summary>
     public static async Task<IResult> InWorkspaceAsync<T>(
-        HttpContext http, WachtSessions sessions, WorkspaceAccess access, string workspaceId, string permission, IReadOnlyCollection<string> lists,
+        HttpContext http, WachtSessions sessions, WorkspaceAccess access, string workspaceId, string permission, string[] lists,
         Func<WorkspaceStanding, WachtInput, Task<Result<T>>> handle)
     {
         var standing = await access.CheckAsync(workspaceId, http.Caller(), permission, http.RequestAborted);

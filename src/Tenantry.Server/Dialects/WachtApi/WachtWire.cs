@@ -11,6 +11,7 @@ using Tenantry.Domain.Policies;
 using Tenantry.Domain.Workspaces;
 using Tenantry.Server.Localization;
 using Tenantry.Server.Dialects.Shared.Json;
+using Tenantry.Server.Dialects.WachtApi.Auth;
 using Tenantry.Server.Dialects.WachtApi.Users;
 
 namespace Tenantry.Server.Dialects.WachtApi;
@@ -228,9 +229,9 @@ public sealed record WachtSession(
     string Id,
     DateTime? CreatedAt,
     DateTime? UpdatedAt,
-    List<JsonElement> SigninAttempts,
+    List<WachtSigninAttempt> SigninAttempts,
     List<WachtSignIn> Signins,
-    List<JsonElement> SignupAttempts,
+    List<WachtSignupAttempt> SignupAttempts,
     WachtSignIn? ActiveSignin)
 {
     /// <summary>A browser that is not signed in (or has signed out): no id, no sign-ins, <c>active_signin</c> null, as the SDK expects after a sign-out.</summary>

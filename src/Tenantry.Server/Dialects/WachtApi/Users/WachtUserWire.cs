@@ -21,7 +21,11 @@ public sealed record WachtEmailAddress(string Id, string Email, bool IsPrimary, 
         new(IdOf(userId), email, true, verifiedAt is not null, verifiedAt is { } at ? at.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : "", "otp");
 }
 
-public sealed record WachtAuthenticator(string Id, DateTime CreatedAt);
+public sealed record WachtAuthenticator(string Id, DateTime CreatedAt)
+{
+    /// <summary>An account has one authenticator; its id on the wire is derived from the user's.</summary>
+    public static string IdOf(string userId) => "totp_" + userId;
+}
 
 /// <summary>
 /// <c>GET /me</c>'s data and each sign-in's <c>user</c>. In a session block the security fields (<c>second_factor_policy</c>,
@@ -61,7 +65,7 @@ public sealed record WachtUser(
     /// <summary>The whole user: a TOTP authenticator is asked for at every sign-in, so the policy is <c>enforced</c> with one and <c>none</c> without.</summary>
     public static WachtUser From(AccountView account, MfaStatus mfa) =>
         Of(account.UserId, account.DisplayName, account.Email, account.EmailVerifiedAt, SecondFactorPolicyOf(mfa),
-            mfa.Enabled ? new WachtAuthenticator("totp_" + account.UserId, mfa.ConfirmedAt ?? account.CreatedAt) : null, mfa.RecoveryCodesRemaining > 0);
+            mfa.Enabled ? new WachtAuthenticator(WachtAuthenticator.IdOf(account.UserId), mfa.ConfirmedAt ?? account.CreatedAt) : null, mfa.RecoveryCodesRemaining > 0);
 
     public static string SecondFactorPolicyOf(MfaStatus mfa) => mfa.Enabled ? "enforced" : "none";
 
