@@ -964,6 +964,263 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the caller's own workspace in the organization they own (one self-created workspace per user: 409 after that) */
+        post: operations["postWorkspaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rename the workspace (workspace.update) or set its policy: enforce_2fa, enable_ip_restriction, whitelisted_ips (policies.manage) */
+        post: operations["postWorkspacesByIdUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The members in the order they joined (members.read); page, limit and search (email or name) as the SDK sends them */
+        get: operations["getWorkspacesByIdMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/members/{membershipId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a member (members.remove); not one whose role is beyond the caller's, nor the last owner (403) */
+        post: operations["postWorkspacesByIdMembersByMembershipIdRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/members/{membershipId}/roles/{roleId}/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a member this role in place of the one they hold (members.role.change; grantor and last-owner rules as in SYSTEM) */
+        post: operations["postWorkspacesByIdMembersByMembershipIdRolesByRoleIdAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/members/{membershipId}/roles/{roleId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the member's role away: they get the workspace's Member role (which itself cannot be taken away: 409) */
+        post: operations["postWorkspacesByIdMembersByMembershipIdRolesByRoleIdRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's roles: Owner, Member, then custom roles (workspace.read) */
+        get: operations["getWorkspacesByIdRoles"];
+        put?: never;
+        /** Create a custom role: name and permissions (one form field per permission), within the caller's own permissions (roles.manage) */
+        post: operations["postWorkspacesByIdRoles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workspaces/{id}/roles/{roleId}/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a custom role no member holds (roles.manage); built-in roles cannot be deleted (409) */
+        post: operations["postWorkspacesByIdRolesByRoleIdDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an organization with its first workspace (same name), owned by the caller: once per user (409 after that) */
+        post: operations["postOrganizations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's roles: Owner, Admin and Member, fixed (any member may read them) */
+        get: operations["getOrganizationsByOrganizationIdRoles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's members in the order they joined, with their organization role, for its owners and admins; page, limit, search */
+        get: operations["getOrganizationsByOrganizationIdMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), newest first, at most 200 */
+        get: operations["getOrganizationsByOrganizationIdInvitations"];
+        put?: never;
+        /** Invite an email address to one of the organization's workspaces (workspace_id) in workspace_role_id (default: Member), within the inviter's permissions (members.invite) */
+        post: operations["postOrganizationsByOrganizationIdInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/invitations/{invitationId}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending invitation (members.invite in its workspace) */
+        post: operations["postOrganizationsByOrganizationIdInvitationsByInvitationIdDiscard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/invitations/{invitationId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a pending invitation again, with a new token and expiry (members.invite in its workspace) */
+        post: operations["postOrganizationsByOrganizationIdInvitationsByInvitationIdResend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the invitation of an email's token, with the same rules as SYSTEM's accept (the invited address, or the workspace's transfer policy) */
+        post: operations["postOrganizationsInvitationsAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/authenticator": {
         parameters: {
             query?: never;
@@ -2479,6 +2736,12 @@ export interface components {
             token?: null | string;
             code?: null | string;
         };
+        WachtAcceptedInvitation: {
+            organization: components["schemas"]["WachtNamed"];
+            workspace: components["schemas"]["WachtNamed"];
+            signin_id: string;
+            already_member: boolean;
+        };
         WachtAuthenticator: {
             id: string;
             /** Format: date-time */
@@ -2582,6 +2845,14 @@ export interface components {
             enabled: boolean;
             countryCodes: string[];
         };
+        WachtCreatedOrganization: {
+            organization: components["schemas"]["WachtOrganization"];
+            membership: components["schemas"]["WachtOrganizationMembership"];
+        };
+        WachtCreatedWorkspace: {
+            workspace: components["schemas"]["WachtWorkspace"];
+            membership: components["schemas"]["WachtWorkspaceMembership"];
+        };
         WachtDeployment: {
             id: string;
             /** Format: date-time */
@@ -2631,11 +2902,35 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfListOfWachtOrganizationInvitation: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtOrganizationInvitation"][];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfListOfWachtOrganizationMembership: {
             /** Format: int32 */
             status: number;
             message: string;
             data: null | components["schemas"]["WachtOrganizationMembership"][];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfListOfWachtOrganizationRole: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtOrganizationRole"][];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfListOfWachtRole: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtRole"][];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2663,6 +2958,14 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtAcceptedInvitation: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtAcceptedInvitation"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfWachtAuthenticatorEnrolment: {
             /** Format: int32 */
             status: number;
@@ -2676,6 +2979,22 @@ export interface components {
             status: number;
             message: string;
             data: null | components["schemas"]["WachtAuthenticatorVerified"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtCreatedOrganization: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtCreatedOrganization"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtCreatedWorkspace: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtCreatedWorkspace"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -2711,6 +3030,38 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtOrganizationInvitation: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtOrganizationInvitation"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtPageOfWachtOrganizationMember: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtPageOfWachtOrganizationMember"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtPageOfWachtWorkspaceMember: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtPageOfWachtWorkspaceMember"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtRole: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtRole"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfWachtSession: {
             /** Format: int32 */
             status: number;
@@ -2743,6 +3094,22 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtWorkspace: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtWorkspace"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtWorkspaceMember: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtWorkspaceMember"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         /** @description Every failure of the Wacht dialect: the HTTP status, a localized message, and errors[0].code the status again. */
         WachtError: {
             message: string;
@@ -2770,6 +3137,10 @@ export interface components {
             /** Format: int32 */
             maxSessionsPerAccount: number;
         };
+        WachtNamed: {
+            id: string;
+            name: string;
+        };
         WachtOrganization: {
             id: string;
             name: string;
@@ -2789,6 +3160,31 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             segments: components["schemas"]["WachtSegment"][];
+        };
+        WachtOrganizationInvitation: {
+            id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            organization_id: string;
+            email: string;
+            initial_organization_role: components["schemas"]["WachtOrganizationRole"];
+            inviter: unknown;
+            workspace: components["schemas"]["WachtNamed"];
+            initial_workspace_role: components["schemas"]["WachtNamed"];
+            expired: boolean;
+        };
+        WachtOrganizationMember: {
+            id: string;
+            organization_id: string;
+            user: components["schemas"]["WachtPublicUser"];
+            roles: components["schemas"]["WachtOrganizationRole"][];
+            public_metadata: components["schemas"]["JsonElement"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         WachtOrganizationMembership: {
             id: string;
@@ -2817,10 +3213,36 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        WachtPageMeta: {
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            limit: number;
+        };
+        WachtPageOfWachtOrganizationMember: {
+            data: components["schemas"]["WachtOrganizationMember"][];
+            meta: components["schemas"]["WachtPageMeta"];
+        };
+        WachtPageOfWachtWorkspaceMember: {
+            data: components["schemas"]["WachtWorkspaceMember"][];
+            meta: components["schemas"]["WachtPageMeta"];
+        };
         WachtPasskeySettings: {
             enabled: boolean;
             promptRegistrationOnAuth: boolean;
             allowAutofill: boolean;
+        };
+        WachtPublicUser: {
+            id: string;
+            first_name: string;
+            last_name: string;
+            username: string;
+            availability: string;
+            has_profile_picture: boolean;
+            profile_picture_url: string;
+            primary_email_address: components["schemas"]["WachtEmailAddress"];
         };
         WachtRestrictions: {
             id: string;
@@ -3013,6 +3435,18 @@ export interface components {
             updated_at: string;
             segments: components["schemas"]["WachtSegment"][];
             organization: components["schemas"]["WachtOrganizationRef"];
+        };
+        WachtWorkspaceMember: {
+            id: string;
+            workspace_id: string;
+            user_id: string;
+            user: components["schemas"]["WachtPublicUser"];
+            roles: components["schemas"]["WachtRole"][];
+            public_metadata: components["schemas"]["JsonElement"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         WachtWorkspaceMembership: {
             id: string;
@@ -8617,6 +9051,1147 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WachtEnvelopeDocOfWachtSession"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtCreatedWorkspace"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspacesByIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtWorkspace"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getWorkspacesByIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtPageOfWachtWorkspaceMember"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspacesByIdMembersByMembershipIdRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                membershipId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspacesByIdMembersByMembershipIdRolesByRoleIdAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                membershipId: string;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtWorkspaceMember"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspacesByIdMembersByMembershipIdRolesByRoleIdRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                membershipId: string;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtWorkspaceMember"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getWorkspacesByIdRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtRole"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspacesByIdRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtRole"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postWorkspacesByIdRolesByRoleIdDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtCreatedOrganization"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrganizationIdRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtOrganizationRole"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrganizationIdMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtPageOfWachtOrganizationMember"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    getOrganizationsByOrganizationIdInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfListOfWachtOrganizationInvitation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationInvitation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdInvitationsByInvitationIdDiscard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationInvitation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdInvitationsByInvitationIdResend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationInvitation"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsInvitationsAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtAcceptedInvitation"];
                 };
             };
             /** @description Bad request */

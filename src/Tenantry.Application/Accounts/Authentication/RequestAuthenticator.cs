@@ -45,7 +45,7 @@ public sealed class RequestAuthenticator(AccessTokens accessTokens, SessionState
         return Authenticated(session);
     }
 
-    /// <summary>For a caller outside the dialects' pipeline (the console): the request's context is taken from its services.</summary>
+    /// <summary>For a caller outside the authentication handler (the console, a sign-in answering with the session it made): the request's context is taken from its services.</summary>
     public ValueTask<Result<AuthenticatedSession>> AuthenticateSessionTokenAsync(string? token, IServiceProvider requestServices, CancellationToken cancellationToken) =>
         AuthenticateSessionTokenAsync(token, requestServices.GetRequiredService<Lazy<TenantryDbContext>>(), cancellationToken);
 

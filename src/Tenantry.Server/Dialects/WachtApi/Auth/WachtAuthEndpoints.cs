@@ -222,7 +222,7 @@ internal static class WachtAuthEndpoints
     {
         SessionCookie.Set(http, tokens);
         var authenticated = await http.RequestServices.GetRequiredService<RequestAuthenticator>()
-            .AuthenticateSessionTokenAsync(tokens.SessionToken, http.RequestAborted);
+            .AuthenticateSessionTokenAsync(tokens.SessionToken, http.RequestServices, http.RequestAborted);
         http.Features.Set(authenticated.Value);
         return await sessions.CurrentAsync(http);
     }
