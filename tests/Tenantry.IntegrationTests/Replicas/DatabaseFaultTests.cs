@@ -38,19 +38,19 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task PostgreSQL_stopped_under_load_answers_5030_quickly_and_the_same_process_recovers()
     {
         var server = await StartServerAsync();
-        var users = await UsersWithWorkspacesAsync(server, 4);
+        var users = await LoadGenerator.UsersWithWorkspacesAsync(server, 4);
         var pid = server.Pid;
 
         await using (var load = new LoadGenerator(server, users, workers: 8))
         {
-            await LoadFlowingAsync(load);
+            await load.FlowingAsync();
             // "fast" is an orderly shutdown (sessions are told); "immediate" is a crash of PostgreSQL.
             foreach (var mode in new[] { "fast", "immediate" })
             {
                 var stopping = load.Now;
                 await _cluster.StopAsync(mode);
                 var stopped = load.Now;
-                await UntilAsync(load, samples => samples.Count(s => s.StartedAt > stopped) > 10, "more than 10 answers while PostgreSQL is down");
+                await load.UntilAsync(samples => samples.Count(s => s.StartedAt > stopped) > 10, "more than 10 answers while PostgreSQL is down");
 
                 var (ready, readyLatency) = await HealthAsync(server, "/health/ready");
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
@@ -60,8 +60,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
                 var restarting = load.Now;
                 await _cluster.StartAsync();
                 var restarted = load.Now;
-                var recovered = await FirstSuccessAfterAsync(load, restarted);
-                await UntilAsync(load, samples => samples.Count(s => s.StartedAt > recovered) > 10, "more than 10 answers after the first success");
+                var recovered = await load.FirstSuccessAfterAsync(restarted);
+                await load.UntilAsync(samples => samples.Count(s => s.StartedAt > recovered) > 10, "more than 10 answers after the first success");
 
                 var samples = load.Samples;
                 var down = samples.Where(s => s.StartedAt > stopped && s.EndedAt < restarting).ToList();
@@ -112,9 +112,9 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task PostgreSQL_hanging_fails_readiness_within_the_connect_timeout_and_the_process_recovers_when_it_answers()
     {
         var server = await StartServerAsync();
-        var users = await UsersWithWorkspacesAsync(server, 4);
+        var users = await LoadGenerator.UsersWithWorkspacesAsync(server, 4);
         await using var load = new LoadGenerator(server, users, workers: 8);
-        await LoadFlowingAsync(load);
+        await load.FlowingAsync();
 
         // SIGSTOP: connections are still accepted by the kernel, but nothing answers (a hung host, a lost network).
         // Freeze returns once the postmaster and every backend are stopped (state T in /proc): nothing to wait for.
@@ -131,8 +131,8 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
 
         var thawing = load.Now;
         _cluster.Thaw();
-        var recovered = await FirstSuccessAfterAsync(load, thawing);
-        await UntilAsync(load, samples => samples.Count(s => s.StartedAt > recovered) > 10, "more than 10 answers after the first success");
+        var recovered = await load.FirstSuccessAfterAsync(thawing);
+        await load.UntilAsync(samples => samples.Count(s => s.StartedAt > recovered) > 10, "more than 10 answers after the first success");
         var samples = load.Samples;
 
         // Requests that were waiting on the silent database got their answer once it spoke again,
@@ -155,51 +155,6 @@ public sealed class DatabaseFaultTests(ITestOutputHelper output) : IAsyncLifetim
         var server = await ServerProcess.StartAsync("faults", ServerSettings.For(_database));
         _servers.Add(server);
         return server;
-    }
-
-    private static async Task<IReadOnlyList<(TestUser User, string WorkspaceId)>> UsersWithWorkspacesAsync(ServerProcess server, int count)
-    {
-        var api = server.System;
-        var users = new List<(TestUser, string)>();
-        for (var i = 0; i < count; i++)
-        {
-            var user = await api.SignUpAsync();
-            users.Add((user, await api.CreateWorkspaceAsync(user)));
-        }
-        return users;
-    }
-
-    /// <summary>Until the load has had some successes: it is flowing.</summary>
-    private static Task LoadFlowingAsync(LoadGenerator load) =>
-        UntilAsync(load, samples => samples.Count(s => s.Status == HttpStatusCode.OK) >= 16, "16 successful requests under load");
-
-    /// <summary>Polls until <paramref name="condition"/> holds for the load's samples so far; fails after 30 s.</summary>
-    private static async Task UntilAsync(LoadGenerator load, Func<IReadOnlyList<Sample>, bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition(load.Samples))
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                var samples = load.Samples;
-                throw new Xunit.Sdk.XunitException($"Waited 30 s for {what}. {samples.Count} samples, the last: {string.Join("; ", samples.TakeLast(5))}");
-            }
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task<TimeSpan> FirstSuccessAfterAsync(LoadGenerator load, TimeSpan since)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            if (load.Samples.Where(s => s.StartedAt > since && s.Status == HttpStatusCode.OK).Select(s => (TimeSpan?)s.StartedAt).Min() is { } first)
-            {
-                return first;
-            }
-            await Task.Delay(50);
-        }
-        throw new Xunit.Sdk.XunitException("No request succeeded within 20 s of PostgreSQL answering again.");
     }
 
     private static async Task<(HttpStatusCode Status, TimeSpan Latency)> HealthAsync(ServerProcess server, string path)

@@ -6,7 +6,7 @@ using Tenantry.IntegrationTests.Infrastructure;
 namespace Tenantry.IntegrationTests.Replicas;
 
 /// <summary>One answered (or failed) request of a load run. Status 0: no HTTP answer (connection error or client timeout).</summary>
-public sealed record Sample(TimeSpan StartedAt, TimeSpan Latency, HttpStatusCode Status, string? Code, string What, string? Error)
+public sealed record Sample(TimeSpan StartedAt, TimeSpan Latency, HttpStatusCode Status, string? Code, string What, string? Error, string UserId = "")
 {
     public TimeSpan EndedAt => StartedAt + Latency;
 
@@ -14,8 +14,9 @@ public sealed record Sample(TimeSpan StartedAt, TimeSpan Latency, HttpStatusCode
 }
 
 /// <summary>
-/// Steady traffic against one server: workers that each read (list my workspaces) and write
-/// (rename a workspace) in a loop, as fast as answers come, and record every outcome with its latency.
+/// Steady traffic against one server: workers that each read (list my workspaces) and, unless
+/// <c>writes</c> is false, write (rename a workspace) in a loop, as fast as answers come, and record
+/// every outcome with its latency and user.
 /// </summary>
 public sealed class LoadGenerator : IAsyncDisposable
 {
@@ -24,9 +25,9 @@ public sealed class LoadGenerator : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Task> _workers;
 
-    public LoadGenerator(ServerProcess server, IReadOnlyList<(TestUser User, string WorkspaceId)> users, int workers)
+    public LoadGenerator(ServerProcess server, IReadOnlyList<(TestUser User, string WorkspaceId)> users, int workers, bool writes = true)
     {
-        _workers = [.. Enumerable.Range(0, workers).Select(i => Task.Run(() => RunAsync(server, users[i % users.Count], i)))];
+        _workers = [.. Enumerable.Range(0, workers).Select(i => Task.Run(() => RunAsync(server, users[i % users.Count], i, writes)))];
     }
 
     /// <summary>Time since the load started, on the same clock as <see cref="Sample.StartedAt"/>.</summary>
@@ -34,14 +35,60 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     public IReadOnlyList<Sample> Samples => [.. _samples];
 
-    private async Task RunAsync(ServerProcess server, (TestUser User, string WorkspaceId) who, int worker)
+    /// <summary><paramref name="count"/> new users, each with a workspace of their own: who the load runs as.</summary>
+    public static async Task<IReadOnlyList<(TestUser User, string WorkspaceId)>> UsersWithWorkspacesAsync(ServerProcess server, int count)
+    {
+        var api = server.System;
+        var users = new List<(TestUser, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            var user = await api.SignUpAsync();
+            users.Add((user, await api.CreateWorkspaceAsync(user)));
+        }
+        return users;
+    }
+
+    /// <summary>Until 16 requests have succeeded: the load is flowing.</summary>
+    public Task FlowingAsync() => UntilAsync(samples => samples.Count(s => s.Status == HttpStatusCode.OK) >= 16, "16 successful requests under load");
+
+    /// <summary>Polls until <paramref name="condition"/> holds for the samples so far; fails after 30 s.</summary>
+    public async Task UntilAsync(Func<IReadOnlyList<Sample>, bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition(Samples))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                var samples = Samples;
+                throw new Xunit.Sdk.XunitException($"Waited 30 s for {what}. {samples.Count} samples, the last: {string.Join("; ", samples.TakeLast(5))}");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>When the first request started after <paramref name="since"/> that succeeded; fails after 20 s without one.</summary>
+    public async Task<TimeSpan> FirstSuccessAfterAsync(TimeSpan since)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (Samples.Where(s => s.StartedAt > since && s.Status == HttpStatusCode.OK).Select(s => (TimeSpan?)s.StartedAt).Min() is { } first)
+            {
+                return first;
+            }
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException("No request succeeded within 20 s of the database answering again.");
+    }
+
+    private async Task RunAsync(ServerProcess server, (TestUser User, string WorkspaceId) who, int worker, bool writes)
     {
         // A client timeout far above any server-side timeout: an answer that takes this long is a hang.
         using var http = server.CreateHttpClient(TimeSpan.FromSeconds(120));
         var api = new SystemApi(http);
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
-            var write = n % 2 == 1;
+            var write = writes && n % 2 == 1;
             var started = _clock.Elapsed;
             try
             {
@@ -49,11 +96,11 @@ public sealed class LoadGenerator : IAsyncDisposable
                     ? await api.PatchAsync($"/web/v1/workspaces/{who.WorkspaceId}", new { workspaceName = $"w{worker}-{n}" }, who.User.AccessToken)
                     : await api.GetAsync("/web/v1/system/workspaces/mine", who.User.AccessToken);
                 _samples.Enqueue(new Sample(started, _clock.Elapsed - started, response.Status, response.Json.ValueKind == global::System.Text.Json.JsonValueKind.Object ? response.Code : null,
-                    write ? "rename" : "list", response.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable ? null : response.Body));
+                    write ? "rename" : "list", response.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable ? null : response.Body, who.User.UserId));
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or global::System.Text.Json.JsonException)
             {
-                _samples.Enqueue(new Sample(started, _clock.Elapsed - started, 0, null, write ? "rename" : "list", e.GetType().Name + ": " + e.Message));
+                _samples.Enqueue(new Sample(started, _clock.Elapsed - started, 0, null, write ? "rename" : "list", e.GetType().Name + ": " + e.Message, who.User.UserId));
             }
             // Keep the load steady rather than flat out: two cores are shared with the rest of the suite.
             await Task.Delay(20);

@@ -192,9 +192,17 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
-    private Task AsOwnerAsync(string tool, string[] arguments) => Environment.IsPrivilegedProcess
-        ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments], _root)
-        : RunAsync(Path.Combine(_bin, tool), arguments, _root);
+    private Task AsOwnerAsync(string tool, string[] arguments) => RunAsOwnerAsync(_bin, tool, arguments, _root);
+
+    /// <summary>
+    /// <c>pg_ctl</c> on a data directory this class did not create (a Citus node started by the cluster
+    /// script), as the user who owns PostgreSQL's files: <c>postgres</c> when the tests run as root.
+    /// </summary>
+    public static Task PgCtlAsync(params string[] arguments) => RunAsOwnerAsync(FindBinaries(), "pg_ctl", arguments, Path.GetTempPath());
+
+    private static Task RunAsOwnerAsync(string bin, string tool, string[] arguments, string workingDirectory) => Environment.IsPrivilegedProcess
+        ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(bin, tool), .. arguments], workingDirectory)
+        : RunAsync(Path.Combine(bin, tool), arguments, workingDirectory);
 
     private static async Task RunAsync(string file, string[] arguments, string? workingDirectory = null)
     {
