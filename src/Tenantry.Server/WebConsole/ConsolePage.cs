@@ -107,6 +107,9 @@ public abstract class ConsolePage : ComponentBase
         }
     }
 
+    /// <summary>A Fluent checkbox posts <c>True</c> when it is ticked and nothing otherwise; any case is taken.</summary>
+    protected static bool Ticked(string? posted) => string.Equals(posted, bool.TrueString, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>An action value <c>verb:id</c> from the button that submitted the form.</summary>
     protected (string Verb, string Id) PostedAction()
     {
