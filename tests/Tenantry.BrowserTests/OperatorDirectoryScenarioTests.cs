@@ -30,11 +30,11 @@ public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
 
         // Search: the user by email, the workspace by name; both lead to their pages.
         var search = page.GetByRole(AriaRole.Search, new() { Name = "Search users, institutions and workspaces" });
-        await search.GetByLabel("ID, email, name or slug").FillAsync(ownerEmail);
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync(ownerEmail);
         await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Expect(page.Locator("table[data-results='users'] caption")).ToContainTextAsync("Users: 1 found");
         await Expect(page.Locator("table[data-results='users']").GetByRole(AriaRole.Link, new() { Name = "Dana Directory" })).ToBeVisibleAsync();
-        await search.GetByLabel("ID, email, name or slug").FillAsync("Directory Desk");
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync("Directory Desk");
         await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await page.Locator("table[data-results='workspaces']").GetByRole(AriaRole.Link, new() { Name = "Directory Desk" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Directory Desk");
@@ -112,7 +112,7 @@ public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
         var ownerSession = (await owner.Context.CookiesAsync()).Single(c => c.Name == "__session").Value;
         Assert.Equal(200, await SessionStatusAsync(ownerSession));
         await page.GotoAsync("/console/admin");
-        await search.GetByLabel("ID, email, name or slug").FillAsync(ownerEmail);
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync(ownerEmail);
         await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await page.Locator("table[data-results='users']").GetByRole(AriaRole.Link, new() { Name = "Dana Directory" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Dana Directory");

@@ -235,7 +235,7 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
         var text = await answer.Content.ReadAsStringAsync();
         Assert.True((int)answer.StatusCode < 500, $"{method} {path}: {(int)answer.StatusCode} {text}");
         _lastConsolePage = text;
-        var alert = Regex.Match(text, "role=\"alert\"><p>([^<]*)</p>");
+        var alert = Regex.Match(text, "<p data-problem>([^<]*)</p>");
         return (answer.StatusCode, alert.Success ? alert.Groups[1].Value : answer.Content.Headers.ContentType?.MediaType == "text/html" ? "" : text);
     }
 

@@ -123,6 +123,6 @@ public sealed partial class ConsoleOperatorUserTests(TenantryApp app) : IClassFi
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenPattern();
 
-    [GeneratedRegex("role=\"alert\"><p>([^<]*)</p>")]
+    [GeneratedRegex("<p data-problem>([^<]*)</p>")]
     private static partial Regex AlertPattern();
 }
