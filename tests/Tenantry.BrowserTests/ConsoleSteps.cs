@@ -91,6 +91,16 @@ public static partial class ConsoleSteps
         await select.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
     }
 
+    /// <summary>
+    /// Ticks a checkbox (the component library's) with a click, then waits until it shows as ticked: the component sets
+    /// aria-checked in its next update batch, which may come after CheckAsync has already looked.
+    /// </summary>
+    public static async Task TickAsync(ILocator box)
+    {
+        await box.ClickAsync();
+        await Assertions.Expect(box).ToBeCheckedAsync();
+    }
+
     /// <summary>Signs out with the button every page has.</summary>
     public static async Task SignOutAsync(IPage page)
     {

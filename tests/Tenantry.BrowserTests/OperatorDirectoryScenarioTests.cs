@@ -118,7 +118,7 @@ public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Dana Directory");
         var userId = Assert.Single(Regex.Matches(page.Url, "usr_[0-9a-z]+")).Value;
         await Expect(page.Locator("[data-sessions]")).Not.ToHaveTextAsync("0");
-        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Yes, end every live session of this account now." }).CheckAsync();
+        await TickAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = "Yes, end every live session of this account now." }));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out everywhere" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
         await Expect(page.Locator("[data-sessions]")).ToHaveTextAsync("0");

@@ -33,8 +33,7 @@ public sealed class RolesScenarioTests(ConsoleServer server)
         await owner.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync("Inviter");
         foreach (var permission in new[] { "workspace.read", "members.read", "members.invite" })
         {
-            // With the keyboard (Space on the focused box): a pointer click on these boxes was not always taken in the
-            // test browser after the first one (a click in a manual chromium session was).
+            // With the keyboard (Space on the focused box), then waiting for the box to show it (see TickAsync).
             var box = owner.Locator($"#new-{permission.Replace(".", "\\.")}");
             await box.PressAsync(" ");
             await Expect(box).ToBeCheckedAsync();
