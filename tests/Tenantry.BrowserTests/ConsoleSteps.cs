@@ -37,7 +37,7 @@ public static partial class ConsoleSteps
     public static async Task<string> CreateWorkspaceAsync(IPage page, string name)
     {
         await page.GotoAsync("/console");
-        await page.GetByLabel("Workspace name").FillAsync(name);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Workspace name" }).FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
         try
         {
@@ -58,7 +58,7 @@ public static partial class ConsoleSteps
     public static async Task<IPage> InviteAndJoinAsync(ConsoleServer server, IPage owner, string workspaceId, string email, string name)
     {
         await owner.GotoAsync($"/console/workspaces/{workspaceId}");
-        await owner.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await owner.GetByRole(AriaRole.Textbox, new() { Name = "Email", Exact = true }).FillAsync(email);
         await owner.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
         await Assertions.Expect(owner.GetByRole(AriaRole.Status)).ToContainTextAsync(email);
         var link = AcceptLink(await InvitationEmailAsync(server, email));
@@ -82,6 +82,23 @@ public static partial class ConsoleSteps
         await page.GetByLabel("Operator key").FillAsync(ConsoleServer.AdminKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Outbox" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Chooses an option of a select (the component library's): opens it and clicks the option, as a person does.</summary>
+    public static async Task ChooseAsync(ILocator select, string option)
+    {
+        await select.ClickAsync();
+        await select.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+    }
+
+    /// <summary>
+    /// Ticks a checkbox (the component library's) with a click, then waits until it shows as ticked: the component sets
+    /// aria-checked in its next update batch, which may come after CheckAsync has already looked.
+    /// </summary>
+    public static async Task TickAsync(ILocator box)
+    {
+        await box.ClickAsync();
+        await Assertions.Expect(box).ToBeCheckedAsync();
     }
 
     /// <summary>Signs out with the button every page has.</summary>

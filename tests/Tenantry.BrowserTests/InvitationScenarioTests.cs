@@ -38,8 +38,8 @@ public sealed class InvitationScenarioTests(ConsoleServer server)
         await owner.GotoAsync($"/console/workspaces/{workspaceId}");
 
         var colleagueEmail = NewEmail("grace");
-        await owner.GetByLabel("Email", new() { Exact = true }).FillAsync(colleagueEmail);
-        await owner.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Member" });
+        await owner.GetByRole(AriaRole.Textbox, new() { Name = "Email", Exact = true }).FillAsync(colleagueEmail);
+        await ChooseAsync(owner.GetByRole(AriaRole.Combobox, new() { Name = "Role", Exact = true }), "Member");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Send invitation" }).ClickAsync();
         await Expect(owner.GetByRole(AriaRole.Status)).ToContainTextAsync($"An invitation was sent to {colleagueEmail}.");
         await Expect(owner.Locator($"tr[data-invitation='{colleagueEmail}']")).ToContainTextAsync("Pending");
@@ -88,12 +88,12 @@ public sealed class InvitationScenarioTests(ConsoleServer server)
         await Expect(owner.Locator($"tr[data-member='{colleagueEmail}']")).ToContainTextAsync("Invited");
         await Expect(owner.GetByText("No invitation is pending.")).ToBeVisibleAsync();
         // Searching the members: by part of the name, case-insensitively; a search that matches nobody shows nobody.
-        await owner.GetByLabel("Search members").FillAsync("HOPPER");
+        await owner.GetByRole(AriaRole.Textbox, new() { Name = "Search members" }).FillAsync("HOPPER");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Expect(owner.Locator("tbody tr[data-member]")).ToHaveCountAsync(1);
         await Expect(owner.Locator($"tr[data-member='{colleagueEmail}']")).ToBeVisibleAsync();
         await Expect(owner.GetByText("1 members")).ToBeVisibleAsync();
-        await owner.GetByLabel("Search members").FillAsync("nobody-by-this-name");
+        await owner.GetByRole(AriaRole.Textbox, new() { Name = "Search members" }).FillAsync("nobody-by-this-name");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Expect(owner.Locator("tbody tr[data-member]")).ToHaveCountAsync(0);
 

@@ -22,8 +22,8 @@ public sealed class LanguageScenarioTests(ConsoleServer server)
         await page.GetByRole(AriaRole.Button, new() { Name = "アカウントを作成" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("マイワークスペース");
-        await page.GetByLabel("ワークスペース名").FillAsync("東京チーム");
-        await page.GetByLabel("種類").SelectOptionAsync(new SelectOptionValue { Label = "サンドボックス" });
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "ワークスペース名" }).FillAsync("東京チーム");
+        await ChooseAsync(page.GetByRole(AriaRole.Combobox, new() { Name = "種類" }), "サンドボックス");
         await page.GetByRole(AriaRole.Button, new() { Name = "ワークスペースを作成" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("東京チーム");
         // Enum labels: the member's status and how they joined, the workspace's kind.
@@ -38,7 +38,7 @@ public sealed class LanguageScenarioTests(ConsoleServer server)
         await ScreenshotAsync(page, "my-workspaces-ja");
 
         // The picker overrides the browser: English, then back.
-        await page.GetByLabel("言語").SelectOptionAsync("en");
+        await ChooseAsync(page.GetByRole(AriaRole.Combobox, new() { Name = "言語" }), "English");
         await page.GetByRole(AriaRole.Button, new() { Name = "適用" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("My workspaces");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");

@@ -54,10 +54,10 @@ public sealed class MfaScenarioTests(ConsoleServer server)
         await owner.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
         await Expect(owner.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not a valid IP address or CIDR block");
         await owner.GetByLabel("IP allow-list (one address or CIDR block per line)").FillAsync("");
-        await owner.GetByLabel("Require multi-factor authentication").CheckAsync();
+        await TickAsync(owner.GetByRole(AriaRole.Checkbox, new() { Name = "Require multi-factor authentication" }));
         await owner.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
         await Expect(owner.GetByRole(AriaRole.Status)).ToContainTextAsync("The settings were saved.");
-        await Expect(owner.GetByLabel("Require multi-factor authentication")).ToBeCheckedAsync();
+        await Expect(owner.GetByRole(AriaRole.Checkbox, new() { Name = "Require multi-factor authentication" })).ToBeCheckedAsync();
         await AssertAccessibleAsync(owner);
         await ScreenshotAsync(owner, "settings");
 

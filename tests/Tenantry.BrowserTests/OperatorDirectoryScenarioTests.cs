@@ -10,7 +10,8 @@ namespace Tenantry.BrowserTests;
 /// <summary>
 /// Scenario 4, continued: the operator finds a user, an institution and a workspace by search; deactivates and
 /// reactivates a membership; disables and enables an institution's webhook endpoint and replays its deliveries;
-/// rotates the signing key. Each change is checked in what the operator API then answers, audit trail included.
+/// rotates the signing key; signs a user out everywhere. Each change is checked in what the operator API then answers,
+/// audit trail included.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
@@ -29,11 +30,11 @@ public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
 
         // Search: the user by email, the workspace by name; both lead to their pages.
         var search = page.GetByRole(AriaRole.Search, new() { Name = "Search users, institutions and workspaces" });
-        await search.GetByLabel("ID, email, name or slug").FillAsync(ownerEmail);
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync(ownerEmail);
         await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await Expect(page.Locator("table[data-results='users'] caption")).ToContainTextAsync("Users: 1 found");
         await Expect(page.Locator("table[data-results='users']").GetByRole(AriaRole.Link, new() { Name = "Dana Directory" })).ToBeVisibleAsync();
-        await search.GetByLabel("ID, email, name or slug").FillAsync("Directory Desk");
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync("Directory Desk");
         await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await page.Locator("table[data-results='workspaces']").GetByRole(AriaRole.Link, new() { Name = "Directory Desk" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Directory Desk");
@@ -105,6 +106,40 @@ public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
             && keys.EnumerateArray().Any(k => k.GetProperty("kid").GetString() == e.GetProperty("targetBizId").GetString()));
         await AssertAccessibleAsync(page);
         await ScreenshotAsync(page, "admin-signing-keys");
+
+        // The account: the operator signs the owner out everywhere, after ticking the confirmation. The owner's session
+        // cookie is refused by the API from then on, and the account's trail names the operator.
+        var ownerSession = (await owner.Context.CookiesAsync()).Single(c => c.Name == "__session").Value;
+        Assert.Equal(200, await SessionStatusAsync(ownerSession));
+        await page.GotoAsync("/console/admin");
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync(ownerEmail);
+        await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
+        await page.Locator("table[data-results='users']").GetByRole(AriaRole.Link, new() { Name = "Dana Directory" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Dana Directory");
+        var userId = Assert.Single(Regex.Matches(page.Url, "usr_[0-9a-z]+")).Value;
+        await Expect(page.Locator("[data-sessions]")).Not.ToHaveTextAsync("0");
+        await TickAsync(page.GetByRole(AriaRole.Checkbox, new() { Name = "Yes, end every live session of this account now." }));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out everywhere" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
+        await Expect(page.Locator("[data-sessions]")).ToHaveTextAsync("0");
+        Assert.Equal(401, await SessionStatusAsync(ownerSession));
+        var newest = (await admin.GetAsync($"/users/{userId}/events"))[0];
+        Assert.Equal("sessions.revoked", newest.GetProperty("action").GetString());
+        Assert.Equal("operator", newest.GetProperty("actor").GetString());
+        await owner.GotoAsync("/console");
+        await Expect(owner.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sign in");
+        await AssertAccessibleAsync(page);
+        await ScreenshotAsync(page, "admin-user");
+    }
+
+    /// <summary>What the API answers the session cookie with (Wacht's <c>GET /me</c>): 200 while it is live, 401 once revoked.</summary>
+    private async Task<int> SessionStatusAsync(string session)
+    {
+        using var http = server.CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+        request.Headers.Add("Cookie", "__session=" + session);
+        using var answer = await http.SendAsync(request);
+        return (int)answer.StatusCode;
     }
 
     private static async Task WaitForDeliveryStatusAsync(OperatorApiClient admin, string institutionId, string webhookId, string status)

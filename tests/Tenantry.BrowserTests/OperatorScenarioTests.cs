@@ -33,7 +33,7 @@ public sealed class OperatorScenarioTests(ConsoleServer server)
         await AssertAccessibleAsync(operatorPage);
         await ScreenshotAsync(operatorPage, "admin");
         var search = operatorPage.GetByRole(AriaRole.Search, new() { Name = "Search users, institutions and workspaces" });
-        await search.GetByLabel("ID, email, name or slug").FillAsync(workspaceId);
+        await search.GetByRole(AriaRole.Textbox, new() { Name = "ID, email, name or slug" }).FillAsync(workspaceId);
         await search.GetByRole(AriaRole.Button, new() { Name = "Open" }).ClickAsync();
         await operatorPage.Locator("table[data-results='workspaces']").GetByRole(AriaRole.Link, new() { Name = "Soon Suspended" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Soon Suspended");
@@ -42,10 +42,10 @@ public sealed class OperatorScenarioTests(ConsoleServer server)
         await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not a valid IP address or CIDR block");
         await operatorPage.GetByLabel("IP allow-list (one address or CIDR block per line)").FillAsync("");
-        await operatorPage.GetByLabel("Description").FillAsync("Managed by the platform team");
+        await operatorPage.GetByRole(AriaRole.Textbox, new() { Name = "Description" }).FillAsync("Managed by the platform team");
         await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
-        await Expect(operatorPage.GetByLabel("Description")).ToHaveValueAsync("Managed by the platform team");
+        await Expect(operatorPage.GetByRole(AriaRole.Textbox, new() { Name = "Description" })).ToHaveValueAsync("Managed by the platform team");
         await operatorPage.GetByRole(AriaRole.Button, new() { Name = "Suspend workspace" }).ClickAsync();
         await Expect(operatorPage.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved.");
         await Expect(operatorPage.Locator("dd[data-status]")).ToHaveTextAsync("Suspended");

@@ -107,6 +107,19 @@ public abstract class ConsolePage : ComponentBase
         }
     }
 
+    /// <summary>A Fluent checkbox posts <c>True</c> when it is ticked and nothing otherwise; any case is taken.</summary>
+    protected static bool Ticked(string? posted) => string.Equals(posted, bool.TrueString, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The items of the ticked boxes named <paramref name="prefix"/> followed by the item (a Fluent checkbox's value is
+    /// always <c>True</c>, so a list of boxes, like a role's permissions, carries each item in its name).
+    /// </summary>
+    protected List<string?> TickedItems(string prefix) =>
+        Http.Request.HasFormContentType
+            ? [.. Http.Request.Form.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal) && Ticked(f.Value.ToString()))
+                .Select(f => (string?)f.Key[prefix.Length..])]
+            : [];
+
     /// <summary>An action value <c>verb:id</c> from the button that submitted the form.</summary>
     protected (string Verb, string Id) PostedAction()
     {

@@ -109,6 +109,8 @@ public static class WorkspaceOperations
             HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
         new(Dialect.Console, "POST", "/console/admin/webhook?institution={institution}&id={webhook}", "_handler=operator-deliveries&Action=replay:{delivery}",
             HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Console, "POST", "/console/admin/user?id={member}", "_handler=operator-user-sessions&Confirm=True",
+            HttpStatusCode.BadRequest, OwnStatus: HttpStatusCode.BadRequest),
     ];
 }
 
@@ -252,7 +254,7 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
         var text = await answer.Content.ReadAsStringAsync();
         Assert.True((int)answer.StatusCode < 500, $"{method} {path}: {(int)answer.StatusCode} {text}");
         _lastConsolePage = text;
-        var alert = Regex.Match(text, "role=\"alert\"><p>([^<]*)</p>");
+        var alert = Regex.Match(text, "<p data-problem>([^<]*)</p>");
         return (answer.StatusCode, alert.Success ? alert.Groups[1].Value : answer.Content.Headers.ContentType?.MediaType == "text/html" ? "" : text);
     }
 
@@ -349,7 +351,11 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
             .OrderBy(e => e.Id).Select(e => e.Id + ":" + e.Url + ":" + e.Enabled + ":" + e.Secret + ":" + e.UpdatedAt).ToListAsync();
         var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InstitutionId == workspace.InstitutionId && d.ScheduledAt == d.CreatedAt)
             .CountAsync();
+        // The members' accounts: the operator user page's actions (disable, sign out everywhere) would show here.
+        var memberIds = db.WorkspaceMemberships.Where(m => m.WorkspaceId == workspaceId).Select(m => m.UserId);
+        var accounts = await db.Users.AsNoTracking().Where(u => memberIds.Contains(u.Id)).OrderBy(u => u.Id)
+            .Select(u => new { u.Id, u.Status, Live = db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null) }).ToListAsync();
         return $"{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}" +
-            $"|{string.Join(",", webhooks)}|{deliveries}";
+            $"|{string.Join(",", webhooks)}|{deliveries}|{string.Join(",", accounts.Select(a => $"{a.Id}:{a.Status}:{a.Live}"))}";
     });
 }
