@@ -352,9 +352,12 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
         var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.InstitutionId == workspace.InstitutionId && d.ScheduledAt == d.CreatedAt)
             .CountAsync();
         // The members' accounts: the operator user page's actions (disable, sign out everywhere) would show here.
-        var memberIds = db.WorkspaceMemberships.Where(m => m.WorkspaceId == workspaceId).Select(m => m.UserId);
-        var accounts = await db.Users.AsNoTracking().Where(u => memberIds.Contains(u.Id)).OrderBy(u => u.Id)
-            .Select(u => new { u.Id, u.Status, Live = db.Sessions.Count(s => s.UserId == u.Id && s.RevokedAt == null) }).ToListAsync();
+        // One query per table: Citus refuses a subquery that correlates a reference table (users) with a distributed one (sessions).
+        var memberIds = await db.WorkspaceMemberships.AsNoTracking().Where(m => m.WorkspaceId == workspaceId).Select(m => m.UserId).ToListAsync();
+        var statuses = await db.Users.AsNoTracking().Where(u => memberIds.Contains(u.Id)).OrderBy(u => u.Id).Select(u => new { u.Id, u.Status }).ToListAsync();
+        var liveSessions = await db.Sessions.AsNoTracking().Where(s => memberIds.Contains(s.UserId) && s.RevokedAt == null)
+            .GroupBy(s => s.UserId).Select(g => new { UserId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.UserId, g => g.Count);
+        var accounts = statuses.Select(u => new { u.Id, u.Status, Live = liveSessions.GetValueOrDefault(u.Id) }).ToList();
         return $"{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}" +
             $"|{string.Join(",", webhooks)}|{deliveries}|{string.Join(",", accounts.Select(a => $"{a.Id}:{a.Status}:{a.Live}"))}";
     });
