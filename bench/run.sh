@@ -24,7 +24,12 @@
 #                       ceiling (req/s over all slices; p50/p99: the median slice's)  [3]
 #   --server-warmup S   warm-up of a freshly started server (or ceiling) before its first
 #                       measured run: JIT tiering, thread pool growth, caches     [20]
-#   --warmup S          warm-up seconds before each measured slice    [2]
+#   --warmup S          warm-up seconds before each measured slice    [5]
+#                       A slice starts after the other process's slice, so the server has been idle
+#                       longer than its cache bound (Tenantry:Cache:MaxStaleness, 5 s): every cached
+#                       list and session has expired and the first requests read the database again.
+#                       On PostgreSQL with 1000 rotating users refilling takes 2-3 s under load; a
+#                       2-second warm-up let it spill into the measured slice (p99 over 140 ms).
 #   --connections N     wrk connections                               [64]
 #   --threads N         wrk threads                                   [2]
 #   --label TEXT        tag for this run in the results file          [default]
@@ -71,7 +76,7 @@ DATASETS="one,small"
 DBS="sqlite,postgres"
 ONLY_ENDPOINTS=""
 DURATION=15
-WARMUP=2
+WARMUP=5
 ROUNDS=3
 SERVER_WARMUP=20
 CONNECTIONS=64

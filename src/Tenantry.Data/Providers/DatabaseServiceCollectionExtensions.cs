@@ -79,7 +79,8 @@ public static class DatabaseServiceCollectionExtensions
         }.ToString();
     }
 
-    private static NpgsqlDataSource PostgresDataSource(DatabaseOptions options)
+    /// <summary>The data source of the PostgreSQL and Citus providers: the connection string with Tenantry's defaults for what it leaves unset.</summary>
+    public static NpgsqlDataSource PostgresDataSource(DatabaseOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
         {
@@ -88,9 +89,14 @@ public static class DatabaseServiceCollectionExtensions
         }
         var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
         // Fail fast when PostgreSQL is down so requests answer 503 instead of hanging.
-        if (!builder.ConnectionStringBuilder.ContainsKey("Timeout"))
+        var configured = ConfiguredKeywords(options.PostgresConnectionString);
+        if (!configured.Contains("timeout"))
         {
             builder.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
+        }
+        if (!configured.Contains("maxautoprepare"))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = options.AutoPrepareStatements;
         }
         if (options.Provider == DatabaseProvider.Citus)
         {
@@ -100,6 +106,14 @@ public static class DatabaseServiceCollectionExtensions
         }
         return builder.Build();
     }
+
+    // The keywords a connection string sets, spaces removed and lower-cased as Npgsql matches them
+    // ("Max Auto Prepare", "MaxAutoPrepare"). Npgsql's own builder cannot tell: its ContainsKey is
+    // true for every keyword it knows, set or not.
+    private static HashSet<string> ConfiguredKeywords(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(keyword => keyword.Replace(" ", string.Empty, StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Per-connection settings SQLite does not keep in the file.</summary>
     private sealed class SqliteConnectionPragmas : DbConnectionInterceptor
