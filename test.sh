@@ -13,6 +13,8 @@
 #      (starts a throwaway local cluster unless TENANTRY_TEST_POSTGRES is set). The
 #      database fault tests always start, stop and freeze a cluster of their own, so the
 #      PostgreSQL server binaries are needed even when TENANTRY_TEST_POSTGRES is set.
+#      Tests marked [Trait("Requires", "Sqlite")] (the README's `dotnet run`, whose embedded
+#      database is SQLite by definition) run in step 3 only; this run and the Citus one say so.
 #   5. integration tests against Citus            -> TestResults/integration-citus.trx
 #      A coordinator and two workers on loopback, started with ../shared/tools/citus-cluster.sh
 #      (which builds Citus once, as root with apt-get, when this PostgreSQL lacks it) with
@@ -395,6 +397,9 @@ CITUS_ONLY_FILTER='Requires!=Citus'
 # The clients' tests (.NET client, ASP.NET Core integration, CLI) talk HTTP to the server and do
 # not depend on its database: they run in the SQLite run only.
 CLIENTS_FILTER='Part!=Clients'
+# Tests of the README's embedded default (`dotnet run` keeps a SQLite file): SQLite by definition,
+# so the PostgreSQL and Citus runs leave them out.
+SQLITE_ONLY_FILTER='Requires!=Sqlite'
 
 # run_tests LABEL TRX_FILE PROJECT RUN_FILTER [VAR=value ...]
 # RUN_FILTER (may be empty) is combined with TENANTRY_TEST_FILTER.
@@ -788,13 +793,14 @@ run_clients() {
 run_clients
 
 stage "integration tests (postgres)"
-log "NOTE: the PostgreSQL run excludes the clients' tests (--filter \"$CLIENTS_FILTER\"): they talk HTTP and ran against SQLite above."
+log "NOTE: the PostgreSQL run excludes the clients' tests (--filter \"$CLIENTS_FILTER\"): they talk HTTP and ran against SQLite above;
+    and the tests marked [Trait(\"Requires\", \"Sqlite\")] (the README's embedded default, SQLite by definition)."
 if [[ -n ${TENANTRY_TEST_POSTGRES:-} ]]; then
     log "Using PostgreSQL from TENANTRY_TEST_POSTGRES (no throwaway cluster)"
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER&$CITUS_ONLY_FILTER" \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER&$CITUS_ONLY_FILTER&$SQLITE_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$TENANTRY_TEST_POSTGRES"
 elif start_pg; then
-    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER&$CITUS_ONLY_FILTER" \
+    run_tests "integration (postgres)" integration-postgres.trx tests/Tenantry.IntegrationTests "$CLIENTS_FILTER&$CITUS_ONLY_FILTER&$SQLITE_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=postgres TENANTRY_TEST_POSTGRES="$PG_CONN"
     stop_pg
 else
@@ -804,10 +810,10 @@ fi
 
 stage "integration tests (citus)"
 log "NOTE: the Citus run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (they stop, freeze or share one plain
-    PostgreSQL server, and ran in the PostgreSQL run) and the clients' tests; the tests marked [Trait(\"Requires\", \"Citus\")]
+    PostgreSQL server, and ran in the PostgreSQL run), the clients' tests and the SQLite-only ones; the tests marked [Trait(\"Requires\", \"Citus\")]
     (query plans on the cluster, the coordinator check) run only here."
 if start_citus; then
-    run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER" \
+    run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER&$SQLITE_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=citus TENANTRY_TEST_POSTGRES="$CITUS_CONN"
     stop_citus
 else
@@ -819,6 +825,7 @@ CHROMIUM="${TENANTRY_CHROMIUM:-/usr/bin/chromium}"
 if [[ ! -x $CHROMIUM ]]; then
     warn "no chromium at $CHROMIUM: every browser test will fail (apt-get install -y chromium, or set TENANTRY_CHROMIUM)"
 fi
+stage "browser tests"
 log "NOTE: the browser tests (web console in headless chromium) run once, on SQLite"
 run_tests "browser (sqlite, chromium)" browser.trx tests/Tenantry.BrowserTests ""
 

@@ -12,8 +12,10 @@ namespace Tenantry.IntegrationTests.System;
 /// starts the real command in a fresh folder (never the checkout, whose <c>./data</c> is the
 /// developer's), reads the database path from the banner, and stops the process tree by PID.
 /// <c>--no-build</c> (the suite has built the server) and a port of the kernel's choice are the
-/// only additions to the README's command.
+/// only additions to the README's command. The command's database is SQLite whatever the run's
+/// provider, so the PostgreSQL and Citus runs leave these out.
 /// </summary>
+[Trait("Requires", "Sqlite")]
 public sealed class RunFromCheckoutTests
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
