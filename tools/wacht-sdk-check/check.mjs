@@ -371,11 +371,17 @@ async function formFlow(browser, name, stubWidget) {
         await page.locator("#password").waitFor({ timeout: timeoutMs });
         await page.fill("#password", password);
         await page.locator("button[type=submit]").first().click();
+        // A completed attempt makes the form navigate away (after_signin_redirect_url, else https://<frontend_host>);
+        // the adapter records it instead, so the page stays and the session is read again, as the next page would.
+        const navigated = await page
+            .waitForFunction(() => window.wachtNavigations.length > 0, null, { timeout: 5_000 })
+            .then(() => page.evaluate(() => window.wachtNavigations.at(-1)), () => null);
+        await call(page, "refreshAll");
         const s = await until(page, "the form's sign-in", (s) => s.session.active_signin?.user_id && s.user.email === people.bob.email).catch(async (error) => {
             const shown = await page.locator(".w-input-err").allTextContents();
             throw new Error(shown.length ? `the form shows: ${shown.join("; ")}` : error.message);
         });
-        record("PASS", `identify, then password: signed in as ${s.user.first_name} (session ${s.session.id})`);
+        record("PASS", `identify, then password: signed in as ${s.user.first_name} (session ${s.session.id}); then it navigates to ${navigated ?? "nothing"}`);
     } catch (error) {
         record("FAIL", error.message.split("\n")[0]);
     } finally {
