@@ -6,6 +6,7 @@
 //   MAIL_DIR      where the server writes its emails (.eml): the invitation's token is read there
 //   CHROMIUM      the browser (Debian's /usr/bin/chromium)
 // Exit code: 0 when no flow failed.
+import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import { readFile, readdir } from "node:fs/promises";
 import { extname, join } from "node:path";
@@ -82,6 +83,19 @@ async function invitationToken(address) {
     }
 }
 const seenTokens = new Set();
+
+/** An authenticator app's six digits (RFC 6238: SHA-1, 30-second steps) for a base32 secret, `stepsBack` steps ago. */
+function totp(secret, stepsBack = 0) {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let bits = "";
+    for (const c of secret.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+    const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+    const counter = Buffer.alloc(8);
+    counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) - stepsBack));
+    const mac = createHmac("sha1", key).update(counter).digest();
+    const offset = mac[mac.length - 1] & 0xf;
+    return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
 
 // ---- the app, served on its own origin ----
 
@@ -302,6 +316,26 @@ async function main() {
             `Reviewer (${permission}) added, then removed (Member again); organization: ${organizationMembers.meta?.total ?? organizationMembers.length} members listed, roles ${names(organizationRoles)}; Carol removed (1 left)`;
     });
 
+    await flow("second factor: useUser() enrols an authenticator; useSignIn asks for it (verify_second_factor) and completeVerification takes its code", async () => {
+        const authenticator = await call(page, "setupAuthenticator");
+        expect(authenticator?.id && authenticator.totp_secret, `setupAuthenticator answered ${JSON.stringify(authenticator)}`);
+        // The SDK sends two consecutive codes and the last is checked; the previous step's, so the sign-in's code
+        // (this step's or later) is a new one: a code is accepted once.
+        const verified = await call(page, "verifyAuthenticator", authenticator.id, [totp(authenticator.totp_secret, 2), totp(authenticator.totp_secret, 1)]);
+        expect(verified?.backup_codes?.length === 10, `verifyAuthenticator answered ${JSON.stringify(verified)?.slice(0, 300)}`);
+        await call(page, "refreshAll");
+        const enrolled = await until(page, "the enforced second factor", (s) => s.user.second_factor_policy === "enforced");
+        await signOutThroughHook(page);
+        const attempt = await call(page, "signInWithEmail", people.ada.email, password);
+        expect(attempt?.current_step === "verify_second_factor" && !attempt.completed, `the sign-in attempt is ${JSON.stringify(attempt)}`);
+        let s = await state(page);
+        expect(s.session.active_signin === null, "signed in before the second factor");
+        const completed = await call(page, "completeSignInVerification", totp(authenticator.totp_secret));
+        expect(completed?.completed === true, `completeVerification answered the attempt ${JSON.stringify(completed)}`);
+        s = await until(page, "the session after the second factor", (s) => s.session.active_signin?.user_id && s.user.email === people.ada.email);
+        return `policy ${enrolled.user.second_factor_policy}, ${verified.backup_codes.length} backup codes; sign-in stopped at verify_second_factor, completed with the app's code (session ${s.session.id})`;
+    });
+
     await flow("sign-out: useSession().signOut; the session stays, without a sign-in; getToken fails", async () => {
         const s = await signOutThroughHook(page);
         const token = await call(page, "getToken").then((t) => t, (e) => e);
@@ -337,6 +371,7 @@ async function signInFormFlows(browser) {
 async function formFlow(browser, name, stubWidget) {
     const started = Date.now();
     const context = await browser.newContext();
+    context.setDefaultTimeout(timeoutMs);
     const page = await context.newPage();
     const failedRequests = [];
     page.on("requestfailed", (request) => failedRequests.push(`${request.url()} (${request.failure()?.errorText})`));
@@ -366,16 +401,20 @@ async function formFlow(browser, name, stubWidget) {
             record(stubWidget ? "FAIL" : "SKIP", `the submit button stays disabled: the widget did not solve (${shown ?? "no error shown"}; ${widget})`);
             return;
         }
+        // The form's inputs are read-only until focused (against autofill): click, then type, as a person does.
+        await page.click("#email");
         await page.fill("#email", people.bob.email);
         await submit.click();
         await page.locator("#password").waitFor({ timeout: timeoutMs });
+        await page.click("#password");
         await page.fill("#password", password);
         await page.locator("button[type=submit]").first().click();
         // A completed attempt makes the form navigate away (after_signin_redirect_url, else https://<frontend_host>);
         // the adapter records it instead, so the page stays and the session is read again, as the next page would.
         const navigated = await page
             .waitForFunction(() => window.wachtNavigations.length > 0, null, { timeout: 5_000 })
-            .then(() => page.evaluate(() => window.wachtNavigations.at(-1)), () => null);
+            .then(() => page.evaluate(() => window.wachtNavigations.at(-1)), () => null)
+            .then((to) => to?.replace(/(__dev_session__=)[^&]+/, "$1<the session token>"));
         await call(page, "refreshAll");
         const s = await until(page, "the form's sign-in", (s) => s.session.active_signin?.user_id && s.user.email === people.bob.email).catch(async (error) => {
             const shown = await page.locator(".w-input-err").allTextContents();

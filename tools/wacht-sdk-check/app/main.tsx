@@ -79,6 +79,15 @@ function Harness() {
                 await refreshAll();
                 return result.data?.signin_attempts?.at(-1) ?? null;
             },
+            completeSignInVerification: async (code: string) => {
+                const signInHook = h().signIn;
+                if (signInHook.loading) throw new Error("useSignIn is still loading");
+                const session = await signInHook.signIn.completeVerification(code);
+                await refreshAll();
+                return session.signin_attempts?.at(-1) ?? null;
+            },
+            setupAuthenticator: async () => await h().user.setupAuthenticator(),
+            verifyAuthenticator: async (id: string, codes: string[]) => (await h().user.verifyAuthenticator(id, codes)).data,
             getToken: async () => {
                 const s = h().session;
                 if (s.loading) throw new Error("useSession is still loading");
@@ -161,6 +170,7 @@ function Harness() {
             first_name: user.user?.first_name ?? null,
             last_name: user.user?.last_name ?? null,
             email: user.user?.primary_email_address?.email ?? null,
+            second_factor_policy: user.user?.second_factor_policy ?? null,
         },
         organizations: (organizationMemberships.organizationMemberships ?? []).map((m) => ({
             membership_id: m.id,
