@@ -159,6 +159,7 @@ async function flow(name, body) {
     const started = Date.now();
     if (results.some((r) => r.status === "FAIL" && r.chain)) {
         results.push({ name, status: "FAIL", detail: "not run: an earlier flow failed", chain: false });
+        console.log(`FAIL ${name}: not run: an earlier flow failed`);
         return;
     }
     try {
@@ -389,7 +390,9 @@ async function formFlow(browser, name, stubWidget) {
     };
     try {
         await page.goto(`${appOrigin}/?view=signin-form&pk=${encodeURIComponent(publishableKey)}`);
-        await page.locator("#email").waitFor({ timeout: timeoutMs });
+        await page.locator("#email").waitFor({ timeout: timeoutMs }).catch(() => {
+            throw new Error("the form's email field did not appear");
+        });
         const submit = page.locator("button[type=submit]").first();
         const enabled = await page.waitForFunction(() => !document.querySelector("button[type=submit]")?.disabled, null, { timeout: 8_000 }).then(
             () => true,
