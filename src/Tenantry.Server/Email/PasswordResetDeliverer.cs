@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Tenantry.Application.Outbox;
@@ -34,21 +33,10 @@ public sealed class PasswordResetDeliverer(TenantryDbContext db, IEmailSender se
 
     public EmailMessage Compose(PasswordResetPayload payload, string code)
     {
-        var previous = CultureInfo.CurrentUICulture;
-        try
+        return EmailLanguage.Compose(payload.Language, () =>
         {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(string.IsNullOrEmpty(payload.Language) ? "en" : payload.Language);
-            var body = messages.Text("Email.PasswordReset.Body", new Dictionary<string, object>
-            {
-                ["name"] = payload.DisplayName,
-                ["code"] = code,
-                ["expiresAt"] = payload.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-            });
+            var body = messages.Text("Email.PasswordReset.Body", EmailLanguage.CodeArguments(payload.DisplayName, code, payload.ExpiresAt));
             return new EmailMessage(payload.Email, messages.Text("Email.PasswordReset.Subject"), body, $"password reset {payload.ResetId}");
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        });
     }
 }
