@@ -37,6 +37,9 @@ public static class DependencyInjection
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokens>();
         services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<Accounts.SignIn.SignInCompletion>();
+        services.AddScoped<Accounts.PasswordReset.PasswordResets>();
+        services.AddScoped<Accounts.Captcha.CaptchaPasses>();
         services.AddSingleton<SessionStates>();
         services.AddSingleton<MyWorkspacesCache>();
         services.AddSingleton<MyMembershipsCache>();

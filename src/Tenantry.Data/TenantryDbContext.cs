@@ -24,6 +24,7 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<EmailVerification> EmailVerifications => Set<EmailVerification>();
+    public DbSet<PasswordReset> PasswordResets => Set<PasswordReset>();
     public DbSet<AccountEvent> AccountEvents => Set<AccountEvent>();
     public DbSet<Institution> Institutions => Set<Institution>();
     public DbSet<InstitutionMembership> InstitutionMemberships => Set<InstitutionMembership>();
@@ -41,6 +42,7 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public DbSet<RecoveryCode> RecoveryCodes => Set<RecoveryCode>();
     public DbSet<MfaChallenge> MfaChallenges => Set<MfaChallenge>();
     public DbSet<AuthLockout> AuthLockouts => Set<AuthLockout>();
+    public DbSet<SpentToken> SpentTokens => Set<SpentToken>();
     public DbSet<SecureChannel> SecureChannels => Set<SecureChannel>();
     public DbSet<SecureChannelNonce> SecureChannelNonces => Set<SecureChannelNonce>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();

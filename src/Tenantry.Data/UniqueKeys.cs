@@ -26,6 +26,8 @@ public static class UniqueKeys
     public static readonly UniqueKey SecureChannelNonce = new("pk_secure_channel_nonces", "secure_channel_nonces", "channel_id", "iv");
     public static readonly UniqueKey AuthLockout = new("pk_auth_lockouts", "auth_lockouts", "key");
     public static readonly UniqueKey EmailVerification = new("pk_email_verifications", "email_verifications", "user_id");
+    public static readonly UniqueKey PasswordReset = new("pk_password_resets", "password_resets", "user_id");
+    public static readonly UniqueKey SpentToken = new("pk_spent_tokens", "spent_tokens", "id");
     public static readonly UniqueKey TotpAuthenticator = new("pk_mfa_totp_authenticators", "mfa_totp_authenticators", "user_id");
     public static readonly UniqueKey WebhookDeliveryEvent = new("ux_webhook_deliveries_event_endpoint", "webhook_deliveries", "event_id", "endpoint_id");
     public static readonly UniqueKey SegmentName = new("ux_segments_institution_type_name", "segments", "institution_id", "type", "name");

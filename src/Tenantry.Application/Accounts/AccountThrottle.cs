@@ -17,6 +17,9 @@ public enum ThrottledAction
 
     /// <summary>Verification emails sent again at a user's request.</summary>
     EmailVerificationResend,
+
+    /// <summary>Password reset emails per address, known or not (the limits of <see cref="EmailVerificationResend"/>).</summary>
+    PasswordResetEmail,
 }
 
 /// <summary>
@@ -38,7 +41,7 @@ public sealed class AccountThrottle : IDisposable
             {
                 ThrottledAction.SignIn => (settings.SignInAttemptsPerAccount, settings.SignInAccountWindow),
                 ThrottledAction.MfaVerification => (settings.MfaAttemptsPerAccount, settings.MfaAccountWindow),
-                ThrottledAction.EmailVerificationResend => (settings.VerificationResendsPerAccount, settings.VerificationResendsPerAccountWindow),
+                ThrottledAction.EmailVerificationResend or ThrottledAction.PasswordResetEmail => (settings.VerificationResendsPerAccount, settings.VerificationResendsPerAccountWindow),
                 _ => (settings.InvitationsPerAccount, settings.InvitationsPerAccountWindow),
             };
             return RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions

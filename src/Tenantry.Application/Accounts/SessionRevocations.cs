@@ -21,4 +21,17 @@ public static class SessionRevocations
             .SetProperty(x => x.RevocationReason, reason)
             .SetProperty(x => x.UpdatedAt, now.UtcDateTime), cancellationToken);
     }
+
+    /// <summary>Signs out every live session of a user but <paramref name="except"/>, one by one (so each cache drops it); answers how many.</summary>
+    public static async Task<int> RevokeAllAsync(
+        TenantryDbContext db, string userId, string? except, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var live = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != except)
+            .Select(s => s.Id).ToListAsync(cancellationToken);
+        foreach (var sessionId in live)
+        {
+            await db.Sessions.RevokeAsync(sessionId, SessionRevocation.SignedOut, now, cancellationToken);
+        }
+        return live.Count;
+    }
 }

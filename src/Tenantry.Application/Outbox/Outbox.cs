@@ -11,6 +11,7 @@ public static class OutboxKinds
 {
     public const string InvitationEmail = "invitation.email";
     public const string EmailVerification = "email.verification";
+    public const string PasswordReset = "password.reset";
 
     /// <summary>An audit event to expand into webhook deliveries (see Webhooks/Events).</summary>
     public const string WebhookEvent = "webhook.event";
@@ -35,6 +36,10 @@ public sealed record InvitationEmailPayload(
 public sealed record EmailVerificationPayload(
     string UserId, string VerificationId, string Email, string DisplayName, string ProtectedToken, string ProtectedCode, DateTime ExpiresAt,
     string Language);
+
+/// <summary>What a password reset email needs: the code encrypted like a verification's, and the issue it belongs to.</summary>
+public sealed record PasswordResetPayload(
+    string UserId, string ResetId, string Email, string DisplayName, string ProtectedCode, DateTime ExpiresAt, string Language);
 
 public static class OutboxWriter
 {

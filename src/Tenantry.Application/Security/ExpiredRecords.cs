@@ -6,7 +6,8 @@ namespace Tenantry.Application.Security;
 
 /// <summary>
 /// Deletes security records nobody can use any more: expired channels (with their IVs), MFA challenges, email
-/// verifications, forgotten lockouts.
+/// verifications and password resets, forgotten lockouts, and the record of spent single-use tokens once the tokens
+/// themselves have expired (their own signed expiry refuses them from then on).
 /// </summary>
 public static class ExpiredRecords
 {
@@ -21,6 +22,8 @@ public static class ExpiredRecords
         return await db.SecureChannels.Where(c => c.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
             + await db.MfaChallenges.Where(c => c.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
             + await db.EmailVerifications.Where(v => v.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
+            + await db.PasswordResets.Where(r => r.ExpiresAt < expiredBefore).ExecuteDeleteAsync(cancellationToken)
+            + await db.SpentTokens.Where(t => t.ExpiresAt < utcNow).ExecuteDeleteAsync(cancellationToken)
             + await db.AuthLockouts.Where(l => l.LastFailureAt < forgottenBefore && (l.LockedUntil == null || l.LockedUntil < utcNow))
                 .ExecuteDeleteAsync(cancellationToken);
     }

@@ -61,6 +61,23 @@ internal sealed class EmailVerificationConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class PasswordResetConfiguration : IEntityTypeConfiguration<PasswordReset>
+{
+    public void Configure(EntityTypeBuilder<PasswordReset> builder)
+    {
+        builder.ToTable("password_resets");
+        // One open reset per account: asking again replaces it.
+        builder.HasKey(r => r.UserId);
+        builder.HasOne<UserAccount>().WithOne().HasForeignKey<PasswordReset>(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.Id).IsRequired().HasMaxLength(Domain.Common.EntityId.MaxLength);
+        builder.Property(r => r.NormalizedEmail).HasMaxLength(EmailAddress.MaxLength);
+        // The code step names the address, not the account.
+        builder.HasIndex(r => r.NormalizedEmail);
+        builder.Property(r => r.CodeHash).HasMaxLength(64);
+        builder.HasIndex(r => r.ExpiresAt);
+    }
+}
+
 /// <summary>The account trail: per user, not per tenant (on Citus it goes with the users, not with the institutions).</summary>
 internal sealed class AccountEventConfiguration : IEntityTypeConfiguration<AccountEvent>
 {

@@ -43,6 +43,17 @@ internal sealed class MfaChallengeConfiguration : IEntityTypeConfiguration<MfaCh
     }
 }
 
+internal sealed class SpentTokenConfiguration : IEntityTypeConfiguration<SpentToken>
+{
+    public void Configure(EntityTypeBuilder<SpentToken> builder)
+    {
+        builder.ToTable("spent_tokens");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).HasMaxLength(SpentToken.MaxIdLength);
+        builder.HasIndex(t => t.ExpiresAt);
+    }
+}
+
 internal sealed class AuthLockoutConfiguration : IEntityTypeConfiguration<AuthLockout>
 {
     public void Configure(EntityTypeBuilder<AuthLockout> builder)

@@ -20,6 +20,7 @@ public static class AccountActions
     public const string MfaReset = "mfa.reset";
     public const string ProfileUpdated = "profile.updated";
     public const string PasswordChanged = "password.changed";
+    public const string PasswordReset = "password.reset";
 }
 
 /// <summary>

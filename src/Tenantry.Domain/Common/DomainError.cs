@@ -79,6 +79,12 @@ public sealed record AccountDisabled : DomainError;
 /// <summary>An email verification link or code that is unknown, wrong, expired, already used, replaced by a newer one, or out of tries.</summary>
 public sealed record EmailVerificationInvalid : DomainError;
 
+/// <summary>A password reset code or token that is unknown, wrong, expired, already used, replaced by a newer one, or out of tries.</summary>
+public sealed record PasswordResetInvalid : DomainError;
+
+/// <summary>A captcha pass that is missing where one is required, malformed, forged, expired or already used.</summary>
+public sealed record CaptchaInvalid : DomainError;
+
 /// <summary>The account's address is verified already: there is nothing to send.</summary>
 public sealed record EmailAlreadyVerified : DomainError;
 

@@ -23,6 +23,7 @@ public static class EntityId
     public const string OutboxMessage = "msg";
     public const string SecureChannel = "sch";
     public const string EmailVerification = "emv";
+    public const string PasswordReset = "pwr";
     public const string AccountEvent = "aev";
     public const string WebhookEndpoint = "wh";
 

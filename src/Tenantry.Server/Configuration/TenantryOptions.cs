@@ -110,6 +110,9 @@ public sealed class WachtOptions
     /// <summary>Requests per minute and client IP on the Wacht endpoints; beyond it they answer 429.</summary>
     public int RequestsPerMinutePerIp { get; set; } = 600;
 
+    /// <summary>The proof-of-work check of the sign-in and sign-up forms (<c>/captcha/*</c>, the forms' <c>challenge_token</c>).</summary>
+    public Tenantry.Application.Accounts.Captcha.CaptchaOptions Captcha { get; set; } = new();
+
     /// <summary>What <c>GET /deployment</c> tells Wacht's SDK about the pages around it (<c>ui_settings</c>).</summary>
     public WachtUiOptions Ui { get; set; } = new();
 }

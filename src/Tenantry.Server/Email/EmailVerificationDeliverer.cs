@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
@@ -40,16 +39,9 @@ public sealed class EmailVerificationDeliverer(
 
     public EmailMessage Compose(EmailVerificationPayload payload, string token, string code)
     {
-        var previous = CultureInfo.CurrentUICulture;
-        try
+        return EmailLanguage.Compose(payload.Language, () =>
         {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(string.IsNullOrEmpty(payload.Language) ? "en" : payload.Language);
-            var body = messages.Text("Email.Verification.Body", new Dictionary<string, object>
-            {
-                ["name"] = payload.DisplayName,
-                ["code"] = code,
-                ["expiresAt"] = payload.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
-            });
+            var body = messages.Text("Email.Verification.Body", EmailLanguage.CodeArguments(payload.DisplayName, code, payload.ExpiresAt));
             body += "\n\n" + (options.Value.VerifyUrl is { Length: > 0 } url
                 ? messages.Text("Email.Verification.Link", new Dictionary<string, object>
                 {
@@ -57,10 +49,6 @@ public sealed class EmailVerificationDeliverer(
                 })
                 : messages.Text("Email.Verification.Token", new Dictionary<string, object> { ["token"] = token }));
             return new EmailMessage(payload.Email, messages.Text("Email.Verification.Subject"), body, $"email verification {payload.VerificationId}");
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        });
     }
 }

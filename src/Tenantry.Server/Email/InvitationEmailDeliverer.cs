@@ -51,10 +51,8 @@ public sealed class InvitationEmailDeliverer(
     /// </summary>
     public EmailMessage Compose(InvitationEmailPayload payload, string? token)
     {
-        var previous = CultureInfo.CurrentUICulture;
-        try
+        return EmailLanguage.Compose(payload.Language, () =>
         {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(string.IsNullOrEmpty(payload.Language) ? "en" : payload.Language);
             var arguments = new Dictionary<string, object>
             {
                 ["workspace"] = payload.WorkspaceName,
@@ -82,10 +80,6 @@ public sealed class InvitationEmailDeliverer(
                 });
             }
             return new EmailMessage(payload.Email, messages.Text("Email.Invitation.Subject", arguments), body, $"invitation {payload.InvitationId}");
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        });
     }
 }

@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 using Tenantry.Application;
 using Tenantry.Application.Accounts;
 using Tenantry.Application.Accounts.EmailVerification;
+using Tenantry.Application.Accounts.PasswordReset;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Outbox;
 using Tenantry.Application.Common.Caching;
@@ -128,6 +129,9 @@ public static class TenantryServices
             .Validate(o => string.IsNullOrEmpty(o.VerifyUrl) || o.VerifyUrl.Contains("{token}", StringComparison.Ordinal),
                 "Tenantry:EmailVerification:VerifyUrl must contain the {token} placeholder.")
             .ValidateOnStart();
+        services.AddOptions<PasswordResetOptions>().Bind(section.GetSection("PasswordReset"))
+            .Validate(o => o.CodeValidFor > TimeSpan.Zero && o.TokenValidFor > TimeSpan.Zero, "Tenantry:PasswordReset has a non-positive lifetime.")
+            .ValidateOnStart();
         services.AddOptions<OutboxOptions>().Bind(section.GetSection("Outbox"))
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize > 0 && o.MaxAttempts > 0, "Tenantry:Outbox has a non-positive setting.").ValidateOnStart();
         services.Configure<EmailOptions>(section.GetSection("Email"));
@@ -147,6 +151,7 @@ public static class TenantryServices
         }
         services.AddScoped<IOutboxDeliverer, InvitationEmailDeliverer>();
         services.AddScoped<IOutboxDeliverer, EmailVerificationDeliverer>();
+        services.AddScoped<IOutboxDeliverer, PasswordResetDeliverer>();
         services.AddHostedService<OutboxWorker>();
     }
 

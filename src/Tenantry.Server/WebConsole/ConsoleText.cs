@@ -57,7 +57,7 @@ public sealed class ConsoleText(IStringLocalizer<Messages> messages)
     {
         NotFound or NotAMember or NotAnInstitutionMember => StatusCodes.Status404NotFound,
         PermissionDenied or NotEnterable or RoleExceedsGrantor => StatusCodes.Status403Forbidden,
-        ValidationFailed or InvalidMfaCode or EmailVerificationInvalid => StatusCodes.Status400BadRequest,
+        ValidationFailed or InvalidMfaCode or EmailVerificationInvalid or PasswordResetInvalid or CaptchaInvalid => StatusCodes.Status400BadRequest,
         InvalidCredentials or InvalidToken or MfaChallengeInvalid => StatusCodes.Status401Unauthorized,
         RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status409Conflict,

@@ -88,6 +88,14 @@ public static class WorkspaceOperations
         new(Dialect.Wacht, "POST", "/organizations/{institution}/invitations?workspace_id={id}&email=intruder@example.com"),
         new(Dialect.Wacht, "POST", "/organizations/{institution}/invitations/{invitation}/discard"),
         new(Dialect.Wacht, "POST", "/organizations/{institution}/invitations/{invitation}/resend"),
+        new(Dialect.Wacht, "POST", "/workspaces/{id}/delete", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/update?name=Pwned", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/delete", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/roles?name=Intruders", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/roles/orgrole_admin/remove", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/remove", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_admin/add", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_member/remove", OwnStatus: HttpStatusCode.BadRequest),
         // The web console (session cookie): a page of a foreign workspace is "not found", never its name; a form posted
         // to it (with a valid antiforgery token) finds no form on a page that was refused, and changes nothing.
         new(Dialect.Console, "GET", "/console/workspaces/{id}"),

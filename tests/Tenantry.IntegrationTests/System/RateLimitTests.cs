@@ -61,6 +61,25 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
     }
 
     [Fact]
+    public async Task Wachts_password_reset_counts_toward_the_same_per_ip_limit_as_sign_in()
+    {
+        var email = await SignUpFromAsync("203.0.113.90");
+        (await SignInAsync(email, "wrong password!", "203.0.113.90")).AssertEnvelope(HttpStatusCode.Unauthorized, "AUTH.INVALID_CREDENTIALS");
+        var wacht = app.Wacht();
+        Task<WachtResponse> ForgotAsync(string clientIp) => wacht.SendAsync(HttpMethod.Post, "/auth/forgot-password", null,
+            new FormUrlEncodedContent([new("email", email)]), clientIp);
+
+        (await ForgotAsync("203.0.113.90")).AssertOk(signedIn: false);
+
+        (await ForgotAsync("203.0.113.90")).AssertError(HttpStatusCode.TooManyRequests);
+        (await _api.SendAsync(HttpMethod.Post, "/web/v1/auth/sign-in", new { email, password = SystemApi.Password }, clientIp: "203.0.113.90"))
+            .AssertEnvelope(HttpStatusCode.TooManyRequests, "4290");
+        (await wacht.SendAsync(HttpMethod.Post, "/auth/reset-password", null,
+            new FormUrlEncodedContent([new("token", "x"), new("password", SystemApi.Password)]), "203.0.113.90")).AssertError(HttpStatusCode.TooManyRequests);
+        (await ForgotAsync("203.0.113.91")).AssertOk(signedIn: false);
+    }
+
+    [Fact]
     public async Task Sign_up_is_limited_per_client_ip_too()
     {
         for (var i = 0; i < 3; i++)

@@ -104,6 +104,33 @@ public sealed class OrganizationManagementTests(MailApp app) : IClassFixture<Mai
         (await _wacht.GetAsync($"/organizations/{organizationId}/members?limit=0", owner.SessionCookie)).AssertError(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("/organizations/{org}/update")]
+    [InlineData("/organizations/{org}/delete")]
+    [InlineData("/organizations/{org}/roles")]
+    [InlineData("/organizations/{org}/roles/orgrole_admin/remove")]
+    [InlineData("/organizations/{org}/members/{membership}/remove")]
+    [InlineData("/organizations/{org}/members/{membership}/roles/orgrole_admin/add")]
+    [InlineData("/organizations/{org}/members/{membership}/roles/orgrole_member/remove")]
+    [InlineData("/workspaces/{workspace}/delete")]
+    public async Task Changes_the_domain_does_not_make_say_so_to_those_who_run_it_only(string template)
+    {
+        var (owner, workspaceId, organizationId) = await OrganizationAsync();
+        var member = await _system.SignUpAsync();
+        await app.AddOrganizationMemberAsync(workspaceId, member.UserId);
+        var membershipId = Assert.Single(await _wacht.OrganizationMembershipsAsync(member)).Text("id");
+        var path = template.Replace("{org}", organizationId).Replace("{workspace}", workspaceId).Replace("{membership}", membershipId);
+
+        Assert.Equal(Catalog.Text("en", "Wacht.ChangeUnavailable"),
+            (await _wacht.PostAsync(path, owner.SessionCookie, Form(("name", "Renamed")))).AssertError(HttpStatusCode.BadRequest));
+        (await _wacht.PostAsync(path, member.SessionCookie)).AssertError(HttpStatusCode.Forbidden);
+        (await _wacht.PostAsync(path, (await _system.SignUpAsync()).SessionCookie)).AssertError(HttpStatusCode.NotFound);
+        // Nothing changed: the member is still there with their role, the organization keeps its name.
+        var kept = Assert.Single(await _wacht.OrganizationMembershipsAsync(member));
+        Assert.Equal(["Member"], kept.GetProperty("roles").EnumerateArray().Select(r => r.Text("name")));
+        Assert.Equal("Org Workspace", Assert.Single(await _wacht.WorkspaceMembershipsAsync(owner)).GetProperty("workspace").Text("name"));
+    }
+
     [Fact]
     public async Task Invite_resend_discard_and_accept_with_the_emails_token()
     {

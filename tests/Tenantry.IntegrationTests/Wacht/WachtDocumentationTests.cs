@@ -18,6 +18,7 @@ public sealed class WachtDocumentationTests(TenantryApp app) : IClassFixture<Ten
             "/workspaces/{id}/leave", "/organizations/{id}/leave",
             "/auth/signin", "/auth/signup", "/auth/identify", "/auth/prepare-verification", "/auth/attempt-verification",
             "/me/authenticator", "/me/backup-codes", "/me/email-addresses", "/me/update-password",
+            "/auth/forgot-password", "/auth/reset-password", "/captcha/challenge", "/captcha/redeem",
         }, paths);
         var schemas = document.GetProperty("components").GetProperty("schemas");
         var membership = schemas.GetProperty("WachtWorkspaceMembership").GetProperty("properties");

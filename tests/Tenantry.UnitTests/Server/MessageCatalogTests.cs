@@ -182,6 +182,8 @@ public sealed class MessageCatalogTests
     [InlineData("MemberRoleRequired", 409)]
     [InlineData("InvalidToken", 401)]
     [InlineData("NotFound", 404)]
+    [InlineData("PasswordResetInvalid", 400)]
+    [InlineData("CaptchaInvalid", 400)]
     public void Wacht_answers_the_session_and_leave_failures_as_its_clients_expect(string error, int status)
     {
         var type = typeof(DomainError).Assembly.GetTypes().Single(t => t.Name == error && t.IsSubclassOf(typeof(DomainError)));

@@ -34,14 +34,9 @@ public sealed class ChangePasswordHandler(
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         account.ChangePassword(hasher.Hash(command.NewPassword!), now);
-        var others = await db.Sessions.Where(s => s.UserId == account.Id && s.RevokedAt == null && s.Id != caller.SessionId)
-            .Select(s => s.Id).ToListAsync(cancellationToken);
-        foreach (var sessionId in others)
-        {
-            await db.Sessions.RevokeAsync(sessionId, SessionRevocation.SignedOut, now, cancellationToken);
-        }
+        var signedOut = await SessionRevocations.RevokeAllAsync(db, account.Id, except: caller.SessionId, now, cancellationToken);
         db.AccountEvents.Add(AccountEvent.ByUser(account.Id, caller.UserId, AccountActions.PasswordChanged, caller.ClientIpText,
-            AuditDetails.Of(("sessionsSignedOut", others.Count)), now));
+            AuditDetails.Of(("sessionsSignedOut", signedOut)), now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success;

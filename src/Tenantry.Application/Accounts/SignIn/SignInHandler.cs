@@ -1,7 +1,5 @@
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Tenantry.Application.Accounts.Tokens;
 using Tenantry.Application.Common;
 using Tenantry.Data;
 using Tenantry.Domain.Accounts;
@@ -22,8 +20,8 @@ public sealed record SignInOutcome(AuthTokens? Tokens, MfaChallengeIssued? Chall
 /// persisted progressive lockout, so neither answers nor lockouts reveal which emails exist.
 /// </summary>
 public sealed class SignInHandler(
-    TenantryDbContext db, IValidator<SignInCommand> validator, PasswordAttempts passwords, Passwords hasher, SessionIssuer sessions,
-    IOptions<AuthOptions> options, TimeProvider clock)
+    TenantryDbContext db, IValidator<SignInCommand> validator, PasswordAttempts passwords, Passwords hasher, SignInCompletion completion,
+    TimeProvider clock)
 {
     public async Task<Result<SignInOutcome>> HandleAsync(SignInCommand command, RequestOrigin origin, CancellationToken cancellationToken)
     {
@@ -49,19 +47,6 @@ public sealed class SignInHandler(
         {
             user.UpgradePasswordHash(hasher.Hash(command.Password!), now);
         }
-
-        if (await db.TotpAuthenticators.AnyAsync(t => t.UserId == user.Id && t.ConfirmedAt != null, cancellationToken))
-        {
-            var challengeId = "mfa_" + TokenHashing.NewSecret();
-            var challenge = MfaChallenge.Start(TokenHashing.Hash(challengeId), user.Id, options.Value.MfaChallengeLifetime,
-                origin.ClientIpText, origin.UserAgent, now);
-            db.MfaChallenges.Add(challenge);
-            await db.SaveChangesAsync(cancellationToken);
-            return new SignInOutcome(null, new MfaChallengeIssued(challengeId, challenge.ExpiresAt));
-        }
-
-        var tokens = await sessions.StartAsync(db, user, origin, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return new SignInOutcome(tokens, null);
+        return await completion.StartAsync(db, user, origin, cancellationToken);
     }
 }

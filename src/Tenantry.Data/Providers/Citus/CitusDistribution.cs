@@ -40,6 +40,7 @@ public static class CitusDistribution
         Reference("workspace_segments"),
         Reference("institution_segments"),
         Reference("email_verifications"), // unique token hash, keyed by user: both kept only as a reference table
+        Reference("password_resets"), // keyed by user with a foreign key to users, written only when someone forgets a password
         Reference("signing_keys"),
         Reference("data_protection_keys"),
 
@@ -70,6 +71,7 @@ public static class CitusDistribution
         // Infrastructure rows addressed by their own key.
         By("id", "outbox_messages"),
         By("key", "auth_lockouts"),
+        By("id", "spent_tokens"),
         By("id", "secure_channels"),
         By("channel_id", "secure_channel_nonces"),
     ];

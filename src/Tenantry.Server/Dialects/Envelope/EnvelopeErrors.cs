@@ -87,6 +87,8 @@ public static class EnvelopeErrors
         NotEnterable n => new(403, "WORKSPACE.NOT_ENTERABLE", "Eligibility." + n.Restriction, Reason: ReasonCode(n.Restriction)),
         PolicyLocksOutCaller p => new(409, "WORKSPACE.POLICY_LOCKS_OUT_CALLER", "Error.PolicyLocksOutCaller", Reason: ReasonCode(p.Restriction)),
         EmailVerificationInvalid => new(400, "AUTH.EMAIL_VERIFICATION_INVALID", "Error.EmailVerificationInvalid"),
+        PasswordResetInvalid => new(400, "AUTH.PASSWORD_RESET_INVALID", "Error.PasswordResetInvalid"),
+        CaptchaInvalid => new(400, "AUTH.CAPTCHA_INVALID", "Error.CaptchaInvalid"),
         EmailAlreadyVerified => new(409, "AUTH.EMAIL_ALREADY_VERIFIED", "Error.EmailAlreadyVerified"),
         WebhookEndpointDisabled => new(409, "WEBHOOK.ENDPOINT_DISABLED", "Error.WebhookEndpointDisabled"),
         _ => InternalError,

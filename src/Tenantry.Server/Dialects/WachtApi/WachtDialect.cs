@@ -35,7 +35,7 @@ public sealed class WachtDialect : IWireDialect
     // The routes Tenantry serves, and the prefixes of Wacht features it does not (AI agents, notifications, the webhook and
     // API-auth apps, the waitlist), so that those answer Wacht's 404 rather than a bare one.
     private static readonly string[] s_prefixes =
-        ["/me", "/session", "/workspaces", "/organizations", "/deployment", "/auth", "/ai", "/notifications", "/webhook", "/api-auth", "/waitlist"];
+        ["/me", "/session", "/workspaces", "/organizations", "/deployment", "/auth", "/captcha", "/ai", "/notifications", "/webhook", "/api-auth", "/waitlist"];
 
     public bool Owns(PathString path)
     {
@@ -64,6 +64,7 @@ public static class WachtDialectHosting
         services.AddSingleton(provider => new WachtDeploymentSettings(
             options, tenantry.PublicOrigin, options.DevelopmentSessions, provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime));
         services.AddScoped<WachtSessions>();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options.Captcha));
         services.AddSingleton(provider => new WachtWireContext(options.DeploymentId, provider.GetRequiredService<IStringLocalizer<Messages>>()));
         services.AddCors(cors => cors.AddPolicy(WachtDialect.CorsPolicy, policy => ConfigureCors(policy, options)));
         return services;
@@ -92,6 +93,7 @@ public static class WachtDialectHosting
         WachtDeploymentEndpoints.Map(anonymous);
         WachtSessionEndpoints.MapAnonymous(anonymous);
         WachtAuthEndpoints.Map(anonymous);
+        WachtCaptchaEndpoints.Map(anonymous);
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ public sealed record WachtError(
     int Status, string MessageKey, IReadOnlyDictionary<string, object>? Arguments = null, TimeSpan? RetryAfter = null, string? Type = null)
     : IResult
 {
+    /// <summary>Also <c>success: false</c> and the message as <c>error</c>, which is what Cap's widget reads from a failed redeem.</summary>
+    public bool ForCapWidget { get; init; }
+
     public Task WriteAsync(HttpContext http) => ExecuteAsync(http);
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -33,6 +36,11 @@ public sealed record WachtError(
         }
         await using var writer = new Utf8JsonWriter(response.BodyWriter, AnswerJson.WriterOptions);
         writer.WriteStartObject();
+        if (ForCapWidget)
+        {
+            writer.WriteBoolean("success", false);
+            writer.WriteString("error", message);
+        }
         writer.WriteString("message", message);
         writer.WriteStartArray("errors");
         writer.WriteStartObject();
@@ -61,6 +69,12 @@ public static class WachtErrors
     /// <summary>An account has its one address: it can be verified, not added to, removed or replaced.</summary>
     public static readonly WachtError OneEmailAddress = new(400, "Wacht.OneEmailAddress");
 
+    /// <summary>
+    /// A management change the domain does not make (organization updates and deletions, organization roles, organization member
+    /// removal, workspace deletion): 400, saying so, to those who could otherwise make it.
+    /// </summary>
+    public static readonly WachtError ChangeUnavailable = new(400, "Wacht.ChangeUnavailable");
+
     public static WachtError For(DialectError error, TimeSpan? retryAfter) => error switch
     {
         DialectError.Unauthorized => new(401, "Error.InvalidToken"),
@@ -85,6 +99,8 @@ public static class WachtErrors
         MfaChallengeInvalid => new(401, "Error.MfaChallengeInvalid"),
         InvalidMfaCode => new(400, "Error.InvalidMfaCode"),
         EmailVerificationInvalid => new(400, "Error.EmailVerificationInvalid"),
+        PasswordResetInvalid => new(400, "Error.PasswordResetInvalid"),
+        CaptchaInvalid => new(400, "Error.CaptchaInvalid"),
         // Wacht's session switches answer 400 for an id the caller cannot switch to.
         NotAMember => new(400, "Error.NotAMember"),
         NotAnInstitutionMember => new(400, "Error.NotAnInstitutionMember"),

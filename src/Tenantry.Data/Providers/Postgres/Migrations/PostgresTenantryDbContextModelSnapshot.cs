@@ -320,6 +320,58 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                     b.ToTable("mfa_challenges", (string)null);
                 });
 
+            modelBuilder.Entity("Tenantry.Domain.Accounts.PasswordReset", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text")
+                        .HasColumnName("user_id");
+
+                    b.Property<int>("CodeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("code_attempts");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("NormalizedEmail")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("normalized_email");
+
+                    b.Property<DateTime?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_password_resets");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_password_resets_expires_at");
+
+                    b.HasIndex("NormalizedEmail")
+                        .HasDatabaseName("ix_password_resets_normalized_email");
+
+                    b.ToTable("password_resets", (string)null);
+                });
+
             modelBuilder.Entity("Tenantry.Domain.Accounts.RecoveryCode", b =>
                 {
                     b.Property<string>("UserId")
@@ -436,6 +488,30 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .HasDatabaseName("ix_sessions_user_id");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Accounts.SpentToken", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<int>("Uses")
+                        .HasColumnType("integer")
+                        .HasColumnName("uses");
+
+                    b.HasKey("Id")
+                        .HasName("pk_spent_tokens");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_spent_tokens_expires_at");
+
+                    b.ToTable("spent_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Accounts.TotpAuthenticator", b =>
@@ -1446,6 +1522,16 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mfa_challenges_users_user_id");
+                });
+
+            modelBuilder.Entity("Tenantry.Domain.Accounts.PasswordReset", b =>
+                {
+                    b.HasOne("Tenantry.Domain.Accounts.UserAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Tenantry.Domain.Accounts.PasswordReset", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_password_resets_users_user_id");
                 });
 
             modelBuilder.Entity("Tenantry.Domain.Accounts.RecoveryCode", b =>

@@ -1,8 +1,12 @@
 using Tenantry.Application.Accounts;
 using Tenantry.Application.Accounts.Authentication;
+using Tenantry.Application.Accounts.Captcha;
 using Tenantry.Application.Accounts.EmailVerification.Resend;
 using Tenantry.Application.Accounts.EmailVerification.Verify;
 using Tenantry.Application.Accounts.Mfa.CompleteSignIn;
+using Tenantry.Application.Accounts.PasswordReset.Request;
+using Tenantry.Application.Accounts.PasswordReset.Reset;
+using Tenantry.Application.Accounts.PasswordReset.VerifyCode;
 using Tenantry.Application.Accounts.SignIn;
 using Tenantry.Application.Accounts.SignUp;
 using Tenantry.Application.Common;
@@ -20,12 +24,15 @@ namespace Tenantry.Server.Dialects.WachtApi.Auth;
 /// named policies too. Bodies are forms (as the SDK sends them) or JSON; the attempt's id and kind come in the query string.
 /// Every answer's <c>data</c> is the session (as the SDK reads it), with the attempt in <c>signin_attempts</c> or
 /// <c>signup_attempts</c>; a completed one comes with the <c>__session</c> cookie, as SYSTEM's sign-in sets it.
+/// The forms' <c>challenge_token</c> (a pass from <c>/captcha/redeem</c>) is checked on sign-in, sign-up and
+/// prepare-verification when sent, and required on sign-in and sign-up when <c>Tenantry:Wacht:Captcha:Required</c> is set.
 /// </summary>
 internal static class WachtAuthEndpoints
 {
     private const string SignInType = "signin";
     private const string SignUpType = "signup";
     private const string EmailCode = "email_otp";
+    private const string ChallengeToken = "challenge_token";
 
     public static void Map(RouteGroupBuilder anonymous)
     {
@@ -54,6 +61,18 @@ internal static class WachtAuthEndpoints
                 "(earlier codes stop working). Tenantry's sign-in asks for no email code: other strategies answer 400")
             .Produces<WachtEnvelopeDoc<WachtVerificationPrepared>>();
 
+        auth.MapPost("/forgot-password", ForgotPasswordAsync)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithSummary("email alone: email a 6-digit reset code (the answer, {}, is the same whether the address has an account or not; " +
+                "asking again replaces the code). email and otp: the code, answering {token} for /auth/reset-password; 5 tries per code")
+            .Produces<WachtEnvelopeDoc<WachtPasswordResetToken>>();
+
+        auth.MapPost("/reset-password", ResetPasswordAsync)
+            .RequireRateLimiting(RateLimitPolicies.Auth)
+            .WithSummary("token (from /auth/forgot-password) and password: set the new password once, sign every session of the account out, " +
+                "clear its sign-in lockout, and sign in as /auth/signin does (a second factor is still owed when the account has one)")
+            .Produces<WachtEnvelopeDoc<WachtSession>>();
+
         auth.MapPost("/attempt-verification", AttemptVerificationAsync)
             .RequireRateLimiting(RateLimitPolicies.Mfa)
             .WithSummary("Complete an attempt with verification_code: identifier_type=signin, the sign-in's second factor (a 6-digit " +
@@ -81,7 +100,8 @@ internal static class WachtAuthEndpoints
         return WachtResults.Ok(new WachtIdentifyResult("password"), await sessions.CurrentOrAnonymousAsync(http));
     }
 
-    private static async Task<IResult> SignInAsync(SignInHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> SignInAsync(
+        SignInHandler handler, CaptchaPasses captcha, WachtSessions sessions, HttpContext http, CancellationToken ct)
     {
         var (input, unreadable) = await WachtInput.ReadAsync(http);
         if (unreadable is not null)
@@ -93,23 +113,63 @@ internal static class WachtAuthEndpoints
         {
             return WachtErrors.MethodUnavailable;
         }
+        if (await captcha.UseAsync(input[ChallengeToken], ct) is { IsSuccess: false } refused)
+        {
+            return WachtResults.Error(refused.Error!);
+        }
         var email = input["email"]?.Trim();
         var result = await handler.HandleAsync(new SignInCommand(email, input["password"]), http.Origin(), ct);
-        if (!result.IsSuccess)
-        {
-            return WachtResults.Error(result.Error);
-        }
-        if (result.Value.Challenge is { } challenge)
-        {
-            var current = await sessions.CurrentOrAnonymousAsync(http);
-            return Answer(current with { SigninAttempts = [WachtSigninAttempt.SecondFactorOwed(challenge.ChallengeId, email!, challenge.ExpiresAt)] });
-        }
-        var tokens = result.Value.Tokens!;
-        var session = await SignedInAsync(http, tokens, sessions);
-        return Answer(session with { SigninAttempts = [WachtSigninAttempt.CompletedByPassword(email!, tokens.SessionId, tokens.UserId, tokens.SessionExpiresAt)] });
+        return result.IsSuccess ? await SignInAnswerAsync(http, sessions, result.Value, email!) : WachtResults.Error(result.Error);
     }
 
-    private static async Task<IResult> SignUpAsync(SignUpHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct)
+    /// <summary>A proven password's sign-in: the attempt that owes the second factor, or the completed one with its session.</summary>
+    private static async Task<IResult> SignInAnswerAsync(HttpContext http, WachtSessions sessions, SignInOutcome outcome, string email)
+    {
+        if (outcome.Challenge is { } challenge)
+        {
+            var current = await sessions.CurrentOrAnonymousAsync(http);
+            return Answer(current with { SigninAttempts = [WachtSigninAttempt.SecondFactorOwed(challenge.ChallengeId, email, challenge.ExpiresAt)] });
+        }
+        var tokens = outcome.Tokens!;
+        var session = await SignedInAsync(http, tokens, sessions);
+        return Answer(session with { SigninAttempts = [WachtSigninAttempt.CompletedByPassword(email, tokens.SessionId, tokens.UserId, tokens.SessionExpiresAt)] });
+    }
+
+    private static async Task<IResult> ForgotPasswordAsync(
+        RequestPasswordResetHandler request, VerifyPasswordResetCodeHandler verify, WachtSessions sessions, HttpContext http, CancellationToken ct)
+    {
+        var (input, unreadable) = await WachtInput.ReadAsync(http);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+        var email = input!["email"]?.Trim();
+        if (input["otp"] is { } otp)
+        {
+            var verified = await verify.HandleAsync(new VerifyPasswordResetCodeCommand(email, otp), ct);
+            return verified.IsSuccess
+                ? WachtResults.Ok(new WachtPasswordResetToken(verified.Value.Token), await sessions.CurrentOrAnonymousAsync(http))
+                : WachtResults.Error(verified.Error);
+        }
+        var requested = await request.HandleAsync(new RequestPasswordResetCommand(email), ct);
+        return requested.IsSuccess
+            ? WachtResults.Ok(new WachtNothing(), await sessions.CurrentOrAnonymousAsync(http))
+            : WachtResults.Error(requested.Error);
+    }
+
+    private static async Task<IResult> ResetPasswordAsync(ResetPasswordHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct)
+    {
+        var (input, unreadable) = await WachtInput.ReadAsync(http);
+        if (unreadable is not null)
+        {
+            return unreadable;
+        }
+        var result = await handler.HandleAsync(new ResetPasswordCommand(input!["token"], input["password"]), http.Origin(), ct);
+        return result.IsSuccess ? await SignInAnswerAsync(http, sessions, result.Value.SignIn, result.Value.Email) : WachtResults.Error(result.Error);
+    }
+
+    private static async Task<IResult> SignUpAsync(
+        SignUpHandler handler, CaptchaPasses captcha, WachtSessions sessions, HttpContext http, CancellationToken ct)
     {
         var (input, unreadable) = await WachtInput.ReadAsync(http);
         if (unreadable is not null)
@@ -119,6 +179,10 @@ internal static class WachtAuthEndpoints
         if (!string.IsNullOrEmpty(input!["username"]) || !string.IsNullOrEmpty(input["phone_number"]))
         {
             return WachtErrors.MethodUnavailable;
+        }
+        if (await captcha.UseAsync(input[ChallengeToken], ct) is { IsSuccess: false } refused)
+        {
+            return WachtResults.Error(refused.Error!);
         }
         var (first, last) = (input["first_name"]?.Trim() ?? "", input["last_name"]?.Trim() ?? "");
         // One display name, as POST /me keeps it: the first name, then the last.
@@ -134,7 +198,8 @@ internal static class WachtAuthEndpoints
         return Answer(session with { SignupAttempts = [WachtSignupAttempt.SignedUp(session.Id, first, last, email!)] });
     }
 
-    private static async Task<IResult> PrepareVerificationAsync(ResendVerificationHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> PrepareVerificationAsync(
+        ResendVerificationHandler handler, CaptchaPasses captcha, WachtSessions sessions, HttpContext http, CancellationToken ct)
     {
         var (input, unreadable) = await WachtInput.ReadAsync(http);
         if (unreadable is not null)
@@ -149,6 +214,11 @@ internal static class WachtAuthEndpoints
         if (refusal is not null)
         {
             return refusal;
+        }
+        // The signed-in sign-up asks for its own email here: a pass is checked when the form sends one, never required.
+        if (input[ChallengeToken] is { Length: > 0 } pass && await captcha.UseAsync(pass, ct) is { IsSuccess: false } refused)
+        {
+            return WachtResults.Error(refused.Error!);
         }
         var sent = await handler.HandleAsync(http.Caller(), ct);
         return sent.IsSuccess ? WachtResults.Ok(WachtVerificationPrepared.EmailCode(sent.Value.Email), session!) : WachtResults.Error(sent.Error);

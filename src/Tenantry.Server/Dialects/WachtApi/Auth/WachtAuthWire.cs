@@ -90,3 +90,18 @@ public sealed record WachtVerificationPrepared(bool OtpSent, string MaskedEmail,
         return at <= 0 ? email : email[0] + new string('*', Math.Max(at - 1, 1)) + email[at..];
     }
 }
+
+/// <summary><c>/auth/forgot-password</c> with an email alone: the SDK reads nothing from it (<c>{}</c>), whether the address has an account or not.</summary>
+public sealed record WachtNothing;
+
+/// <summary><c>/auth/forgot-password</c> with the emailed code: the token <c>/auth/reset-password</c> takes.</summary>
+public sealed record WachtPasswordResetToken(string Token);
+
+/// <summary>The challenge of Cap's widget: <c>c</c> puzzles of <c>s</c>-character salts and <c>d</c>-character targets, derived from the token.</summary>
+public sealed record CapChallengeParameters(int C, int S, int D);
+
+/// <summary><c>POST /captcha/challenge</c> as Cap's widget reads it; <c>expires</c> in epoch milliseconds.</summary>
+public sealed record CapChallengeAnswer(CapChallengeParameters Challenge, string Token, long Expires);
+
+/// <summary><c>POST /captcha/redeem</c> as Cap's widget reads it: the pass the forms send as <c>challenge_token</c>.</summary>
+public sealed record CapRedeemAnswer(bool Success, string Token, long Expires);

@@ -28,8 +28,32 @@ namespace Tenantry.Server.Dialects.WachtApi.Organizations;
 /// </summary>
 internal static class WachtOrganizationEndpoints
 {
+    /// <summary>
+    /// What the SDK's organization screens change that Tenantry's domain does not: an organization's name and policies are the
+    /// operator's, organizations are not deleted, organization roles are fixed (Owner for its creator, Member for those who
+    /// join), and members are removed from its workspaces (the workspace member routes), not from the organization as a whole.
+    /// </summary>
+    private static readonly string[] s_unavailableChanges =
+    [
+        "/organizations/{organizationId}/update",
+        "/organizations/{organizationId}/delete",
+        "/organizations/{organizationId}/roles",
+        "/organizations/{organizationId}/roles/{roleId}/remove",
+        "/organizations/{organizationId}/members/{membershipId}/remove",
+        "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/add",
+        "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/remove",
+    ];
+
     public static void Map(RouteGroupBuilder wacht)
     {
+        foreach (var path in s_unavailableChanges)
+        {
+            wacht.MapPost(path, UnavailableChangeAsync)
+                .WithSummary("Not a change Tenantry makes: 400 (Wacht.ChangeUnavailable) for those who run the organization, 403 for its other " +
+                    "members, 404 for anyone else")
+                .Produces<WachtEnvelopeDoc<object>>();
+        }
+
         wacht.MapPost("/organizations", (CreateSelfWorkspaceHandler handler, ListMyInstitutionsHandler organizations, WachtSessions sessions,
                 WachtWireContext context, HttpContext http, CancellationToken ct) =>
                 WachtManagement.MutationAsync<WachtCreatedOrganization>(http, sessions, [], async input =>
@@ -215,6 +239,19 @@ internal static class WachtOrganizationEndpoints
                 }))
             .WithSummary(summary)
             .Produces<WachtEnvelopeDoc<WachtOrganizationInvitation>>();
+
+    /// <summary>Standing first, as on the served routes: only those who run the organization learn that the change is not made.</summary>
+    private static async Task<IResult> UnavailableChangeAsync(string organizationId, ListMyInstitutionsHandler organizations, HttpContext http, CancellationToken ct)
+    {
+        var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+        if (!organization.IsSuccess)
+        {
+            return WachtResults.Error(organization.Error!);
+        }
+        return organization.Value.Role is InstitutionRole.Owner or InstitutionRole.Admin
+            ? WachtErrors.ChangeUnavailable
+            : WachtResults.Error(new PermissionDenied(ListInstitutionMembersHandler.ManagePermission));
+    }
 
     /// <summary>The caller's membership of the organization; <see cref="NotFound"/> for anyone else (an organization never reveals that it exists).</summary>
     private static async Task<Result<InstitutionMembershipDetail>> OrganizationAsync(

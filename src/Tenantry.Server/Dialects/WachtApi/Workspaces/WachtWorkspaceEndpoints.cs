@@ -169,6 +169,16 @@ internal static class WachtWorkspaceEndpoints
                 }))
             .WithSummary("Delete a custom role no member holds (roles.manage); built-in roles cannot be deleted (409)")
             .Produces<WachtEnvelopeDoc<object>>();
+
+        // Tenantry does not delete workspaces (their members, audit trail and webhooks stay with them): the owner's answer says so.
+        wacht.MapPost("/workspaces/{id}/delete", async ([FromRoute(Name = "id")] string workspaceId, WorkspaceAccess access, HttpContext http,
+                CancellationToken ct) =>
+            {
+                var standing = await access.CheckAsync(workspaceId, http.Caller(), Permissions.WorkspaceUpdate, ct);
+                return standing.IsSuccess ? WachtErrors.ChangeUnavailable : WachtResults.Error(standing.Error!);
+            })
+            .WithSummary("Not a change Tenantry makes: 400 (Wacht.ChangeUnavailable) for members with workspace.update, 403 for other members, 404 for anyone else")
+            .Produces<WachtEnvelopeDoc<object>>();
     }
 
     /// <summary>Runs <paramref name="act"/> for the member a Wacht membership id names in the workspace; not found when it names none.</summary>
