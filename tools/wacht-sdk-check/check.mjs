@@ -359,14 +359,17 @@ async function main() {
 }
 
 // The prebuilt <SignInForm/>: it keeps its button disabled until a proof-of-work widget, loaded from Wacht's CDN
-// (a fixed URL in the SDK), solves a challenge against <backend_host>/captcha/. Tried as shipped first; then with the
-// CDN's script answered by a stand-in that "solves" at once (Tenantry ignores challenge_token), to check the rest
-// of the form against Tenantry.
+// (a fixed URL in the SDK), solves a challenge against <backend_host>/captcha/. Tried as shipped first (offline the
+// script cannot load); then with the CDN's script answered by the open-source Cap widget it is built on
+// (@cap.js/widget, pinned in package.json): it fetches a challenge from Tenantry's /captcha/challenge, solves it
+// in the browser, redeems it at /captcha/redeem, and the form sends the pass Tenantry checks on sign-in.
+const capWidgetScript = new URL("./node_modules/@cap.js/widget/cap.min.js", import.meta.url);
+
 async function signInFormFlows(browser) {
     const asShipped = "prebuilt SignInForm, as shipped (its widget script from Wacht's CDN)";
-    const stubbed = "prebuilt SignInForm, with the CDN's widget script answered by a stand-in";
+    const withCap = "prebuilt SignInForm, with the CDN's widget script answered by the open-source Cap widget";
     await formFlow(browser, asShipped, false);
-    await formFlow(browser, stubbed, true);
+    await formFlow(browser, withCap, true);
 }
 
 async function formFlow(browser, name, stubWidget) {
@@ -376,13 +379,16 @@ async function formFlow(browser, name, stubWidget) {
     const page = await context.newPage();
     const failedRequests = [];
     page.on("requestfailed", (request) => failedRequests.push(`${request.url()} (${request.failure()?.errorText})`));
+    const redeemed = [];
+    const consoleLines = [];
+    page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
     if (stubWidget) {
-        await page.route(/\/captcha\/wacht-challenge\.min\.js$/, (route) =>
-            route.fulfill({
-                contentType: "text/javascript",
-                body: "window.Cap = class { constructor(o) { this.o = o; } async solve() { return { token: 'harness-stand-in' }; } reset() {} };",
-            }),
-        );
+        const script = await readFile(capWidgetScript, "utf8");
+        await page.route(/\/captcha\/wacht-challenge\.min\.js$/, (route) => route.fulfill({ contentType: "text/javascript", body: script }));
+        page.on("response", (response) => {
+            if (response.url().startsWith(`${tenantry}/captcha/redeem`)) redeemed.push(response.status());
+        });
     }
     const record = (status, detail) => {
         results.push({ name, status, detail: `${detail} (${((Date.now() - started) / 1000).toFixed(1)} s)` });
@@ -394,14 +400,15 @@ async function formFlow(browser, name, stubWidget) {
             throw new Error("the form's email field did not appear");
         });
         const submit = page.locator("button[type=submit]").first();
-        const enabled = await page.waitForFunction(() => !document.querySelector("button[type=submit]")?.disabled, null, { timeout: 8_000 }).then(
+        const enabled = await page.waitForFunction(() => !document.querySelector("button[type=submit]")?.disabled, null, { timeout: stubWidget ? 30_000 : 8_000 }).then(
             () => true,
             () => false,
         );
         if (!enabled) {
             const shown = (await page.locator("form").first().textContent())?.match(/Failed to load challenge script|Challenge failed[^.]*/)?.[0];
             const widget = failedRequests.find((r) => r.includes("captcha")) ?? "no request failed";
-            record(stubWidget ? "FAIL" : "SKIP", `the submit button stays disabled: the widget did not solve (${shown ?? "no error shown"}; ${widget})`);
+            const said = consoleLines.filter((line) => /cap|challenge|worker|wasm/i.test(line)).slice(-3).join(" | ");
+            record(stubWidget ? "FAIL" : "SKIP", `the submit button stays disabled: the widget did not solve (${shown ?? "no error shown"}; ${widget}${said ? `; the page said: ${said}` : ""})`);
             return;
         }
         // The form's inputs are read-only until focused (against autofill): click, then type, as a person does.
@@ -423,7 +430,9 @@ async function formFlow(browser, name, stubWidget) {
             const shown = await page.locator(".w-input-err").allTextContents();
             throw new Error(shown.length ? `the form shows: ${shown.join("; ")}` : error.message);
         });
-        record("PASS", `identify, then password: signed in as ${s.user.first_name} (session ${s.session.id}); then it navigates to ${navigated ?? "nothing"}`);
+        const pass = stubWidget ? `; the challenge solved and redeemed at Tenantry's /captcha/redeem (${redeemed.join(", ")})` : "";
+        if (stubWidget && !redeemed.includes(200)) throw new Error(`signed in, but no pass was redeemed at ${tenantry}/captcha/redeem`);
+        record("PASS", `identify, then password: signed in as ${s.user.first_name} (session ${s.session.id})${pass}; then it navigates to ${navigated ?? "nothing"}`);
     } catch (error) {
         record("FAIL", error.message.split("\n")[0]);
     } finally {

@@ -75,9 +75,11 @@ TENANTRY_URL="http://127.0.0.1:$TENANTRY_PORT"
 
 # A staging-like deployment: development sessions (the SDK's pk_test_ mode, __dev_session__) on, the app's
 # origin allowed cross-site, emails written as .eml files, the per-IP limits out of the way of one machine.
+# Lighter captcha challenges: offline, the Cap widget cannot fetch its WebAssembly solver from its CDN and solves
+# with its JavaScript fallback; the protocol is the same, and /auth/* still check the pass the form sends.
 env ASPNETCORE_ENVIRONMENT=Production Tenantry__DataDir="$WORK/tenantry" Tenantry__Email__PickupDirectory="$WORK/mail" \
     Tenantry__Wacht__DevelopmentSessions=true Tenantry__Wacht__AllowedOrigins__0="http://127.0.0.1:$APP_PORT" \
-    Tenantry__Wacht__RequestsPerMinutePerIp=100000 \
+    Tenantry__Wacht__RequestsPerMinutePerIp=100000 Tenantry__Wacht__Captcha__Difficulty=3 Tenantry__Wacht__Captcha__ChallengeCount=10 \
     Tenantry__Auth__AuthRequestsPerIp=100000 Tenantry__Auth__SignInAttemptsPerAccount=100000 \
     Tenantry__Auth__InvitationsPerIp=100000 Tenantry__Auth__InvitationsPerAccount=100000 \
     Logging__LogLevel__Default=Warning \

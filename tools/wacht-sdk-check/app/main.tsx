@@ -70,6 +70,14 @@ function Harness() {
                 await Promise.resolve(read()).catch(() => undefined);
             }
         };
+        // While a hook loads (after a sign-in or a switch), the SDK hands out placeholders for its functions:
+        // wait until it has loaded, as a screen waits for its next render, before calling one.
+        const loaded = async <K extends "activeOrganization" | "activeWorkspace">(key: K) => {
+            for (const started = Date.now(); Date.now() - started < 10_000; await new Promise((r) => setTimeout(r, 25))) {
+                if (!h()[key].loading) return h()[key];
+            }
+            throw new Error(`${key} is still loading after 10 s`);
+        };
         window.wachtCheck = {
             refreshAll,
             signInWithEmail: async (email: string, password: string) => {
@@ -109,17 +117,17 @@ function Harness() {
                 if (s.loading) throw new Error("useSession is still loading");
                 await s.switchWorkspace(workspaceId);
             },
-            organizationMembers: async () => await h().activeOrganization.getMembers(),
-            organizationRoles: async () => await h().activeOrganization.getRoles(),
-            organizationInvitations: async () => await h().activeOrganization.getInvitations(),
-            workspaceMembers: async () => await h().activeWorkspace.getMembers(),
-            workspaceRoles: async () => await h().activeWorkspace.getRoles(),
-            createWorkspaceRole: async (name: string, permissions: string[]) => await h().activeWorkspace.createRole(name, permissions),
-            addMemberRole: async (membershipId: string, roleId: string) => await h().activeWorkspace.addMemberRole(membershipId, roleId),
-            removeMemberRole: async (membershipId: string, roleId: string) => await h().activeWorkspace.removeMemberRole(membershipId, roleId),
-            removeMember: async (membershipId: string) => await h().activeWorkspace.removeMember(membershipId),
-            inviteToWorkspace: async (email: string) => await h().activeWorkspace.inviteMember({ email }),
-            workspaceInvitations: async () => await h().activeWorkspace.getInvitations(),
+            organizationMembers: async () => await (await loaded("activeOrganization")).getMembers(),
+            organizationRoles: async () => await (await loaded("activeOrganization")).getRoles(),
+            organizationInvitations: async () => await (await loaded("activeOrganization")).getInvitations(),
+            workspaceMembers: async () => await (await loaded("activeWorkspace")).getMembers(),
+            workspaceRoles: async () => await (await loaded("activeWorkspace")).getRoles(),
+            createWorkspaceRole: async (name: string, permissions: string[]) => await (await loaded("activeWorkspace")).createRole(name, permissions),
+            addMemberRole: async (membershipId: string, roleId: string) => await (await loaded("activeWorkspace")).addMemberRole(membershipId, roleId),
+            removeMemberRole: async (membershipId: string, roleId: string) => await (await loaded("activeWorkspace")).removeMemberRole(membershipId, roleId),
+            removeMember: async (membershipId: string) => await (await loaded("activeWorkspace")).removeMember(membershipId),
+            inviteToWorkspace: async (email: string) => await (await loaded("activeWorkspace")).inviteMember({ email }),
+            workspaceInvitations: async () => await (await loaded("activeWorkspace")).getInvitations(),
             acceptInvitation: async (token: string) => {
                 const answer = await h().invitation.acceptInvitation(token);
                 await refreshAll();
