@@ -39,7 +39,8 @@
 #      use cases the integration tests run on both databases. Without chromium (apt-get
 #      install chromium, or TENANTRY_CHROMIUM=/path) every browser test fails; none is skipped.
 #   8. prints a summary, with a line per run for the replica/fault/crash tests
-#      (namespace Tenantry.IntegrationTests.Replicas). The last line is always
+#      (namespace Tenantry.IntegrationTests.Replicas, and the Citus worker fault and
+#      scale-out tests) and what they measured. The last line is always
 #      "N passed, N failed". The exit status is non-zero if any test failed or any run crashed.
 # A failing run does not stop the later ones. The PostgreSQL run is never skipped:
 # if no server can be found or started, the script fails.
@@ -448,13 +449,15 @@ PY
 }
 
 # Prints "passed failed total" of the tests in the Replicas namespace (replicas, faults, crash)
-# on the first line, then what those tests measured (their output), one line each.
+# and of the Citus worker fault and scale-out tests on the first line, then what those tests
+# measured (their output), one line each.
 replica_counts() {
     python3 - "$1" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 name = lambda e: e.tag.rsplit('}', 1)[-1]
-results = [e for e in root.iter() if name(e) == 'UnitTestResult' and '.Replicas.' in (e.get('testName') or '')]
+measured = ('.Replicas.', '.Citus.WorkerFaultTests.', '.Citus.ScaleOutTests.')
+results = [e for e in root.iter() if name(e) == 'UnitTestResult' and any(m in (e.get('testName') or '') for m in measured)]
 passed = sum(1 for e in results if e.get('outcome') == 'Passed')
 failed = sum(1 for e in results if e.get('outcome') in ('Failed', 'Error', 'Timeout', 'Aborted'))
 print(passed, failed, len(results))
@@ -501,7 +504,7 @@ summarize() {
         echo "$line"
         if [[ $label == integration* ]] && command -v python3 >/dev/null 2>&1 && counts="$(replica_counts "$trx" 2>/dev/null)"; then
             read -r passed_r failed_r total_r <<<"$(head -n 1 <<<"$counts")"
-            echo "    of which replica/fault/crash tests (Tenantry.IntegrationTests.Replicas): $passed_r passed, $failed_r failed"
+            echo "    of which replica/fault/crash/scale-out tests (namespace Replicas, Citus WorkerFault and ScaleOut): $passed_r passed, $failed_r failed"
             tail -n +2 <<<"$counts" | sed 's/^/      measured: /'
         fi
         total_passed=$((total_passed + passed))
