@@ -19,7 +19,8 @@
 #      CITUS_SHARD_COUNT=4, and removed afterwards. Each test app gets its own database on every
 #      node. Excluded here, and said so: the tests marked [Trait("Requires", "PostgreSQL")] (they
 #      stop, freeze or share one plain PostgreSQL server) and the clients' tests. Tests marked
-#      [Trait("Requires", "Citus")] (query plans, the coordinator check) run only here.
+#      [Trait("Requires", "Citus")] (query plans, the coordinator check, a worker stopped or added
+#      under load, the migration race) run only here.
 #   6. the clients (README, "Use it from your app"; tests marked [Trait("Part", "Clients")] run in
 #      step 3 only, they talk HTTP and do not depend on the database):
 #      a. generated code: tools/generate.sh regenerates the OpenAPI documents (the build wrote them),
@@ -808,7 +809,7 @@ fi
 stage "integration tests (citus)"
 log "NOTE: the Citus run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (they stop, freeze or share one plain
     PostgreSQL server, and ran in the PostgreSQL run) and the clients' tests; the tests marked [Trait(\"Requires\", \"Citus\")]
-    (query plans on the cluster, the coordinator check) run only here."
+    (query plans on the cluster, the coordinator check, a worker stopped or added under load, the migration race) run only here."
 if start_citus; then
     run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER" \
         TENANTRY_TEST_DATABASE=citus TENANTRY_TEST_POSTGRES="$CITUS_CONN"
