@@ -21,7 +21,8 @@
 #      CITUS_SHARD_COUNT=4, and removed afterwards. Each test app gets its own database on every
 #      node. Excluded here, and said so: the tests marked [Trait("Requires", "PostgreSQL")] (they
 #      stop, freeze or share one plain PostgreSQL server) and the clients' tests. Tests marked
-#      [Trait("Requires", "Citus")] (query plans, the coordinator check) run only here.
+#      [Trait("Requires", "Citus")] (query plans, the coordinator check, a worker stopped or added
+#      under load, the migration race) run only here.
 #   6. the clients (README, "Use it from your app"; tests marked [Trait("Part", "Clients")] run in
 #      step 3 only, they talk HTTP and do not depend on the database):
 #      a. generated code: tools/generate.sh regenerates the OpenAPI documents (the build wrote them),
@@ -41,7 +42,8 @@
 #      use cases the integration tests run on both databases. Without chromium (apt-get
 #      install chromium, or TENANTRY_CHROMIUM=/path) every browser test fails; none is skipped.
 #   8. prints a summary, with a line per run for the replica/fault/crash tests
-#      (namespace Tenantry.IntegrationTests.Replicas). The last line is always
+#      (namespace Tenantry.IntegrationTests.Replicas, and the Citus worker fault and
+#      scale-out tests) and what they measured. The last line is always
 #      "N passed, N failed". The exit status is non-zero if any test failed or any run crashed.
 # A failing run does not stop the later ones. The PostgreSQL run is never skipped:
 # if no server can be found or started, the script fails.
@@ -453,13 +455,15 @@ PY
 }
 
 # Prints "passed failed total" of the tests in the Replicas namespace (replicas, faults, crash)
-# on the first line, then what those tests measured (their output), one line each.
+# and of the Citus worker fault and scale-out tests on the first line, then what those tests
+# measured (their output), one line each.
 replica_counts() {
     python3 - "$1" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 name = lambda e: e.tag.rsplit('}', 1)[-1]
-results = [e for e in root.iter() if name(e) == 'UnitTestResult' and '.Replicas.' in (e.get('testName') or '')]
+measured = ('.Replicas.', '.Citus.WorkerFaultTests.', '.Citus.ScaleOutTests.')
+results = [e for e in root.iter() if name(e) == 'UnitTestResult' and any(m in (e.get('testName') or '') for m in measured)]
 passed = sum(1 for e in results if e.get('outcome') == 'Passed')
 failed = sum(1 for e in results if e.get('outcome') in ('Failed', 'Error', 'Timeout', 'Aborted'))
 print(passed, failed, len(results))
@@ -506,7 +510,7 @@ summarize() {
         echo "$line"
         if [[ $label == integration* ]] && command -v python3 >/dev/null 2>&1 && counts="$(replica_counts "$trx" 2>/dev/null)"; then
             read -r passed_r failed_r total_r <<<"$(head -n 1 <<<"$counts")"
-            echo "    of which replica/fault/crash tests (Tenantry.IntegrationTests.Replicas): $passed_r passed, $failed_r failed"
+            echo "    of which replica/fault/crash/scale-out tests (namespace Replicas, Citus WorkerFault and ScaleOut): $passed_r passed, $failed_r failed"
             tail -n +2 <<<"$counts" | sed 's/^/      measured: /'
         fi
         total_passed=$((total_passed + passed))
@@ -811,7 +815,7 @@ fi
 stage "integration tests (citus)"
 log "NOTE: the Citus run excludes the tests marked [Trait(\"Requires\", \"PostgreSQL\")] (they stop, freeze or share one plain
     PostgreSQL server, and ran in the PostgreSQL run), the clients' tests and the SQLite-only ones; the tests marked [Trait(\"Requires\", \"Citus\")]
-    (query plans on the cluster, the coordinator check) run only here."
+    (query plans on the cluster, the coordinator check, a worker stopped or added under load, the migration race) run only here."
 if start_citus; then
     run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER&$SQLITE_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=citus TENANTRY_TEST_POSTGRES="$CITUS_CONN"

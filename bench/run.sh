@@ -4,6 +4,7 @@
 #   bench/run.sh                       one-workspace users and the small dataset (~10k memberships), SQLite and PostgreSQL
 #   bench/run.sh --datasets small,large
 #   bench/run.sh --dbs sqlite --datasets large --duration 30
+#   bench/run.sh --dbs postgres,citus --datasets large --write-mix 15
 #
 # For each database x dataset it: seeds the dataset with the CLI's `tenantry seed` command (or
 # reuses the one cached under bench/.data, keyed by its sizes, minting fresh tokens), starts
@@ -15,10 +16,18 @@
 # cent within minutes, and a ceiling measured minutes after the endpoint makes the ratio follow
 # the drift. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
 #
+# citus: a throwaway cluster (coordinator + two workers) from ../shared/tools/citus-cluster.sh `up`
+# in a temporary folder, removed with `down` at the end; each dataset is seeded into a database of
+# its own on it (the same seeding path as PostgreSQL), so nothing is cached between runs.
+#
+# --write-mix S: after the reads, S seconds of the write-heavy mix (bench/writes.lua: invite, accept,
+# role change, remove, each team in its own cycle) on the same server; its row has no ceiling. The
+# teams are made through the API first (bench/writes_fixture.py) and stay in the dataset.
+#
 # Options (defaults in brackets):
 #   --datasets LIST     one,small,large                               [one,small]
-#   --dbs LIST          sqlite,postgres                               [sqlite,postgres]
-#   --endpoints LIST    names from ENDPOINTS below                    [all]
+#   --dbs LIST          sqlite,postgres,citus                         [sqlite,postgres]
+#   --endpoints LIST    names from ENDPOINTS below (none: only the write mix)       [all]
 #   --duration S        measured seconds per endpoint, and as many for its ceiling   [15]
 #   --rounds N          slices the measured seconds are cut into, alternating endpoint and
 #                       ceiling (req/s over all slices; p50/p99: the median slice's)  [3]
@@ -38,6 +47,9 @@
 #                       e.g. --server-env DOTNET_GCgen0size=0x4000000
 #   --after-start CMD   run `CMD <port> <data dir>` in the background once each server is ready, and SIGTERM it
 #                       after that server's last measured run (bench/webhooks.py backlog: deliveries beside the run)
+#   --write-mix S       also S seconds of the write mix per database and dataset      [0: none]
+#   --write-connections N   wrk threads = connections of the write mix (one team each)  [16]
+#   --citus-shards N    citus.shard_count of the Citus databases (the tests use 4)     [4]
 #   --no-build          use the existing Release build
 #   --alloc-profile S   after each endpoint's measured run, an S-second wrk run with the GC's allocation
 #                       samples traced (dotnet-trace), summarized by bench/Allocations: bytes per request
@@ -87,6 +99,9 @@ PROFILE=0
 ALLOC_PROFILE=0
 AFTER_START=""
 AFTER_PID=""
+WRITE_MIX=0
+WRITE_CONNECTIONS=16
+CITUS_SHARDS=4
 SERVER_ARGS=()
 SERVER_ENV=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
@@ -110,6 +125,9 @@ while [[ $# -gt 0 ]]; do
         --server-env) SERVER_ENV+=("$2"); shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --after-start) AFTER_START="$2"; shift 2 ;;
+        --write-mix) WRITE_MIX="$2"; shift 2 ;;
+        --write-connections) WRITE_CONNECTIONS="$2"; shift 2 ;;
+        --citus-shards) CITUS_SHARDS="$2"; shift 2 ;;
         --profile) PROFILE="$2"; shift 2 ;;
         --alloc-profile) ALLOC_PROFILE="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -170,12 +188,23 @@ if [[ $PROFILE -gt 0 || $ALLOC_PROFILE -gt 0 ]]; then
     command -v python3 >/dev/null 2>&1 || die "python3 is needed to summarize the profile"
 fi
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 pick_port() {
     local p
     for p in $(shuf -i 55100-55999); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+        if ! port_busy "$p"; then echo "$p"; return 0; fi
     done
     die "no free port"
+}
+
+# The first of three free ports in a row (a Citus cluster: coordinator, worker1, worker2).
+pick_port_base() {
+    local p
+    for p in $(shuf -i 56000-56997); do
+        if ! port_busy "$p" && ! port_busy $((p + 1)) && ! port_busy $((p + 2)); then echo "$p"; return 0; fi
+    done
+    die "no three free ports in a row"
 }
 
 # ---------------------------------------------------------------------------
@@ -186,6 +215,9 @@ CEILING_PID=""
 PG_BIN="${BENCH_PG_BIN:-}"
 PG_DIR=""
 PG_PORT=""
+CITUS_SCRIPT="$ROOT/../shared/tools/citus-cluster.sh"
+CITUS_DIR=""
+CITUS_PORT=""
 
 stop_pid() {
     local pid=$1
@@ -205,7 +237,7 @@ stop_pg() {
     pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
 }
 
-cleanup() { stop_pid "$AFTER_PID"; AFTER_PID=""; stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pid "$CEILING_PID"; CEILING_PID=""; stop_pg; }
+cleanup() { stop_pid "$AFTER_PID"; AFTER_PID=""; stop_pid "$SERVER_PID"; SERVER_PID=""; stop_pid "$CEILING_PID"; CEILING_PID=""; stop_pg; stop_citus; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -250,11 +282,31 @@ start_pg() {
 psql_admin() { "$PG_BIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
 
 # ---------------------------------------------------------------------------
+# Citus: a throwaway cluster from the shared script (the one ./test.sh uses), in a temporary
+# folder the postgres user can reach, stopped and removed by the script's `down` on exit.
+# ---------------------------------------------------------------------------
+start_citus() {
+    [[ -f $CITUS_SCRIPT ]] || die "$CITUS_SCRIPT not found: --dbs citus needs the shared cluster script beside the clone"
+    CITUS_DIR="$(mktemp -d /tmp/tenantry-bench-citus.XXXXXX)"
+    chmod 755 "$CITUS_DIR"
+    CITUS_PORT="$(pick_port_base)"
+    log "Starting a throwaway Citus cluster in $CITUS_DIR (ports $CITUS_PORT-$((CITUS_PORT + 2)), $CITUS_SHARDS shards per table)"
+    CITUS_SHARD_COUNT=$CITUS_SHARDS bash "$CITUS_SCRIPT" up "$CITUS_DIR" "$CITUS_PORT" >&2 || die "the Citus cluster did not start"
+}
+
+stop_citus() {
+    [[ -n $CITUS_DIR && -d $CITUS_DIR ]] || return 0
+    bash "$CITUS_SCRIPT" down "$CITUS_DIR" >&2 || echo "WARNING: stopping the Citus cluster in $CITUS_DIR failed" >&2
+    CITUS_DIR=""
+}
+
+# ---------------------------------------------------------------------------
 # One configuration: database settings (as dotnet command-line arguments) for a dataset.
 # ---------------------------------------------------------------------------
 DB_ARGS=()
 TOKENS=""
 SESSION_TOKENS=""
+DATASET_DIR=""
 
 prepare_dataset() {
     local db=$1 dataset=$2
@@ -262,6 +314,9 @@ prepare_dataset() {
     local key
     key="$(echo "$sizes" | awk '{print "u" $2 "-w" $4 "-m" $6}')"
     local dir="$DATA/$db-$key"
+    # The Citus cluster is new every run, and so is its dataset (kept with the run's results).
+    [[ $db == citus ]] && dir="$RUN_DIR/citus-$key"
+    DATASET_DIR=$dir
     TOKENS="$dir/tokens.txt"
     SESSION_TOKENS="$dir/session-tokens.txt"
     case "$db" in
@@ -274,6 +329,14 @@ prepare_dataset() {
                 psql_admin -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" >/dev/null
             fi
             ;;
+        citus)
+            local name="bench_${key//-/_}"
+            # `up` again: the database on every node with the extension, the workers registered in it.
+            CITUS_DB=$name CITUS_SHARD_COUNT=$CITUS_SHARDS bash "$CITUS_SCRIPT" up "$CITUS_DIR" >/dev/null || die "creating the Citus database $name failed"
+            # The coordinator allows 200 connections and opens its own to the workers: a smaller pool than PostgreSQL's.
+            DB_ARGS=(--Tenantry:Database:Provider Citus --Tenantry:DataDir "$dir"
+                --ConnectionStrings:Postgres "Host=127.0.0.1;Port=$CITUS_PORT;Username=postgres;Database=$name;Maximum Pool Size=100")
+            ;;
     esac
     # (EF Core logs its first look for the migrations table as an error on an empty database; noise here.)
     local common=(--Tenantry:Auth:AccessTokenLifetime "$TOKEN_LIFETIME" --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command None
@@ -283,7 +346,7 @@ prepare_dataset() {
         timeout 600 dotnet "$CLI_DLL" seed --tokens-only "${common[@]}" "${DB_ARGS[@]}" >&2
     else
         log "$db/$dataset: seeding $sizes"
-        [[ $db == sqlite ]] && rm -rf "$dir"
+        [[ $db == postgres ]] || rm -rf "$dir"
         mkdir -p "$dir"
         # shellcheck disable=SC2086
         timeout 3600 dotnet "$CLI_DLL" seed $sizes "${common[@]}" "${DB_ARGS[@]}" >&2
@@ -415,6 +478,21 @@ summarize_trace() {
 
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
+# The write mix against the server on PORT: its teams made through the API, a warm-up run, then
+# WRITE_MIX measured seconds; one connection per wrk thread (each thread is a team running its
+# own cycle, so each answer belongs to the request before it). Prints the RESULT line.
+write_mix() {
+    local port=$1 name=$2
+    local fixture="$RUN_DIR/$name.fixture" out="$RUN_DIR/wrk-$name.txt"
+    timeout 600 python3 "$BENCH/writes_fixture.py" "http://127.0.0.1:$port" "$PORTAL" "$ADMIN_KEY" "$WRITE_CONNECTIONS" "$fixture" \
+        || die "making the write mix's teams failed (see $RUN_DIR/server-$port.log)"
+    timeout $((WARMUP + 60)) wrk -t"$WRITE_CONNECTIONS" -c"$WRITE_CONNECTIONS" -d"${WARMUP}s" -s "$BENCH/writes.lua" \
+        "http://127.0.0.1:$port" -- "$fixture" 0 "$PORTAL" >"$out.warmup" 2>&1 || true
+    timeout $((WRITE_MIX + 60)) wrk -t"$WRITE_CONNECTIONS" -c"$WRITE_CONNECTIONS" -d"${WRITE_MIX}s" --timeout 5s --latency -s "$BENCH/writes.lua" \
+        "http://127.0.0.1:$port" -- "$fixture" 1 "$PORTAL" >"$out" 2>&1 || true
+    grep '^RESULT' "$out" || { cat "$out" >&2; die "wrk failed (write mix)"; }
+}
+
 # One RESULT line from the slices' lines: req/s over all of them, p50/p99 of the median slice
 # (by p99), non-2xx summed, allocations per request averaged over the slices.
 combine_slices() {
@@ -433,6 +511,14 @@ combine_slices() {
 # ---------------------------------------------------------------------------
 # Run
 # ---------------------------------------------------------------------------
+# The write mix makes its teams through the API: an operator key (for marking the invitees'
+# addresses verified) and rate limits that 16 teams writing flat out do not hit (the limiters still run).
+ADMIN_KEY="bench-operator-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+if [[ $WRITE_MIX -gt 0 ]]; then
+    SERVER_ARGS+=(--Tenantry:AdminApiKey "$ADMIN_KEY" --Tenantry:Auth:InvitationsPerIp 100000000 --Tenantry:Auth:InvitationsPerAccount 100000000
+        --Tenantry:Auth:AuthRequestsPerIp 100000000)
+fi
+
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 RUN_DIR="$RESULTS/$STAMP-$LABEL"
 mkdir -p "$RUN_DIR" "$DATA"
@@ -446,8 +532,9 @@ TSV="$RUN_DIR/results.tsv"
 IFS=',' read -r -a DB_LIST <<<"$DBS"
 IFS=',' read -r -a DATASET_LIST <<<"$DATASETS"
 for db in "${DB_LIST[@]}"; do
-    [[ $db == sqlite || $db == postgres ]] || die "unknown database $db"
+    [[ $db == sqlite || $db == postgres || $db == citus ]] || die "unknown database $db"
     [[ $db == postgres ]] && start_pg
+    [[ $db == citus ]] && start_citus
     for dataset in "${DATASET_LIST[@]}"; do
         [[ -n ${DATASET_ARGS[$dataset]:-} ]] || die "unknown dataset $dataset"
         prepare_dataset "$db" "$dataset"
@@ -455,7 +542,7 @@ for db in "${DB_LIST[@]}"; do
         log "$db/$dataset: server on 127.0.0.1:$port"
         start_server "$port" "${DB_ARGS[@]}" "${SERVER_ARGS[@]}"
         if [[ -n $AFTER_START ]]; then
-            $AFTER_START "$port" "$DATA/$db-$(echo "${DATASET_ARGS[$dataset]}" | awk '{print "u" $2 "-w" $4 "-m" $6}')" &
+            $AFTER_START "$port" "$DATASET_DIR" &
             AFTER_PID=$!
             sleep 5
         fi
@@ -513,6 +600,17 @@ for db in "${DB_LIST[@]}"; do
                 'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp }' >>"$TSV"
         done
         unset ceiling_ports
+        if [[ $WRITE_MIX -gt 0 ]]; then
+            log "$db/$dataset: write mix (invite, accept, role change, remove), $WRITE_CONNECTIONS teams, ${WRITE_MIX}s"
+            result="$(write_mix "$port" "writes-$db-$dataset")"
+            echo "write-mix: $result" >&2
+            if [[ $(field non2xx "$result") != 0 ]]; then
+                echo "WARNING: the write mix answered $(field non2xx "$result") non-2xx responses (see $RUN_DIR/server-$port.log)" >&2
+            fi
+            awk -v d="$dataset" -v db="$db" -v r="$(field rps "$result")" -v p50="$(field p50_us "$result")" -v p99="$(field p99_us "$result")" \
+                -v e="$(field non2xx "$result")" \
+                'BEGIN { printf "%s\t%s\twrite-mix\t%.0f\t%.2f\t%.2f\t%d\t-\t-\t-\t-\t-\t-\t-\n", d, db, r, p50/1000, p99/1000, e }' >>"$TSV"
+        fi
         if [[ -n $AFTER_PID ]]; then
             kill -TERM "$AFTER_PID" 2>/dev/null || true
             wait "$AFTER_PID" 2>/dev/null || true
@@ -522,6 +620,7 @@ for db in "${DB_LIST[@]}"; do
         stop_pid "$SERVER_PID"; SERVER_PID=""
     done
     [[ $db == postgres ]] && stop_pg
+    [[ $db == citus ]] && stop_citus
 done
 
 echo

@@ -67,7 +67,11 @@ public static class DatabaseErrors
         return false;
     }
 
-    /// <summary>True when the database could not be reached or did not answer in time: the request should answer 503.</summary>
+    /// <summary>
+    /// True when the database could not be reached, did not answer in time, or gave up the transaction as
+    /// a deadlock's victim (nothing of it was written; on Citus, concurrent writes to the directory's
+    /// reference tables can meet in opposite orders on their shard locks): the request should answer 503.
+    /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
@@ -75,9 +79,10 @@ public static class DatabaseErrors
             switch (e)
             {
                 case PostgresException pg:
-                    // 08: connection exception; 57P01-03: shutting down / cannot connect now; 53300: too many connections.
+                    // 08: connection exception; 57P01-03: shutting down / cannot connect now; 53300: too many connections;
+                    // 40P01: deadlock detected (the victim's transaction is rolled back; trying again succeeds).
                     return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300";
+                        || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "40P01";
                 case NpgsqlException npgsql when npgsql.IsTransient:
                 case SocketException:
                 case TimeoutException:

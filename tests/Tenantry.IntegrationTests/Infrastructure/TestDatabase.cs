@@ -109,6 +109,11 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             CitusSetup.Release();
         }
+        // Citus's metadata keeps the database itself as a distributed object by OID, which in a copy is the
+        // template's: point it at the copy, as if made directly (adding a node would otherwise sync the template's name).
+        await Task.WhenAll(template.Nodes.Select(node => ExecuteAsync(On(node, name),
+            "UPDATE pg_catalog.pg_dist_object SET objid = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+            "WHERE classid = 'pg_catalog.pg_database'::regclass")));
         return new TestDatabase("Citus", ServerSettings(dataDir, "Citus", template.Nodes[0], name), template.Nodes, name, dataDir);
     }
 

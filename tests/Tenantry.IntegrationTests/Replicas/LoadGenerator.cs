@@ -14,20 +14,30 @@ public sealed record Sample(TimeSpan StartedAt, TimeSpan Latency, HttpStatusCode
 }
 
 /// <summary>
+/// One write of a load run as worker number <c>worker</c> sends it, its <c>n</c>th request: what the
+/// samples call it and the server's answer.
+/// </summary>
+public delegate Task<(string What, ApiResponse Answer)> LoadWrite(SystemApi api, (TestUser User, string WorkspaceId) who, int worker, int n);
+
+/// <summary>
 /// Steady traffic against one server: workers that each read (list my workspaces) and, unless
-/// <c>writes</c> is false, write (rename a workspace) in a loop, as fast as answers come, and record
-/// every outcome with its latency and user.
+/// <c>writes</c> is false, write (rename a workspace, or the given <see cref="LoadWrite"/>) in turn, in
+/// a loop, as fast as answers come, and record every outcome with its latency and user.
 /// </summary>
 public sealed class LoadGenerator : IAsyncDisposable
 {
+    private static readonly LoadWrite s_rename = async (api, who, worker, n) =>
+        ("rename", await api.PatchAsync($"/web/v1/workspaces/{who.WorkspaceId}", new { workspaceName = $"w{worker}-{n}" }, who.User.AccessToken));
+
     private readonly ConcurrentQueue<Sample> _samples = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<Task> _workers;
 
-    public LoadGenerator(ServerProcess server, IReadOnlyList<(TestUser User, string WorkspaceId)> users, int workers, bool writes = true)
+    public LoadGenerator(ServerProcess server, IReadOnlyList<(TestUser User, string WorkspaceId)> users, int workers, bool writes = true, LoadWrite? write = null)
     {
-        _workers = [.. Enumerable.Range(0, workers).Select(i => Task.Run(() => RunAsync(server, users[i % users.Count], i, writes)))];
+        var send = writes ? write ?? s_rename : null;
+        _workers = [.. Enumerable.Range(0, workers).Select(i => Task.Run(() => RunAsync(server, users[i % users.Count], i, send)))];
     }
 
     /// <summary>Time since the load started, on the same clock as <see cref="Sample.StartedAt"/>.</summary>
@@ -81,26 +91,26 @@ public sealed class LoadGenerator : IAsyncDisposable
         throw new Xunit.Sdk.XunitException("No request succeeded within 20 s of the database answering again.");
     }
 
-    private async Task RunAsync(ServerProcess server, (TestUser User, string WorkspaceId) who, int worker, bool writes)
+    private async Task RunAsync(ServerProcess server, (TestUser User, string WorkspaceId) who, int worker, LoadWrite? send)
     {
         // A client timeout far above any server-side timeout: an answer that takes this long is a hang.
         using var http = server.CreateHttpClient(TimeSpan.FromSeconds(120));
         var api = new SystemApi(http);
         for (var n = 0; !_stop.IsCancellationRequested; n++)
         {
-            var write = writes && n % 2 == 1;
+            var write = send is not null && n % 2 == 1;
             var started = _clock.Elapsed;
             try
             {
-                var response = write
-                    ? await api.PatchAsync($"/web/v1/workspaces/{who.WorkspaceId}", new { workspaceName = $"w{worker}-{n}" }, who.User.AccessToken)
-                    : await api.GetAsync("/web/v1/system/workspaces/mine", who.User.AccessToken);
+                var (what, response) = write
+                    ? await send!(api, who, worker, n)
+                    : ("list", await api.GetAsync("/web/v1/system/workspaces/mine", who.User.AccessToken));
                 _samples.Enqueue(new Sample(started, _clock.Elapsed - started, response.Status, response.Json.ValueKind == global::System.Text.Json.JsonValueKind.Object ? response.Code : null,
-                    write ? "rename" : "list", response.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable ? null : response.Body, who.User.UserId));
+                    what, response.Status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable ? null : response.Body, who.User.UserId));
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or global::System.Text.Json.JsonException)
             {
-                _samples.Enqueue(new Sample(started, _clock.Elapsed - started, 0, null, write ? "rename" : "list", e.GetType().Name + ": " + e.Message, who.User.UserId));
+                _samples.Enqueue(new Sample(started, _clock.Elapsed - started, 0, null, write ? "write" : "list", e.GetType().Name + ": " + e.Message, who.User.UserId));
             }
             // Keep the load steady rather than flat out: two cores are shared with the rest of the suite.
             await Task.Delay(20);

@@ -1,6 +1,11 @@
+using System.Diagnostics;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Tenantry.Data.Providers;
+using Tenantry.Data.Providers.Citus;
 using Tenantry.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Tenantry.IntegrationTests.Replicas;
 
@@ -11,18 +16,26 @@ namespace Tenantry.IntegrationTests.Replicas;
 /// transaction, so a second migrator could re-apply a later migration; found by this test.)
 /// </summary>
 [Trait(PostgresOnly.Trait, PostgresOnly.Value)]
-public sealed class MigrationRaceTests
+public sealed class MigrationRaceTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Three_server_processes_started_at_once_on_an_empty_database_all_come_up()
     {
         await using var database = await TestDatabase.CreatePostgresAsync();
+        await ThreeServersComeUpAsync(database, output);
+    }
+
+    /// <summary>Three server processes launched at once on <paramref name="database"/>, empty: all ready, every migration applied once, one signing key.</summary>
+    internal static async Task ThreeServersComeUpAsync(TestDatabase database, ITestOutputHelper output)
+    {
         var settings = ServerSettings.For(database);
+        var launched = Stopwatch.StartNew();
         var servers = Enumerable.Range(1, 3).Select(i => ServerProcess.Launch($"replica-{i}", settings)).ToList();
         try
         {
             var up = await Task.WhenAll(servers.Select(s => s.WaitAsync()));
             Assert.True(up.All(u => u), "A replica did not start:\n" + string.Join("\n", servers.Where(s => s.HasExited).Select(s => s.LogTail())));
+            output.WriteLine($"[migration race] {database.Provider}: three server processes on an empty database, all listening {launched.ElapsedMilliseconds} ms after launch");
 
             foreach (var server in servers)
             {
@@ -70,5 +83,27 @@ public sealed class MigrationRaceTests
             ((await ctx.Database.GetAppliedMigrationsAsync()).ToList(), ctx.Database.GetMigrations().ToList()));
         Assert.Equal(known, applied);
         Assert.Empty(await db.WithDbAsync(ctx => ctx.Database.GetPendingMigrationsAsync()));
+    }
+}
+
+/// <summary>
+/// The same race on Citus: three server processes on an empty database of the run's cluster (the
+/// extension on every node, the workers registered, nothing migrated) migrate it and distribute its
+/// tables under one lock on the coordinator; all come up and every table is placed once.
+/// </summary>
+[Trait(CitusOnly.Trait, CitusOnly.Value)]
+public sealed class CitusMigrationRaceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Three_server_processes_started_at_once_on_an_empty_Citus_database_all_come_up()
+    {
+        CitusOnly.Require();
+        await using var database = await TestDatabase.CreateEmptyCitusAsync(Directory.CreateTempSubdirectory("tenantry-test-").FullName);
+        await MigrationRaceTests.ThreeServersComeUpAsync(database, output);
+
+        await using var connection = new NpgsqlConnection(database.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var placed = new NpgsqlCommand("SELECT count(*) FROM pg_dist_partition", connection);
+        Assert.Equal(CitusDistribution.Plan.Count, Convert.ToInt32(await placed.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
     }
 }

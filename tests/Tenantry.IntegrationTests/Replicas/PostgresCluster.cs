@@ -17,13 +17,15 @@ public sealed class PostgresCluster : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _root;
+    private readonly IReadOnlyList<string> _settings;
     private bool _frozen;
 
-    private PostgresCluster(string bin, string root, int port)
+    private PostgresCluster(string bin, string root, int port, IReadOnlyList<string> settings)
     {
         _bin = bin;
         _root = root;
         Port = port;
+        _settings = settings;
     }
 
     public int Port { get; }
@@ -33,7 +35,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     public string AdminConnectionString =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Password=postgres;Database=postgres;Pooling=false";
 
-    public static async Task<PostgresCluster> StartNewAsync()
+    /// <summary>A new cluster, started; <paramref name="settings"/> (<c>name=value</c>, no spaces) are added to the server's own.</summary>
+    public static async Task<PostgresCluster> StartNewAsync(params string[] settings)
     {
         var bin = FindBinaries();
         string root;
@@ -47,7 +50,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             root = Directory.CreateTempSubdirectory("tenantry-pgfault-").FullName;
         }
-        var cluster = new PostgresCluster(bin, root, FreePort());
+        var cluster = new PostgresCluster(bin, root, FreePort(), settings);
         try
         {
             await cluster.AsOwnerAsync("initdb", ["-D", cluster.DataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]);
@@ -64,7 +67,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Starts the cluster (again) on the same port and waits until it accepts connections.</summary>
     public async Task StartAsync()
     {
-        var options = $"-h 127.0.0.1 -p {Port} -k {_root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+        var options = $"-h 127.0.0.1 -p {Port} -k {_root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" +
+            string.Concat(_settings.Select(setting => $" -c {setting}"));
         await AsOwnerAsync("pg_ctl", ["-D", DataDir, "-l", Path.Combine(_root, "log"), "-w", "-t", "60", "-o", options, "start"]);
     }
 

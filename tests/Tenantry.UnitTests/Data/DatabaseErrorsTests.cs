@@ -29,6 +29,14 @@ public sealed class DatabaseErrorsTests
             UniqueViolation(null, "duplicate key value violates unique constraint \"ux_workspaces_self_created_by_102009\""),
             UniqueKeys.SelfCreatedWorkspace));
 
+    [Theory]
+    [InlineData("40P01", true)] // a deadlock's victim (Citus: also a distributed deadlock): rolled back, worth trying again
+    [InlineData("08006", true)]
+    [InlineData("23505", false)]
+    [InlineData("42P01", false)]
+    public void A_deadlock_victim_is_answered_as_unavailable_not_as_a_bug(string sqlState, bool expected) =>
+        Assert.Equal(expected, DatabaseErrors.IsUnavailable(new PostgresException("failed", "ERROR", "ERROR", sqlState)));
+
     [Fact]
     public void Another_index_is_not_this_one() =>
         Assert.False(DatabaseErrors.IsUniqueViolation(UniqueViolation("ux_workspace_memberships_one_default_102011"), UniqueKeys.SelfCreatedWorkspace));
