@@ -13,7 +13,10 @@ public sealed class DatabaseOptions
     /// <summary>How long a query may run before it is abandoned and the request answers 503.</summary>
     public int CommandTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>How long opening a PostgreSQL connection may take before the request answers 503.</summary>
+    /// <summary>
+    /// How long <c>/health/ready</c> waits for PostgreSQL before it answers 503. Opening a connection for a request
+    /// keeps the connection string's <c>Timeout</c> (Npgsql's 15 s unless it is set there).
+    /// </summary>
     public int ConnectTimeoutSeconds { get; set; } = 3;
 
     /// <summary>

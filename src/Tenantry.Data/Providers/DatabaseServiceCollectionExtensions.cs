@@ -88,12 +88,10 @@ public static class DatabaseServiceCollectionExtensions
                 $"Tenantry:Database:Provider is {options.Provider} but ConnectionStrings:Postgres is not set.");
         }
         var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
-        // Fail fast when PostgreSQL is down so requests answer 503 instead of hanging.
+        // Opening a connection keeps the connection string's Timeout (Npgsql's 15 s unless it says otherwise): a burst of
+        // new connections to a loaded Citus coordinator takes seconds each, and a shorter limit turned the pool's warm-up
+        // into failures (docs/BENCHMARKS.md, round five). Readiness has its own, shorter deadline (ConnectTimeoutSeconds).
         var configured = ConfiguredKeywords(options.PostgresConnectionString);
-        if (!configured.Contains("timeout"))
-        {
-            builder.ConnectionStringBuilder.Timeout = options.ConnectTimeoutSeconds;
-        }
         if (!configured.Contains("maxautoprepare"))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = options.AutoPrepareStatements;

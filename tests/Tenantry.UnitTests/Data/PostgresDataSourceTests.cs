@@ -17,10 +17,10 @@ public sealed class PostgresDataSourceTests
     [Theory]
     [InlineData(DatabaseProvider.Postgres)]
     [InlineData(DatabaseProvider.Citus)]
-    public void Statements_are_prepared_and_connecting_gives_up_by_default(DatabaseProvider provider)
+    public void Statements_are_prepared_by_default_and_connecting_keeps_the_driver_s_timeout(DatabaseProvider provider)
     {
         var settings = Settings("Host=127.0.0.1;Database=tenantry", provider);
-        Assert.Equal(new DatabaseOptions().ConnectTimeoutSeconds, settings.Timeout);
+        Assert.Equal(new NpgsqlConnectionStringBuilder().Timeout, settings.Timeout);
         Assert.Equal(new DatabaseOptions().AutoPrepareStatements, settings.MaxAutoPrepare);
         Assert.True(settings.MaxAutoPrepare > 0);
     }
