@@ -5,7 +5,7 @@ using static Tenantry.BrowserTests.ConsoleSteps;
 namespace Tenantry.BrowserTests;
 
 /// <summary>Scenario 4: the operator suspends the workspace in the operator area; members see it not enterable.</summary>
-[Collection(ConsoleCollection.Name)]
+[Collection(OperatorConsoleCollection.Name)]
 public sealed class OperatorScenarioTests(ConsoleServer server)
 {
     [Fact]

@@ -5,7 +5,7 @@ using static Tenantry.BrowserTests.ConsoleSteps;
 namespace Tenantry.BrowserTests;
 
 /// <summary>Scenario 5: another tenant's workspace id typed into the address bar shows "not found", never its name.</summary>
-[Collection(ConsoleCollection.Name)]
+[Collection(OperatorConsoleCollection.Name)]
 public sealed class TenancyScenarioTests(ConsoleServer server)
 {
     [Fact]
