@@ -9,7 +9,9 @@ namespace Tenantry.Data;
 /// row's write lock (PostgreSQL) or the database write lock (SQLite), so a concurrent
 /// transaction that wants the same lock waits for the first to commit and then reads its
 /// result. Take them at the start of the transaction, workspace before user, so that two
-/// transactions never wait on each other in opposite orders.
+/// transactions never wait on each other's row locks in opposite orders. (On Citus a transaction
+/// also takes reference-table and shard locks this order does not govern; a deadlock's victim
+/// there is run again by <see cref="Transactions.InTransactionAsync{T}"/>: docs/ARCHITECTURE.md, "Lock order".)
 /// </summary>
 public static class RowLocks
 {

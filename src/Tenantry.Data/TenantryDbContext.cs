@@ -61,6 +61,12 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     public bool OutboxWritten { get; set; }
 
     /// <summary>
+    /// Set while a failure leaves a unit of <see cref="Transactions.InTransactionAsync{T}"/> after its transaction ended
+    /// (its commit was sent): the execution strategy then never runs the unit again.
+    /// </summary>
+    internal bool CommitSent { get; set; }
+
+    /// <summary>
     /// Which SQL this context speaks; use cases rarely need it, SQL in Data does. A Citus
     /// coordinator speaks PostgreSQL, so its context says <see cref="DatabaseProvider.Postgres"/>.
     /// </summary>

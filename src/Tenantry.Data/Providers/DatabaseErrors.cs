@@ -68,9 +68,33 @@ public static class DatabaseErrors
     }
 
     /// <summary>
-    /// True when the database could not be reached, did not answer in time, or gave up the transaction as
-    /// a deadlock's victim (nothing of it was written; on Citus, concurrent writes to the directory's
-    /// reference tables can meet in opposite orders on their shard locks): the request should answer 503.
+    /// PostgreSQL's word that it rolled the transaction back and that running it again may succeed: 40P01, a deadlock's
+    /// victim (on Citus also the victim of a distributed deadlock, which its detector cancels with the same code), and
+    /// 40001, a serialization failure.
+    /// </summary>
+    private static readonly string[] s_retryableRollbacks = ["40P01", "40001"];
+
+    /// <summary>
+    /// True when the database rolled the transaction back and says the same unit may succeed if run again
+    /// (<see cref="s_retryableRollbacks"/>): the PostgreSQL providers' execution strategy runs the unit again
+    /// (<see cref="Transactions.InTransactionAsync{T}"/>). Never a lost connection or a timeout, whose statement may have been carried out.
+    /// </summary>
+    public static bool IsRetryableRollback(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException pg)
+            {
+                return s_retryableRollbacks.Contains(pg.SqlState);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// True when the database could not be reached, did not answer in time, or rolled the transaction back as a
+    /// deadlock's victim or a serialization failure more often than the execution strategy tries (nothing of it was
+    /// written): the request should answer 503.
     /// </summary>
     public static bool IsUnavailable(Exception exception)
     {
@@ -79,10 +103,10 @@ public static class DatabaseErrors
             switch (e)
             {
                 case PostgresException pg:
-                    // 08: connection exception; 57P01-03: shutting down / cannot connect now; 53300: too many connections;
-                    // 40P01: deadlock detected (the victim's transaction is rolled back; trying again succeeds).
+                    // 08: connection exception; 57P01-03: shutting down / cannot connect now; 53300: too many connections.
                     return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                        || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "40P01";
+                        || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300"
+                        || s_retryableRollbacks.Contains(pg.SqlState);
                 case NpgsqlException npgsql when npgsql.IsTransient:
                 case SocketException:
                 case TimeoutException:

@@ -42,7 +42,9 @@ public static class DatabaseServiceCollectionExtensions
                 services.AddSingleton<PostgresChangeBroadcast>();
                 services.AddHostedService(provider => provider.GetRequiredService<PostgresChangeBroadcast>());
                 services.AddDbContextPool<TenantryDbContext, PostgresTenantryDbContext>((provider, db) => db
-                    .UseNpgsql(dataSource, npgsql => npgsql.CommandTimeout(options.CommandTimeoutSeconds))
+                    .UseNpgsql(dataSource, npgsql => npgsql
+                        .CommandTimeout(options.CommandTimeoutSeconds)
+                        .ExecutionStrategy(dependencies => new RollbackRetryingExecutionStrategy(dependencies)))
                     .UseSnakeCaseNamingConvention()
                     .ConfigureWarnings(QuietFailures)
                     .AddInterceptors(provider.GetRequiredService<DataChangeInterceptor>())
@@ -63,10 +65,13 @@ public static class DatabaseServiceCollectionExtensions
     /// turns it into an answer, and those are not errors; anything else reaches the request's exception
     /// handler or the background loop's catch, which log it once at Error (Warning when the database is
     /// unavailable) with the exception. EF Core's own two entries per failure (with the SQL) stay
-    /// available at Debug under Microsoft.EntityFrameworkCore.Database.Command and .Update.
+    /// available at Debug under Microsoft.EntityFrameworkCore.Database.Command and .Update. A unit of work run again
+    /// after the database rolled it back (a deadlock's victim: <see cref="Transactions"/>) is logged at Warning, with
+    /// the error: the request succeeds, but an operator should see how often transactions collide.
     /// </summary>
     private static void QuietFailures(WarningsConfigurationBuilder warnings) =>
-        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug));
+        warnings.Log((RelationalEventId.CommandError, LogLevel.Debug), (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (CoreEventId.ExecutionStrategyRetrying, LogLevel.Warning));
 
     public static string SqliteConnectionString(DatabaseOptions options, string dataDir)
     {

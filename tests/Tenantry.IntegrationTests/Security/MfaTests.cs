@@ -120,23 +120,26 @@ public sealed class MfaTests(MfaApp app) : IClassFixture<MfaApp>
         ApiResponse? restarted = null;
         await app.WithDbAsync(async db =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            Assert.True(await db.LockTotpAuthenticatorAsync(user.UserId, CancellationToken.None));
-            var backend = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
-            var table = db.Model.FindEntityType(typeof(Domain.Accounts.TotpAuthenticator))!.GetTableName()!;
-            confirmedSecret = await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).Select(t => t.ProtectedSecret).SingleAsync();
+            // Through the transaction runner: the PostgreSQL providers' execution strategy refuses a transaction begun outside it.
+            await db.InTransactionAsync(async transaction =>
+            {
+                Assert.True(await db.LockTotpAuthenticatorAsync(user.UserId, CancellationToken.None));
+                var backend = await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync();
+                var table = db.Model.FindEntityType(typeof(Domain.Accounts.TotpAuthenticator))!.GetTableName()!;
+                confirmedSecret = await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).Select(t => t.ProtectedSecret).SingleAsync();
 
-            var enrol = _api.PostAsync(MfaApi.Enroll, token: user.AccessToken);
-            // The observable event: a statement on the enrolment's table waits for this transaction's backend.
-            await Eventually.TrueAsync(async () => enrol.IsCompleted || await app.WithDbAsync(probe => probe.Database.SqlQuery<int>(
-                $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE {backend} = ANY(pg_blocking_pids(pid)) AND query LIKE {"%" + table + "%"}")
-                .SingleAsync()) > 0, TimeSpan.FromSeconds(60));
-            Assert.False(enrol.IsCompleted, $"The enrolment answered while the confirm held its row lock: {(enrol.IsCompleted ? await enrol : null)}");
+                var enrol = _api.PostAsync(MfaApi.Enroll, token: user.AccessToken);
+                // The observable event: a statement on the enrolment's table waits for this transaction's backend.
+                await Eventually.TrueAsync(async () => enrol.IsCompleted || await app.WithDbAsync(probe => probe.Database.SqlQuery<int>(
+                    $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE {backend} = ANY(pg_blocking_pids(pid)) AND query LIKE {"%" + table + "%"}")
+                    .SingleAsync()) > 0, TimeSpan.FromSeconds(60));
+                Assert.False(enrol.IsCompleted, $"The enrolment answered while the confirm held its row lock: {(enrol.IsCompleted ? await enrol : null)}");
 
-            var now = Now.UtcDateTime;
-            await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).ExecuteUpdateAsync(t => t.SetProperty(x => x.ConfirmedAt, now));
-            await transaction.CommitAsync();
-            restarted = await enrol;
+                var now = Now.UtcDateTime;
+                await db.TotpAuthenticators.Where(t => t.UserId == user.UserId).ExecuteUpdateAsync(t => t.SetProperty(x => x.ConfirmedAt, now));
+                await transaction.CommitAsync();
+                restarted = await enrol;
+            }, CancellationToken.None);
         });
 
         restarted!.AssertEnvelope(HttpStatusCode.Conflict, "AUTH.MFA_ALREADY_ENABLED");

@@ -30,12 +30,31 @@ public sealed class DatabaseErrorsTests
             UniqueKeys.SelfCreatedWorkspace));
 
     [Theory]
-    [InlineData("40P01", true)] // a deadlock's victim (Citus: also a distributed deadlock): rolled back, worth trying again
+    [InlineData("40P01", true)] // a deadlock's victim (Citus: also a distributed deadlock) more often than the tries
+    [InlineData("40001", true)]
     [InlineData("08006", true)]
     [InlineData("23505", false)]
     [InlineData("42P01", false)]
     public void A_deadlock_victim_is_answered_as_unavailable_not_as_a_bug(string sqlState, bool expected) =>
         Assert.Equal(expected, DatabaseErrors.IsUnavailable(new PostgresException("failed", "ERROR", "ERROR", sqlState)));
+
+    [Theory]
+    [InlineData("40P01", true)] // rolled back by the database, which says a second run may succeed
+    [InlineData("40001", true)]
+    [InlineData("08006", false)] // a lost connection: a commit may have been carried out
+    [InlineData("57014", false)] // a statement cancelled by its timeout
+    [InlineData("23505", false)]
+    public void Only_a_rollback_the_database_calls_retryable_runs_a_unit_again(string sqlState, bool expected)
+    {
+        var error = new PostgresException("failed", "ERROR", "ERROR", sqlState);
+        Assert.Equal(expected, DatabaseErrors.IsRetryableRollback(error));
+        // As EF Core relays a failed SaveChanges.
+        Assert.Equal(expected, DatabaseErrors.IsRetryableRollback(new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", error)));
+    }
+
+    [Fact]
+    public void A_timeout_or_a_lost_socket_is_never_run_again() =>
+        Assert.False(DatabaseErrors.IsRetryableRollback(new NpgsqlException("read failed", new TimeoutException())));
 
     [Fact]
     public void Another_index_is_not_this_one() =>

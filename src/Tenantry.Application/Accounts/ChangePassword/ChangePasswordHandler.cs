@@ -32,13 +32,17 @@ public sealed class ChangePasswordHandler(
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        account.ChangePassword(hasher.Hash(command.NewPassword!), now);
-        var signedOut = await SessionRevocations.RevokeAllAsync(db, account.Id, except: caller.SessionId, now, cancellationToken);
-        db.AccountEvents.Add(AccountEvent.ByUser(account.Id, caller.UserId, AccountActions.PasswordChanged, caller.ClientIpText,
-            AuditDetails.Of(("sessionsSignedOut", signedOut)), now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+        return await db.InTransactionAsync<Result>(async transaction =>
+        {
+            // Read again: a second run starts from a fresh change tracker.
+            var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
+            user.ChangePassword(hasher.Hash(command.NewPassword!), now);
+            var signedOut = await SessionRevocations.RevokeAllAsync(db, user.Id, except: caller.SessionId, now, cancellationToken);
+            db.AccountEvents.Add(AccountEvent.ByUser(user.Id, caller.UserId, AccountActions.PasswordChanged, caller.ClientIpText,
+                AuditDetails.Of(("sessionsSignedOut", signedOut)), now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

@@ -49,26 +49,28 @@ public sealed class PasswordResets(TenantryDbContext db, SecretsAtRest secrets, 
         var codeHash = CodeHash(id, code);
         var expiresAt = (now + Settings.CodeValidFor).UtcDateTime;
         var userId = user?.Id ?? "";
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.PasswordResets.Where(r => r.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        if (user is not null)
+        await db.InTransactionAsync(async transaction =>
         {
-            db.PasswordResets.Add(Domain.Accounts.PasswordReset.Issue(id, user.Id, normalizedEmail, codeHash, Settings.CodeValidFor, now));
-            // The request's negotiated language: the email is written in it.
-            OutboxWriter.Enqueue(db, OutboxKinds.PasswordReset, new PasswordResetPayload(
-                user.Id, id, user.Email, user.DisplayName, secrets.ProtectText(SecretKind.OutboxSecret, code), expiresAt,
-                CultureInfo.CurrentUICulture.Name), now);
-            try
+            await db.PasswordResets.Where(r => r.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+            if (user is not null)
             {
-                await db.SaveChangesAsync(cancellationToken);
+                db.PasswordResets.Add(Domain.Accounts.PasswordReset.Issue(id, user.Id, normalizedEmail, codeHash, Settings.CodeValidFor, now));
+                // The request's negotiated language: the email is written in it.
+                OutboxWriter.Enqueue(db, OutboxKinds.PasswordReset, new PasswordResetPayload(
+                    user.Id, id, user.Email, user.DisplayName, secrets.ProtectText(SecretKind.OutboxSecret, code), expiresAt,
+                    CultureInfo.CurrentUICulture.Name), now);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e, UniqueKeys.PasswordReset))
+                {
+                    // A concurrent request issued one at the same moment: that one's email goes out.
+                    return;
+                }
             }
-            catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e, UniqueKeys.PasswordReset))
-            {
-                // A concurrent request issued one at the same moment: that one's email goes out.
-                return;
-            }
-        }
-        await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }, cancellationToken);
     }
 
     public string NewToken(Domain.Accounts.PasswordReset reset) => _tokens.Protect(reset.UserId + "\n" + reset.Id);

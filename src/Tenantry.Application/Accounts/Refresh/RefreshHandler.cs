@@ -31,32 +31,34 @@ public sealed class RefreshHandler(TenantryDbContext db, IValidator<RefreshComma
         var hash = TokenHashing.Hash(command.RefreshToken!);
         var now = clock.GetUtcNow();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var presented = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (presented is null || presented.ExpiresAt <= now.UtcDateTime)
+        return await db.InTransactionAsync<Result<AuthTokens>>(async transaction =>
         {
-            return new InvalidToken();
-        }
+            var presented = await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+            if (presented is null || presented.ExpiresAt <= now.UtcDateTime)
+            {
+                return new InvalidToken();
+            }
 
-        var consumed = presented.ConsumedAt is null && await db.RefreshTokens
-            .Where(t => t.TokenHash == hash && t.ConsumedAt == null)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, now.UtcDateTime), cancellationToken) == 1;
-        if (!consumed)
-        {
-            await db.Sessions.RevokeAsync(presented.SessionId, SessionRevocation.RefreshTokenReused, now, cancellationToken);
+            var consumed = presented.ConsumedAt is null && await db.RefreshTokens
+                .Where(t => t.TokenHash == hash && t.ConsumedAt == null)
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, now.UtcDateTime), cancellationToken) == 1;
+            if (!consumed)
+            {
+                await db.Sessions.RevokeAsync(presented.SessionId, SessionRevocation.RefreshTokenReused, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new InvalidToken();
+            }
+
+            var session = await db.Sessions.FirstAsync(s => s.Id == presented.SessionId, cancellationToken);
+            if (!session.IsActiveAt(now))
+            {
+                return new InvalidToken();
+            }
+            session.Touch(now);
+            var tokens = await sessions.ContinueAsync(db, session, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new InvalidToken();
-        }
-
-        var session = await db.Sessions.FirstAsync(s => s.Id == presented.SessionId, cancellationToken);
-        if (!session.IsActiveAt(now))
-        {
-            return new InvalidToken();
-        }
-        session.Touch(now);
-        var tokens = await sessions.ContinueAsync(db, session, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return tokens;
+            return tokens;
+        }, cancellationToken);
     }
 }

@@ -67,17 +67,24 @@ public sealed partial class SigningKeyRing(
             {
                 // Every replica plans the same key at about the same time; under a lock they all
                 // see, the first adds it and the others read it instead of adding their own.
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await db.LockForTransactionAsync(DatabaseLocks.SigningKeys, cancellationToken);
-                keys = await LoadAsync(db, now, cancellationToken);
-                if (PlanNewKey(keys, now) is { } planned)
+                keys = await db.InTransactionAsync(async transaction =>
                 {
-                    db.SigningKeys.Add(planned);
-                    await db.SaveChangesAsync(cancellationToken);
-                    keys.Add(planned);
-                    LogKeyCreated(logger, planned.Kid, planned.ActivatesAt);
-                }
-                await transaction.CommitAsync(cancellationToken);
+                    await db.LockForTransactionAsync(DatabaseLocks.SigningKeys, cancellationToken);
+                    var locked = await LoadAsync(db, now, cancellationToken);
+                    var planned = PlanNewKey(locked, now);
+                    if (planned is not null)
+                    {
+                        db.SigningKeys.Add(planned);
+                        await db.SaveChangesAsync(cancellationToken);
+                        locked.Add(planned);
+                    }
+                    await transaction.CommitAsync(cancellationToken);
+                    if (planned is not null)
+                    {
+                        LogKeyCreated(logger, planned.Kid, planned.ActivatesAt);
+                    }
+                    return locked;
+                }, cancellationToken);
             }
 
             var snapshot = BuildSnapshot(keys, now);

@@ -25,56 +25,58 @@ public sealed class LeaveInstitutionHandler(TenantryDbContext db, TimeProvider c
         {
             return new NotAnInstitutionMember();
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            return new NotAnInstitutionMember();
-        }
-        var workspaceIds = await db.WorkspaceMemberships
-            .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
-            .OrderBy(m => m.WorkspaceId)
-            .Select(m => m.WorkspaceId)
-            .ToListAsync(cancellationToken);
-        foreach (var workspaceId in workspaceIds)
-        {
-            await db.LockWorkspaceAsync(workspaceId, cancellationToken);
-        }
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-
-        var membership = await db.InstitutionMemberships
-            .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == institutionId, cancellationToken);
-        if (membership is null)
-        {
-            return new NotAnInstitutionMember();
-        }
-        var otherRoles = await db.InstitutionMemberships
-            .Where(m => m.InstitutionId == institutionId && m.Id != membership.Id)
-            .Select(m => m.Role)
-            .Distinct()
-            .ToListAsync(cancellationToken);
-        if (InstitutionManagers.IsIndispensable(membership.Role, otherRoles))
-        {
-            return new SoleInstitutionOwner();
-        }
-        var workspaceMemberships = await db.WorkspaceMemberships
-            .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
-            .ToListAsync(cancellationToken);
-        foreach (var workspaceMembership in workspaceMemberships)
-        {
-            if (await WorkspaceOwners.IsLastOwnerAsync(db, workspaceMembership, cancellationToken))
+            if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
             {
-                return new LastOwner();
+                return new NotAnInstitutionMember();
             }
-        }
+            var workspaceIds = await db.WorkspaceMemberships
+                .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
+                .OrderBy(m => m.WorkspaceId)
+                .Select(m => m.WorkspaceId)
+                .ToListAsync(cancellationToken);
+            foreach (var workspaceId in workspaceIds)
+            {
+                await db.LockWorkspaceAsync(workspaceId, cancellationToken);
+            }
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
 
-        var now = clock.GetUtcNow();
-        var institution = await db.Institutions.FirstAsync(i => i.Id == institutionId, cancellationToken);
-        db.InstitutionMemberships.Remove(membership);
-        institution.MemberRemoved();
-        db.AuditEvents.Add(AuditEvent.Record(institutionId, null, caller.UserId, AuditActions.InstitutionLeft,
-            AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
-        await WorkspaceDepartures.LeaveAsync(db, workspaceMemberships, caller, now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            var membership = await db.InstitutionMemberships
+                .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == institutionId, cancellationToken);
+            if (membership is null)
+            {
+                return new NotAnInstitutionMember();
+            }
+            var otherRoles = await db.InstitutionMemberships
+                .Where(m => m.InstitutionId == institutionId && m.Id != membership.Id)
+                .Select(m => m.Role)
+                .Distinct()
+                .ToListAsync(cancellationToken);
+            if (InstitutionManagers.IsIndispensable(membership.Role, otherRoles))
+            {
+                return new SoleInstitutionOwner();
+            }
+            var workspaceMemberships = await db.WorkspaceMemberships
+                .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
+                .ToListAsync(cancellationToken);
+            foreach (var workspaceMembership in workspaceMemberships)
+            {
+                if (await WorkspaceOwners.IsLastOwnerAsync(db, workspaceMembership, cancellationToken))
+                {
+                    return new LastOwner();
+                }
+            }
+
+            var now = clock.GetUtcNow();
+            var institution = await db.Institutions.FirstAsync(i => i.Id == institutionId, cancellationToken);
+            db.InstitutionMemberships.Remove(membership);
+            institution.MemberRemoved();
+            db.AuditEvents.Add(AuditEvent.Record(institutionId, null, caller.UserId, AuditActions.InstitutionLeft,
+                AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
+            await WorkspaceDepartures.LeaveAsync(db, workspaceMemberships, caller, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

@@ -24,31 +24,33 @@ public sealed class SwitchInstitutionHandler(TenantryDbContext db, TimeProvider 
             return new NotAnInstitutionMember();
         }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        if (clear)
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            await ActiveInstitutions.ClearAsync(db, caller.UserId, now, cancellationToken);
-            await DefaultWorkspaces.ClearAsync(db, caller.UserId, now, cancellationToken);
-        }
-        else
-        {
-            var membership = await db.InstitutionMemberships
-                .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == institutionId, cancellationToken);
-            if (membership is null)
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            if (clear)
             {
-                return new NotAnInstitutionMember();
-            }
-            await ActiveInstitutions.MakeActiveAsync(db, membership, now, cancellationToken);
-            var defaultElsewhere = await db.WorkspaceMemberships
-                .AnyAsync(m => m.UserId == caller.UserId && m.IsDefault && m.InstitutionId != institutionId, cancellationToken);
-            if (defaultElsewhere)
-            {
+                await ActiveInstitutions.ClearAsync(db, caller.UserId, now, cancellationToken);
                 await DefaultWorkspaces.ClearAsync(db, caller.UserId, now, cancellationToken);
             }
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            else
+            {
+                var membership = await db.InstitutionMemberships
+                    .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == institutionId, cancellationToken);
+                if (membership is null)
+                {
+                    return new NotAnInstitutionMember();
+                }
+                await ActiveInstitutions.MakeActiveAsync(db, membership, now, cancellationToken);
+                var defaultElsewhere = await db.WorkspaceMemberships
+                    .AnyAsync(m => m.UserId == caller.UserId && m.IsDefault && m.InstitutionId != institutionId, cancellationToken);
+                if (defaultElsewhere)
+                {
+                    await DefaultWorkspaces.ClearAsync(db, caller.UserId, now, cancellationToken);
+                }
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

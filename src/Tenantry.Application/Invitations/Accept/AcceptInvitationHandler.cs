@@ -42,73 +42,75 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, EmailVerificat
 
     private async Task<Result> AcceptAsync(Invitation invitation, string? token, Caller caller, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        // Decide on what is committed now that we hold the locks, not on what we read before.
-        await db.Entry(invitation).ReloadAsync(cancellationToken);
-        if (db.Entry(invitation).State == EntityState.Detached)
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            return new NotFound();
-        }
-        var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
-        if (claim == InvitationClaim.None)
-        {
-            return new NotFound();
-        }
-        var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == invitation.WorkspaceId && m.UserId == caller.UserId, cancellationToken);
-        var now = clock.GetUtcNow();
-        if (invitation.Status == InvitationStatus.Accepted)
-        {
-            return membership is not null ? Result.Success : new InvitationNotPending();
-        }
-        if (invitation.Status == InvitationStatus.Pending && !invitation.IsPendingAt(now))
-        {
-            invitation.MarkExpired(now);
-            db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, null, AuditActions.InvitationExpired,
-                AuditTargets.Invitation, invitation.Id, null, AuditDetails.Of(("email", invitation.Email)), now));
+            await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            // Decide on what is committed now that we hold the locks, not on what we read before.
+            await db.Entry(invitation).ReloadAsync(cancellationToken);
+            if (db.Entry(invitation).State == EntityState.Detached)
+            {
+                return new NotFound();
+            }
+            var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
+            if (claim == InvitationClaim.None)
+            {
+                return new NotFound();
+            }
+            var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == invitation.WorkspaceId && m.UserId == caller.UserId, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (invitation.Status == InvitationStatus.Accepted)
+            {
+                return membership is not null ? Result.Success : new InvitationNotPending();
+            }
+            if (invitation.Status == InvitationStatus.Pending && !invitation.IsPendingAt(now))
+            {
+                invitation.MarkExpired(now);
+                db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, null, AuditActions.InvitationExpired,
+                    AuditTargets.Invitation, invitation.Id, null, AuditDetails.Of(("email", invitation.Email)), now));
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new InvitationNotPending();
+            }
+            if (invitation.Status != InvitationStatus.Pending)
+            {
+                return new InvitationNotPending();
+            }
+
+            // Someone who became a member another way keeps that membership as it is.
+            var joined = membership is null;
+            if (membership is null)
+            {
+                var workspace = await db.Workspaces.FirstAsync(w => w.Id == invitation.WorkspaceId, cancellationToken);
+                membership = WorkspaceMembership.Join(invitation.InstitutionId, workspace.Id, caller.UserId, invitation.RoleId, JoinSource.Invited, now);
+                db.WorkspaceMemberships.Add(membership);
+                workspace.MemberAdded();
+                var hasDefault = await db.WorkspaceMemberships.AnyAsync(m => m.UserId == caller.UserId && m.IsDefault, cancellationToken);
+                if (!hasDefault && workspace.Status == WorkspaceStatus.Active)
+                {
+                    membership.SetDefault(true, now);
+                }
+                var institution = await db.Institutions.FirstAsync(i => i.Id == invitation.InstitutionId, cancellationToken);
+                await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Member, now, cancellationToken);
+            }
+            if (claim == InvitationClaim.TokenForOwnAddress)
+            {
+                // The token came by email to the invited address, which is the account's own: that proves the mailbox.
+                var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
+                await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Invitation, caller.UserId, caller.ClientIpText, now, cancellationToken);
+            }
+            invitation.Accept(now);
+            db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationAccepted,
+                AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation, ("roleBizId", membership.RoleId)), now));
+            if (joined)
+            {
+                db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.MemberAdded,
+                    AuditTargets.Member, caller.UserId, caller.ClientIpText,
+                    AuditDetails.Of(("roleBizId", membership.RoleId), ("joinSource", "INVITED"), ("invitationBizId", invitation.Id)), now));
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new InvitationNotPending();
-        }
-        if (invitation.Status != InvitationStatus.Pending)
-        {
-            return new InvitationNotPending();
-        }
-
-        // Someone who became a member another way keeps that membership as it is.
-        var joined = membership is null;
-        if (membership is null)
-        {
-            var workspace = await db.Workspaces.FirstAsync(w => w.Id == invitation.WorkspaceId, cancellationToken);
-            membership = WorkspaceMembership.Join(invitation.InstitutionId, workspace.Id, caller.UserId, invitation.RoleId, JoinSource.Invited, now);
-            db.WorkspaceMemberships.Add(membership);
-            workspace.MemberAdded();
-            var hasDefault = await db.WorkspaceMemberships.AnyAsync(m => m.UserId == caller.UserId && m.IsDefault, cancellationToken);
-            if (!hasDefault && workspace.Status == WorkspaceStatus.Active)
-            {
-                membership.SetDefault(true, now);
-            }
-            var institution = await db.Institutions.FirstAsync(i => i.Id == invitation.InstitutionId, cancellationToken);
-            await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Member, now, cancellationToken);
-        }
-        if (claim == InvitationClaim.TokenForOwnAddress)
-        {
-            // The token came by email to the invited address, which is the account's own: that proves the mailbox.
-            var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
-            await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Invitation, caller.UserId, caller.ClientIpText, now, cancellationToken);
-        }
-        invitation.Accept(now);
-        db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationAccepted,
-            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation, ("roleBizId", membership.RoleId)), now));
-        if (joined)
-        {
-            db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.MemberAdded,
-                AuditTargets.Member, caller.UserId, caller.ClientIpText,
-                AuditDetails.Of(("roleBizId", membership.RoleId), ("joinSource", "INVITED"), ("invitationBizId", invitation.Id)), now));
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            return Result.Success;
+        }, cancellationToken);
     }
 }

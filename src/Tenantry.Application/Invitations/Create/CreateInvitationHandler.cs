@@ -65,14 +65,16 @@ public sealed class CreateInvitationHandler(
         var invitation = Invitation.Create(standing.InstitutionId, standing.WorkspaceId, email, role.Id, caller.UserId, emails.ValidFor, tokenHash, now);
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await ExpireLapsedAsync(standing, email.Normalized, now, cancellationToken);
-            db.Invitations.Add(invitation);
-            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationCreated,
-                AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("roleBizId", role.Id)), now));
-            await emails.QueueAsync(invitation, token, caller.UserId, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.InTransactionAsync(async transaction =>
+            {
+                await ExpireLapsedAsync(standing, email.Normalized, now, cancellationToken);
+                db.Invitations.Add(invitation);
+                db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationCreated,
+                    AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email), ("roleBizId", role.Id)), now));
+                await emails.QueueAsync(invitation, token, caller.UserId, now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }, cancellationToken);
         }
         catch (DbUpdateException e) when (DatabaseErrors.IsUniqueViolation(e, UniqueKeys.PendingInvitation))
         {

@@ -25,37 +25,39 @@ public sealed class DeclineInvitationHandler(TenantryDbContext db, EmailVerifica
             return new NotFound();
         }
         var invitation = found.Invitation;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
-        await db.Entry(invitation).ReloadAsync(cancellationToken);
-        if (db.Entry(invitation).State == EntityState.Detached)
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            return new NotFound();
-        }
-        var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
-        if (claim == InvitationClaim.None)
-        {
-            return new NotFound();
-        }
-        var now = clock.GetUtcNow();
-        if (invitation.Status == InvitationStatus.Declined)
-        {
+            await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
+            await db.Entry(invitation).ReloadAsync(cancellationToken);
+            if (db.Entry(invitation).State == EntityState.Detached)
+            {
+                return new NotFound();
+            }
+            var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
+            if (claim == InvitationClaim.None)
+            {
+                return new NotFound();
+            }
+            var now = clock.GetUtcNow();
+            if (invitation.Status == InvitationStatus.Declined)
+            {
+                return Result.Success;
+            }
+            if (!invitation.IsPendingAt(now))
+            {
+                return new InvitationNotPending();
+            }
+            if (claim == InvitationClaim.TokenForOwnAddress)
+            {
+                var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
+                await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Invitation, caller.UserId, caller.ClientIpText, now, cancellationToken);
+            }
+            invitation.Decline(now);
+            db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationDeclined,
+                AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation), now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return Result.Success;
-        }
-        if (!invitation.IsPendingAt(now))
-        {
-            return new InvitationNotPending();
-        }
-        if (claim == InvitationClaim.TokenForOwnAddress)
-        {
-            var user = await db.Users.FirstAsync(u => u.Id == caller.UserId, cancellationToken);
-            await verifications.MarkVerifiedAsync(user, EmailVerificationMethods.Invitation, caller.UserId, caller.ClientIpText, now, cancellationToken);
-        }
-        invitation.Decline(now);
-        db.AuditEvents.Add(AuditEvent.Record(invitation.InstitutionId, invitation.WorkspaceId, caller.UserId, AuditActions.InvitationDeclined,
-            AuditTargets.Invitation, invitation.Id, caller.ClientIpText, InvitationAnswers.Details(claim, invitation), now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+        }, cancellationToken);
     }
 }

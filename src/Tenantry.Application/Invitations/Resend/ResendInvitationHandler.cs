@@ -32,7 +32,7 @@ public sealed class ResendInvitationHandler(
         {
             return new NotFound();
         }
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        var renewed = await db.InTransactionAsync<Result>(async transaction =>
         {
             await db.LockWorkspaceAsync(standing.WorkspaceId, cancellationToken);
             await db.Entry(invitation).ReloadAsync(cancellationToken);
@@ -53,6 +53,11 @@ public sealed class ResendInvitationHandler(
             await emails.QueueAsync(invitation, token, caller.UserId, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
+        if (!renewed.IsSuccess)
+        {
+            return renewed.Error;
         }
         outbox.Notify();
         return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();

@@ -27,47 +27,49 @@ public sealed class ChangeMemberRoleHandler(
         {
             return invalid;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.MembersRoleChange, cancellationToken);
-        if (!recheck.IsSuccess)
+        return await db.InTransactionAsync<Result<MemberView>>(async transaction =>
         {
-            return recheck.Error;
-        }
-        standing = recheck.Value;
-        var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, command.UserBizId, cancellationToken);
-        if (membership is null || command.FromRoleBizId is not null && membership.RoleId != command.FromRoleBizId)
-        {
-            // Not a member (unknown or malformed id), or no longer in the role the change is from: not found, as for the member in a path.
-            return new NotFound();
-        }
-        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
-        if (role is null)
-        {
-            return new ValidationFailed(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));
-        }
-        if (membership.RoleId == role.Id)
-        {
-            return await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
-        }
-        var current = await RoleLookup.FindAsync(db, standing.WorkspaceId, membership.RoleId, cancellationToken);
-        if (!standing.MayGrant(current!) || !standing.MayGrant(role))
-        {
-            return new RoleExceedsGrantor();
-        }
-        if (!role.IsOwner && await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
-        {
-            return new LastOwner();
-        }
+            var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.MembersRoleChange, cancellationToken);
+            if (!recheck.IsSuccess)
+            {
+                return recheck.Error;
+            }
+            standing = recheck.Value;
+            var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, command.UserBizId, cancellationToken);
+            if (membership is null || command.FromRoleBizId is not null && membership.RoleId != command.FromRoleBizId)
+            {
+                // Not a member (unknown or malformed id), or no longer in the role the change is from: not found, as for the member in a path.
+                return new NotFound();
+            }
+            var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, command.RoleBizId, cancellationToken);
+            if (role is null)
+            {
+                return new ValidationFailed(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));
+            }
+            if (membership.RoleId == role.Id)
+            {
+                return await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
+            }
+            var current = await RoleLookup.FindAsync(db, standing.WorkspaceId, membership.RoleId, cancellationToken);
+            if (!standing.MayGrant(current!) || !standing.MayGrant(role))
+            {
+                return new RoleExceedsGrantor();
+            }
+            if (!role.IsOwner && await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
+            {
+                return new LastOwner();
+            }
 
-        var now = clock.GetUtcNow();
-        membership.ChangeRole(role.Id, now);
-        db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.MemberRoleChanged,
-            AuditTargets.Member, membership.UserId, caller.ClientIpText,
-            AuditDetails.Of(("fromRoleBizId", current!.Id), ("fromRoleName", current.Name), ("toRoleBizId", role.Id), ("toRoleName", role.Name)), now));
-        await db.SaveChangesAsync(cancellationToken);
-        // Read inside the transaction: once it commits, a concurrent leave or removal may take the member away.
-        var view = await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return view;
+            var now = clock.GetUtcNow();
+            membership.ChangeRole(role.Id, now);
+            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.MemberRoleChanged,
+                AuditTargets.Member, membership.UserId, caller.ClientIpText,
+                AuditDetails.Of(("fromRoleBizId", current!.Id), ("fromRoleName", current.Name), ("toRoleBizId", role.Id), ("toRoleName", role.Name)), now));
+            await db.SaveChangesAsync(cancellationToken);
+            // Read inside the transaction: once it commits, a concurrent leave or removal may take the member away.
+            var view = await MemberQueries.OneAsync(db, standing.WorkspaceId, membership.UserId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return view;
+        }, cancellationToken);
     }
 }

@@ -22,34 +22,36 @@ public sealed class RemoveMemberHandler(TenantryDbContext db, WorkspaceAccess ac
         {
             return new NotFound();
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.MembersRemove, cancellationToken);
-        if (!recheck.IsSuccess)
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            return recheck.Error;
-        }
-        standing = recheck.Value;
-        await db.LockUserMembershipsAsync(userId, cancellationToken);
-        var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, userId, cancellationToken);
-        if (membership is null)
-        {
-            return new NotFound();
-        }
-        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, membership.RoleId, cancellationToken);
-        if (!standing.MayGrant(role!))
-        {
-            return new RoleExceedsGrantor();
-        }
-        if (await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
-        {
-            return new LastOwner();
-        }
+            var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.MembersRemove, cancellationToken);
+            if (!recheck.IsSuccess)
+            {
+                return recheck.Error;
+            }
+            standing = recheck.Value;
+            await db.LockUserMembershipsAsync(userId, cancellationToken);
+            var membership = await MemberQueries.FindAsync(db, standing.WorkspaceId, userId, cancellationToken);
+            if (membership is null)
+            {
+                return new NotFound();
+            }
+            var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, membership.RoleId, cancellationToken);
+            if (!standing.MayGrant(role!))
+            {
+                return new RoleExceedsGrantor();
+            }
+            if (await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
+            {
+                return new LastOwner();
+            }
 
-        var now = clock.GetUtcNow();
-        db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.MemberRemoved,
-            AuditTargets.Member, userId, caller.ClientIpText, AuditDetails.Of(("roleBizId", role!.Id), ("roleName", role.Name)), now));
-        await MembershipRemoval.RemoveAsync(db, [membership], now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            var now = clock.GetUtcNow();
+            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.MemberRemoved,
+                AuditTargets.Member, userId, caller.ClientIpText, AuditDetails.Of(("roleBizId", role!.Id), ("roleName", role.Name)), now));
+            await MembershipRemoval.RemoveAsync(db, [membership], now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

@@ -22,31 +22,33 @@ public sealed class SetInstitutionSuspensionHandler(TenantryDbContext db, TimePr
 {
     public async Task<Result<InstitutionSuspensionView>> HandleAsync(string institutionId, bool suspended, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
+        return await db.InTransactionAsync<Result<InstitutionSuspensionView>>(async transaction =>
         {
-            return new NotFound();
-        }
-        var now = clock.GetUtcNow();
-        var status = suspended ? WorkspaceStatus.Suspended : WorkspaceStatus.Active;
-        var workspaces = await db.Workspaces.Where(w => w.InstitutionId == institutionId).ToListAsync(cancellationToken);
-        var changed = 0;
-        foreach (var workspace in workspaces.Where(w => w.Status != status))
-        {
-            // Each workspace's change is also its own event, so its trail shows it and webhooks deliver it
-            // (institution.* actions are not webhook events), with the same details as a single workspace's.
-            db.AuditEvents.Add(AuditEvent.Record(institutionId, workspace.Id, AuditActors.Operator,
-                suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated, AuditTargets.Workspace, workspace.Id, null,
-                AuditDetails.Of(("from", WorkspaceCodes.Status(workspace.Status)), ("to", WorkspaceCodes.Status(status)), ("institutionWide", true)), now));
-            workspace.SetStatus(status, now);
-            changed++;
-        }
-        db.AuditEvents.Add(AuditEvent.Record(institutionId, null, AuditActors.Operator,
-            suspended ? AuditActions.InstitutionSuspended : AuditActions.InstitutionResumed, AuditTargets.Institution, institutionId, null,
-            AuditDetails.Of(("workspacesChanged", changed)), now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        var institution = await db.Institutions.AsNoTracking().FirstAsync(i => i.Id == institutionId, cancellationToken);
-        return new InstitutionSuspensionView(AdminInstitutionView.From(institution), changed, workspaces.Count);
+            if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
+            {
+                return new NotFound();
+            }
+            var now = clock.GetUtcNow();
+            var status = suspended ? WorkspaceStatus.Suspended : WorkspaceStatus.Active;
+            var workspaces = await db.Workspaces.Where(w => w.InstitutionId == institutionId).ToListAsync(cancellationToken);
+            var changed = 0;
+            foreach (var workspace in workspaces.Where(w => w.Status != status))
+            {
+                // Each workspace's change is also its own event, so its trail shows it and webhooks deliver it
+                // (institution.* actions are not webhook events), with the same details as a single workspace's.
+                db.AuditEvents.Add(AuditEvent.Record(institutionId, workspace.Id, AuditActors.Operator,
+                    suspended ? AuditActions.WorkspaceSuspended : AuditActions.WorkspaceReactivated, AuditTargets.Workspace, workspace.Id, null,
+                    AuditDetails.Of(("from", WorkspaceCodes.Status(workspace.Status)), ("to", WorkspaceCodes.Status(status)), ("institutionWide", true)), now));
+                workspace.SetStatus(status, now);
+                changed++;
+            }
+            db.AuditEvents.Add(AuditEvent.Record(institutionId, null, AuditActors.Operator,
+                suspended ? AuditActions.InstitutionSuspended : AuditActions.InstitutionResumed, AuditTargets.Institution, institutionId, null,
+                AuditDetails.Of(("workspacesChanged", changed)), now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            var institution = await db.Institutions.AsNoTracking().FirstAsync(i => i.Id == institutionId, cancellationToken);
+            return new InstitutionSuspensionView(AdminInstitutionView.From(institution), changed, workspaces.Count);
+        }, cancellationToken);
     }
 }

@@ -58,7 +58,7 @@ public sealed class RotateSigningKeyHandler(TenantryDbContext db, SigningKeyRing
         var settings = options.Value;
         var now = clock.GetUtcNow();
         var utcNow = now.UtcDateTime;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await db.InTransactionAsync(async transaction =>
         {
             await db.LockForTransactionAsync(DatabaseLocks.SigningKeys, cancellationToken);
             var keys = await db.SigningKeys.Where(k => k.ExpiresAt > utcNow).ToListAsync(cancellationToken);
@@ -75,7 +75,7 @@ public sealed class RotateSigningKeyHandler(TenantryDbContext db, SigningKeyRing
                 AuditTargets.SigningKey, next.Kid, null, AuditDetails.Of(("activatesAt", activatesAt)), now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-        }
+        }, cancellationToken);
         await ring.RefreshAsync(cancellationToken);
         return await SigningKeyViews.ListAsync(db, now, cancellationToken);
     }

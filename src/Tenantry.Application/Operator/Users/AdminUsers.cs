@@ -61,18 +61,22 @@ internal static class AdminUsers
     public static async Task<Result<AdminUserView>> ChangeAsync(
         TenantryDbContext db, string? userId, DateTimeOffset now, Func<UserAccount, Task> change, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(db, userId, cancellationToken);
-        if (!found.IsSuccess)
+        var changed = await db.InTransactionAsync(async transaction =>
         {
-            return found.Error;
-        }
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            var found = await FindAsync(db, userId, cancellationToken);
+            if (found.IsSuccess)
+            {
+                await change(found.Value);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            return found;
+        }, cancellationToken);
+        if (!changed.IsSuccess)
         {
-            await change(found.Value);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return changed.Error;
         }
-        return (await ViewAsync(db, found.Value.Id, now, cancellationToken))!;
+        return (await ViewAsync(db, changed.Value.Id, now, cancellationToken))!;
     }
 
     /// <summary>The account to change; unknown ids (or nothing id-shaped) are <see cref="NotFound"/>.</summary>

@@ -18,38 +18,40 @@ public sealed class DeleteRoleHandler(TenantryDbContext db, WorkspaceAccess acce
 {
     public async Task<Result> HandleAsync(WorkspaceStanding standing, string roleId, Caller caller, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.RolesManage, cancellationToken);
-        if (!recheck.IsSuccess)
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            return recheck.Error;
-        }
-        standing = recheck.Value;
-        var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, roleId, cancellationToken);
-        if (role is null)
-        {
-            return new NotFound();
-        }
-        if (role.BuiltIn is not null)
-        {
-            return new BuiltInRoleImmutable();
-        }
-        if (!standing.MayGrant(role))
-        {
-            return new RoleExceedsGrantor();
-        }
-        var holders = await db.WorkspaceMemberships.CountAsync(m => m.WorkspaceId == standing.WorkspaceId && m.RoleId == role.Id, cancellationToken);
-        if (holders > 0)
-        {
-            return new RoleInUse(holders);
-        }
+            var recheck = await access.LockAndRecheckAsync(standing, caller, Permissions.RolesManage, cancellationToken);
+            if (!recheck.IsSuccess)
+            {
+                return recheck.Error;
+            }
+            standing = recheck.Value;
+            var role = await RoleLookup.FindAsync(db, standing.WorkspaceId, roleId, cancellationToken);
+            if (role is null)
+            {
+                return new NotFound();
+            }
+            if (role.BuiltIn is not null)
+            {
+                return new BuiltInRoleImmutable();
+            }
+            if (!standing.MayGrant(role))
+            {
+                return new RoleExceedsGrantor();
+            }
+            var holders = await db.WorkspaceMemberships.CountAsync(m => m.WorkspaceId == standing.WorkspaceId && m.RoleId == role.Id, cancellationToken);
+            if (holders > 0)
+            {
+                return new RoleInUse(holders);
+            }
 
-        var now = clock.GetUtcNow();
-        db.WorkspaceRoles.Remove(role);
-        db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.RoleDeleted,
-            AuditTargets.Role, role.Id, caller.ClientIpText, AuditDetails.Of(("name", role.Name)), now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            var now = clock.GetUtcNow();
+            db.WorkspaceRoles.Remove(role);
+            db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.RoleDeleted,
+                AuditTargets.Role, role.Id, caller.ClientIpText, AuditDetails.Of(("name", role.Name)), now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

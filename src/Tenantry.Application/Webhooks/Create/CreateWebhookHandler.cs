@@ -46,24 +46,26 @@ public sealed class CreateWebhookHandler(
         {
             return refused;
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
+        return await db.InTransactionAsync<Result<WebhookEndpointView>>(async transaction =>
         {
-            return new NotFound();
-        }
-        var max = options.Value.MaxEndpointsPerInstitution;
-        if (await db.WebhookEndpoints.CountAsync(e => e.InstitutionId == institutionId, cancellationToken) >= max)
-        {
-            return new ValidationFailed(new FieldError("$", ValidationCodes.TooMany, ValidationRules.Args("max", max)));
-        }
-        var now = clock.GetUtcNow();
-        var (shown, stored) = secrets.Create();
-        var endpoint = WebhookEndpoint.Create(institutionId, url, WebhookInput.Trimmed(command.Description), command.EventTypes?.Select(t => t!) ?? [], stored, now);
-        db.WebhookEndpoints.Add(endpoint);
-        db.AuditEvents.Add(author.Record(endpoint, AuditActions.WebhookEndpointCreated,
-            AuditDetails.Of(("url", endpoint.Url), ("description", endpoint.Description), ("eventTypes", endpoint.EventTypes)), now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return WebhookEndpointView.From(endpoint, now.UtcDateTime, shown);
+            if (!await db.LockInstitutionAsync(institutionId, cancellationToken))
+            {
+                return new NotFound();
+            }
+            var max = options.Value.MaxEndpointsPerInstitution;
+            if (await db.WebhookEndpoints.CountAsync(e => e.InstitutionId == institutionId, cancellationToken) >= max)
+            {
+                return new ValidationFailed(new FieldError("$", ValidationCodes.TooMany, ValidationRules.Args("max", max)));
+            }
+            var now = clock.GetUtcNow();
+            var (shown, stored) = secrets.Create();
+            var endpoint = WebhookEndpoint.Create(institutionId, url, WebhookInput.Trimmed(command.Description), command.EventTypes?.Select(t => t!) ?? [], stored, now);
+            db.WebhookEndpoints.Add(endpoint);
+            db.AuditEvents.Add(author.Record(endpoint, AuditActions.WebhookEndpointCreated,
+                AuditDetails.Of(("url", endpoint.Url), ("description", endpoint.Description), ("eventTypes", endpoint.EventTypes)), now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return WebhookEndpointView.From(endpoint, now.UtcDateTime, shown);
+        }, cancellationToken);
     }
 }

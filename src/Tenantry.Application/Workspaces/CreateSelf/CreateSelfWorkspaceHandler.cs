@@ -70,45 +70,47 @@ public sealed class CreateSelfWorkspaceHandler(TenantryDbContext db, IValidator<
 
     private async Task<Result<WorkspaceDetail>> CreateAsync(CreateSelfWorkspaceCommand command, Caller caller, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        if (await db.Workspaces.AnyAsync(w => w.SelfCreatedBy == caller.UserId, cancellationToken))
+        return await db.InTransactionAsync<Result<WorkspaceDetail>>(async transaction =>
         {
-            return new AlreadyOwnsWorkspace();
-        }
-        var now = clock.GetUtcNow();
-        var institution = await db.Institutions.FirstOrDefaultAsync(i => i.OwnerUserId == caller.UserId, cancellationToken);
-        if (await RefuseInstitutionAsync(command, institution, caller, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-        if (institution is null)
-        {
-            institution = Institution.CreateSelfService(command.InstitutionName ?? command.WorkspaceName!, caller.UserId, now);
-            db.Institutions.Add(institution);
-        }
-        await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Owner, now, cancellationToken);
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            if (await db.Workspaces.AnyAsync(w => w.SelfCreatedBy == caller.UserId, cancellationToken))
+            {
+                return new AlreadyOwnsWorkspace();
+            }
+            var now = clock.GetUtcNow();
+            var institution = await db.Institutions.FirstOrDefaultAsync(i => i.OwnerUserId == caller.UserId, cancellationToken);
+            if (await RefuseInstitutionAsync(command, institution, caller, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+            if (institution is null)
+            {
+                institution = Institution.CreateSelfService(command.InstitutionName ?? command.WorkspaceName!, caller.UserId, now);
+                db.Institutions.Add(institution);
+            }
+            await InstitutionJoining.EnsureMemberAsync(db, institution, caller.UserId, InstitutionRole.Owner, now, cancellationToken);
 
-        var workspace = Workspace.CreateSelfService(
-            institution.Id, command.WorkspaceName!, WorkspaceCodes.ParseKind(command.WorkspaceKind),
-            command.WorkspaceTimezone ?? Timezones.Default, caller.UserId, now);
-        var owner = WorkspaceRole.CreateOwner(institution.Id, workspace.Id, now);
-        var member = WorkspaceRole.CreateMember(institution.Id, workspace.Id, now);
-        var membership = WorkspaceMembership.Join(institution.Id, workspace.Id, caller.UserId, owner.Id, JoinSource.Created, now);
-        var hasDefault = await db.WorkspaceMemberships.AnyAsync(m => m.UserId == caller.UserId && m.IsDefault, cancellationToken);
-        if (!hasDefault)
-        {
-            membership.SetDefault(true, now);
-        }
-        workspace.MemberAdded();
+            var workspace = Workspace.CreateSelfService(
+                institution.Id, command.WorkspaceName!, WorkspaceCodes.ParseKind(command.WorkspaceKind),
+                command.WorkspaceTimezone ?? Timezones.Default, caller.UserId, now);
+            var owner = WorkspaceRole.CreateOwner(institution.Id, workspace.Id, now);
+            var member = WorkspaceRole.CreateMember(institution.Id, workspace.Id, now);
+            var membership = WorkspaceMembership.Join(institution.Id, workspace.Id, caller.UserId, owner.Id, JoinSource.Created, now);
+            var hasDefault = await db.WorkspaceMemberships.AnyAsync(m => m.UserId == caller.UserId && m.IsDefault, cancellationToken);
+            if (!hasDefault)
+            {
+                membership.SetDefault(true, now);
+            }
+            workspace.MemberAdded();
 
-        db.Workspaces.Add(workspace);
-        db.WorkspaceRoles.AddRange(owner, member);
-        db.WorkspaceMemberships.Add(membership);
-        db.AuditEvents.Add(AuditEvent.Record(institution.Id, workspace.Id, caller.UserId, AuditActions.WorkspaceCreated,
-            AuditTargets.Workspace, workspace.Id, caller.ClientIpText, "{}", now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return WorkspaceDetail.From(workspace);
+            db.Workspaces.Add(workspace);
+            db.WorkspaceRoles.AddRange(owner, member);
+            db.WorkspaceMemberships.Add(membership);
+            db.AuditEvents.Add(AuditEvent.Record(institution.Id, workspace.Id, caller.UserId, AuditActions.WorkspaceCreated,
+                AuditTargets.Workspace, workspace.Id, caller.ClientIpText, "{}", now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return WorkspaceDetail.From(workspace);
+        }, cancellationToken);
     }
 }

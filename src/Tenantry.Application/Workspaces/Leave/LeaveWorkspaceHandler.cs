@@ -20,24 +20,26 @@ public sealed class LeaveWorkspaceHandler(TenantryDbContext db, TimeProvider clo
         {
             return new NotAMember();
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.LockWorkspaceAsync(workspaceId, cancellationToken))
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            return new NotAMember();
-        }
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == caller.UserId, cancellationToken);
-        if (membership is null)
-        {
-            return new NotAMember();
-        }
-        if (await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
-        {
-            return new LastOwner();
-        }
+            if (!await db.LockWorkspaceAsync(workspaceId, cancellationToken))
+            {
+                return new NotAMember();
+            }
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            var membership = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == caller.UserId, cancellationToken);
+            if (membership is null)
+            {
+                return new NotAMember();
+            }
+            if (await WorkspaceOwners.IsLastOwnerAsync(db, membership, cancellationToken))
+            {
+                return new LastOwner();
+            }
 
-        await WorkspaceDepartures.LeaveAsync(db, [membership], caller, clock.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            await WorkspaceDepartures.LeaveAsync(db, [membership], caller, clock.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

@@ -46,11 +46,13 @@ public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, TimeProvide
     /// <summary>The user has no default afterwards (Wacht: switching to an empty workspace id).</summary>
     public async Task<Result> ClearAsync(Caller caller, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        await DefaultWorkspaces.ClearAsync(db, caller.UserId, clock.GetUtcNow(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+        return await db.InTransactionAsync<Result>(async transaction =>
+        {
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            await DefaultWorkspaces.ClearAsync(db, caller.UserId, clock.GetUtcNow(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 
     private async Task<Result> SetAsync(string workspaceId, Caller caller, CancellationToken cancellationToken)
@@ -75,13 +77,21 @@ public sealed class SetDefaultWorkspaceHandler(TenantryDbContext db, TimeProvide
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        await DefaultWorkspaces.MakeDefaultAsync(db, membership, now, cancellationToken);
-        db.AuditEvents.Add(AuditEvent.Record(membership.InstitutionId, workspaceId, caller.UserId, AuditActions.DefaultChanged,
-            AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+        return await db.InTransactionAsync<Result>(async transaction =>
+        {
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            // Read again under the lock (and on a second run, into a fresh change tracker).
+            var current = await db.WorkspaceMemberships.FirstOrDefaultAsync(m => m.Id == membership.Id, cancellationToken);
+            if (current is null)
+            {
+                return new NotAMember();
+            }
+            await DefaultWorkspaces.MakeDefaultAsync(db, current, now, cancellationToken);
+            db.AuditEvents.Add(AuditEvent.Record(membership.InstitutionId, workspaceId, caller.UserId, AuditActions.DefaultChanged,
+                AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

@@ -33,18 +33,20 @@ public sealed class SwitchWorkspaceHandler(SetDefaultWorkspaceHandler setDefault
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
-        if (string.IsNullOrEmpty(workspaceId))
+        return await db.InTransactionAsync<Result>(async transaction =>
         {
-            await ActiveInstitutions.ClearAsync(db, caller.UserId, now, cancellationToken);
-        }
-        else
-        {
-            await ActiveInstitutions.FollowDefaultWorkspaceAsync(db, caller.UserId, now, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return Result.Success;
+            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            if (string.IsNullOrEmpty(workspaceId))
+            {
+                await ActiveInstitutions.ClearAsync(db, caller.UserId, now, cancellationToken);
+            }
+            else
+            {
+                await ActiveInstitutions.FollowDefaultWorkspaceAsync(db, caller.UserId, now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
     }
 }

@@ -29,11 +29,13 @@ public sealed class ResendVerificationHandler(
             return new RateLimited(retryAfter);
         }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var expiresAt = await verifications.ReissueAsync(user, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outbox.Notify();
-        return new VerificationSent(user.Email, expiresAt);
+        return await db.InTransactionAsync<Result<VerificationSent>>(async transaction =>
+        {
+            var expiresAt = await verifications.ReissueAsync(user, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            outbox.Notify();
+            return new VerificationSent(user.Email, expiresAt);
+        }, cancellationToken);
     }
 }

@@ -77,16 +77,18 @@ public sealed class VerifyEmailHandler(
     private async Task<Result<AccountView>> ConsumeAsync(
         Domain.Accounts.EmailVerification open, string method, string? clientIp, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var consumed = await db.EmailVerifications.Where(v => v.UserId == open.UserId && v.Id == open.Id).ExecuteDeleteAsync(cancellationToken) == 1;
-        var user = await db.Users.FirstAsync(u => u.Id == open.UserId, cancellationToken);
-        if (!consumed || user.NormalizedEmail != open.NormalizedEmail)
+        return await db.InTransactionAsync<Result<AccountView>>(async transaction =>
         {
-            return new EmailVerificationInvalid();
-        }
-        await verifications.MarkVerifiedAsync(user, method, user.Id, clientIp, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return AccountView.From(user);
+            var consumed = await db.EmailVerifications.Where(v => v.UserId == open.UserId && v.Id == open.Id).ExecuteDeleteAsync(cancellationToken) == 1;
+            var user = await db.Users.FirstAsync(u => u.Id == open.UserId, cancellationToken);
+            if (!consumed || user.NormalizedEmail != open.NormalizedEmail)
+            {
+                return new EmailVerificationInvalid();
+            }
+            await verifications.MarkVerifiedAsync(user, method, user.Id, clientIp, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return AccountView.From(user);
+        }, cancellationToken);
     }
 }

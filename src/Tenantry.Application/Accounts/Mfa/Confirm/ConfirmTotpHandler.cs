@@ -22,10 +22,12 @@ public sealed class ConfirmTotpHandler(TenantryDbContext db, IValidator<ConfirmT
         }
         // One confirm at a time per user: a concurrent one waits for the row lock, then finds the
         // enrolment confirmed. Committed whatever the outcome, so that a wrong code still counts.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await ConfirmLockedAsync(command.Code!, caller, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        return await db.InTransactionAsync<Result<IReadOnlyList<string>>>(async transaction =>
+        {
+            var result = await ConfirmLockedAsync(command.Code!, caller, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
     }
 
     private async Task<Result<IReadOnlyList<string>>> ConfirmLockedAsync(string code, Caller caller, CancellationToken cancellationToken)

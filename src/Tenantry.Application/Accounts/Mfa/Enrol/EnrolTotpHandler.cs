@@ -38,21 +38,27 @@ public sealed class EnrolTotpHandler(TenantryDbContext db, SecretsAtRest secrets
     private async Task<Result> StoreAsync(string userId, string protectedSecret, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // Null when the user has no enrolment yet.
+        var replaced = await db.InTransactionAsync<Result?>(async transaction =>
         {
             // Under the row lock a confirm takes too: a confirm in flight finishes first, and its result is read here.
-            if (await db.LockTotpAuthenticatorAsync(userId, cancellationToken))
+            if (!await db.LockTotpAuthenticatorAsync(userId, cancellationToken))
             {
-                var existing = await db.TotpAuthenticators.FirstAsync(t => t.UserId == userId, cancellationToken);
-                if (existing.IsConfirmed)
-                {
-                    return new MfaAlreadyEnabled();
-                }
-                existing.Replace(protectedSecret, now);
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return Result.Success;
+                return null;
             }
+            var existing = await db.TotpAuthenticators.FirstAsync(t => t.UserId == userId, cancellationToken);
+            if (existing.IsConfirmed)
+            {
+                return new MfaAlreadyEnabled();
+            }
+            existing.Replace(protectedSecret, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success;
+        }, cancellationToken);
+        if (replaced is { } done)
+        {
+            return done;
         }
         var enrolment = TotpAuthenticator.Enrol(userId, protectedSecret, now);
         db.TotpAuthenticators.Add(enrolment);

@@ -55,23 +55,30 @@ public sealed class ResetPasswordHandler(
         var (userId, resetId) = named;
         var now = clock.GetUtcNow();
         var at = now.UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var reset = await db.PasswordResets.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Id == resetId, cancellationToken);
-        var consumed = reset is not null && await db.PasswordResets
-            .Where(r => r.UserId == userId && r.Id == resetId && r.VerifiedAt != null && r.ExpiresAt > at)
-            .ExecuteDeleteAsync(cancellationToken) == 1;
-        var user = consumed ? await db.Users.FirstAsync(u => u.Id == userId, cancellationToken) : null;
-        if (user is null || !user.CanSignIn || user.NormalizedEmail != reset!.NormalizedEmail)
+        var changed = await db.InTransactionAsync<Result<UserAccount>>(async transaction =>
         {
-            return new PasswordResetInvalid();
+            var reset = await db.PasswordResets.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Id == resetId, cancellationToken);
+            var consumed = reset is not null && await db.PasswordResets
+                .Where(r => r.UserId == userId && r.Id == resetId && r.VerifiedAt != null && r.ExpiresAt > at)
+                .ExecuteDeleteAsync(cancellationToken) == 1;
+            var user = consumed ? await db.Users.FirstAsync(u => u.Id == userId, cancellationToken) : null;
+            if (user is null || !user.CanSignIn || user.NormalizedEmail != reset!.NormalizedEmail)
+            {
+                return new PasswordResetInvalid();
+            }
+            user.ChangePassword(hasher.Hash(command.NewPassword!), now);
+            var signedOut = await SessionRevocations.RevokeAllAsync(db, user.Id, except: null, now, cancellationToken);
+            await lockouts.ResetAsync(db, LockoutScope.Password, user.NormalizedEmail, cancellationToken);
+            db.AccountEvents.Add(AccountEvent.ByUser(user.Id, user.Id, AccountActions.PasswordReset, origin.ClientIpText,
+                AuditDetails.Of(("sessionsSignedOut", signedOut)), now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return user;
+        }, cancellationToken);
+        if (!changed.IsSuccess)
+        {
+            return changed.Error;
         }
-        user.ChangePassword(hasher.Hash(command.NewPassword!), now);
-        var signedOut = await SessionRevocations.RevokeAllAsync(db, user.Id, except: null, now, cancellationToken);
-        await lockouts.ResetAsync(db, LockoutScope.Password, user.NormalizedEmail, cancellationToken);
-        db.AccountEvents.Add(AccountEvent.ByUser(user.Id, user.Id, AccountActions.PasswordReset, origin.ClientIpText,
-            AuditDetails.Of(("sessionsSignedOut", signedOut)), now));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new PasswordResetDone(await completion.StartAsync(db, user, origin, cancellationToken), user.Email);
+        return new PasswordResetDone(await completion.StartAsync(db, changed.Value, origin, cancellationToken), changed.Value.Email);
     }
 }
