@@ -55,6 +55,6 @@ public sealed class ResendInvitationHandler(
             await transaction.CommitAsync(cancellationToken);
         }
         outbox.Notify();
-        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
+        return await InvitationQueries.OneAsync(db, invitation.InstitutionId, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }
 }
