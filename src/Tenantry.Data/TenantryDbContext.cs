@@ -72,8 +72,11 @@ public abstract class TenantryDbContext(DbContextOptions options) : DbContext(op
     /// </summary>
     public abstract DatabaseProvider Provider { get; }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(TenantryDbContext).Assembly);
+        Providers.Citus.CitusDistribution.NameDistributionColumnsInWrites(modelBuilder);
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -38,9 +38,12 @@ public static class InvitationQueries
         orderby i.CreatedAt descending, i.Id descending
         select new InvitationView(i.Id, i.WorkspaceId, w.Name, i.Email, i.RoleId, r.Name, i.Status, i.ExpiresAt, i.CreatedAt, i.UpdatedAt);
 
-    /// <summary>Null when a concurrent change removed it (deleting a role deletes the invitations that offered it).</summary>
-    public static Task<InvitationView?> OneAsync(TenantryDbContext db, string invitationId, CancellationToken cancellationToken) =>
-        Views(db, db.Invitations.Where(i => i.Id == invitationId)).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>
+    /// Null when a concurrent change removed it (deleting a role deletes the invitations that offered it).
+    /// By its institution too: on Citus that names the invitation's shard.
+    /// </summary>
+    public static Task<InvitationView?> OneAsync(TenantryDbContext db, string institutionId, string invitationId, CancellationToken cancellationToken) =>
+        Views(db, db.Invitations.Where(i => i.InstitutionId == institutionId && i.Id == invitationId)).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>A workspace's invitation by the id a client sent (tracked), or null.</summary>
     public static async Task<Invitation?> FindAsync(TenantryDbContext db, string workspaceId, string? invitationId, CancellationToken cancellationToken) =>

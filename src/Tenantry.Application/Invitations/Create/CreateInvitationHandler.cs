@@ -48,14 +48,11 @@ public sealed class CreateInvitationHandler(
             return new RoleExceedsGrantor();
         }
         EmailAddress.TryParse(command.Email, out var email);
-        var isMember = await (
-                from m in db.WorkspaceMemberships
-                where m.WorkspaceId == standing.WorkspaceId
-                join u in db.Users on m.UserId equals u.Id
-                where u.NormalizedEmail == email.Normalized
-                select m.Id)
-            .AnyAsync(cancellationToken);
-        if (isMember)
+        // The account first, then its membership: each step names its key, so on Citus the second
+        // goes to the account's shard alone rather than to every shard (memberships are keyed by user).
+        var inviteeId = await db.Users.Where(u => u.NormalizedEmail == email.Normalized).Select(u => u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (inviteeId is not null
+            && await db.WorkspaceMemberships.AnyAsync(m => m.WorkspaceId == standing.WorkspaceId && m.UserId == inviteeId, cancellationToken))
         {
             return new AlreadyMember();
         }
@@ -86,7 +83,7 @@ public sealed class CreateInvitationHandler(
             return UnknownRole();
         }
         outbox.Notify();
-        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
+        return await InvitationQueries.OneAsync(db, invitation.InstitutionId, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }
 
     private static ValidationFailed UnknownRole() => new(new FieldError("$.RoleBizId", ValidationCodes.InvalidId));
@@ -96,7 +93,8 @@ public sealed class CreateInvitationHandler(
     {
         var at = now.UtcDateTime;
         var lapsed = await db.Invitations
-            .Where(i => i.WorkspaceId == standing.WorkspaceId && i.NormalizedEmail == normalizedEmail && i.Status == InvitationStatus.Pending && i.ExpiresAt <= at)
+            .Where(i => i.InstitutionId == standing.InstitutionId && i.WorkspaceId == standing.WorkspaceId
+                && i.NormalizedEmail == normalizedEmail && i.Status == InvitationStatus.Pending && i.ExpiresAt <= at)
             .Select(i => new { i.Id, i.Email })
             .ToListAsync(cancellationToken);
         if (lapsed.Count == 0)
@@ -105,7 +103,7 @@ public sealed class CreateInvitationHandler(
         }
         var ids = lapsed.Select(i => i.Id).ToList();
         await db.Invitations
-            .Where(i => ids.Contains(i.Id) && i.Status == InvitationStatus.Pending)
+            .Where(i => i.InstitutionId == standing.InstitutionId && ids.Contains(i.Id) && i.Status == InvitationStatus.Pending)
             .ExecuteUpdateAsync(i => i
                 .SetProperty(x => x.Status, InvitationStatus.Expired)
                 .SetProperty(x => x.RespondedAt, at)

@@ -60,6 +60,6 @@ public sealed class ResendInvitationHandler(
             return renewed.Error;
         }
         outbox.Notify();
-        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
+        return await InvitationQueries.OneAsync(db, invitation.InstitutionId, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }
 }

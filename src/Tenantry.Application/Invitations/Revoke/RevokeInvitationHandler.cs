@@ -25,6 +25,6 @@ public sealed class RevokeInvitationHandler(TenantryDbContext db, TimeProvider c
         db.AuditEvents.Add(AuditEvent.Record(standing.InstitutionId, standing.WorkspaceId, caller.UserId, AuditActions.InvitationRevoked,
             AuditTargets.Invitation, invitation.Id, caller.ClientIpText, AuditDetails.Of(("email", invitation.Email)), now));
         await db.SaveChangesAsync(cancellationToken);
-        return await InvitationQueries.OneAsync(db, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
+        return await InvitationQueries.OneAsync(db, invitation.InstitutionId, invitation.Id, cancellationToken) is { } view ? view : new NotFound();
     }
 }

@@ -80,7 +80,7 @@ public sealed class WebhookEventExpander(TenantryDbContext db, IWebhookEventRend
                 role = stored is null ? null : RoleView.From(stored);
                 break;
             case AuditTargets.Invitation when e.TargetId is not null:
-                invitation = await InvitationQueries.OneAsync(db, e.TargetId, cancellationToken);
+                invitation = await InvitationQueries.OneAsync(db, e.InstitutionId, e.TargetId, cancellationToken);
                 break;
         }
         return new WebhookEventData(type, e.CreatedAt, e.Id, e.InstitutionId, e.WorkspaceId, e.ActorUserId, e.TargetType, e.TargetId, e.Details,

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Tenantry.Data.Providers.Citus;
@@ -88,6 +89,37 @@ public static class CitusDistribution
         [UniqueKeys.PendingInvitation.IndexName] = "institution_id",
     };
 
+    /// <summary>
+    /// Makes EF Core name the distribution column in every UPDATE and DELETE it writes for a tracked
+    /// row (as a concurrency token: the column never changes, so the condition holds exactly when the
+    /// row is still there, as before). Rows are addressed by <c>id</c>, which does not tell Citus the
+    /// shard: without the column each statement went to every shard and found the row by a full scan
+    /// of the shard's primary key (it starts with the distribution column), a cost that grew with the
+    /// table. Part of the one model, so every provider writes the same statements.
+    /// </summary>
+    public static void NameDistributionColumnsInWrites(ModelBuilder modelBuilder)
+    {
+        foreach (var placement in Plan.Where(p => !p.IsReference))
+        {
+            var entity = modelBuilder.Model.GetEntityTypes().SingleOrDefault(e => e.GetTableName() == placement.Table);
+            if (entity is null)
+            {
+                continue; // a table the model does not map; the Citus step still places it
+            }
+            var column = entity.GetProperties().SingleOrDefault(p => SnakeCase(p.Name) == placement.DistributionColumn)
+                ?? throw new InvalidOperationException($"Citus: {placement.Table} has no property for its distribution column {placement.DistributionColumn}.");
+            if (entity.FindPrimaryKey()?.Properties.Contains(column) == true)
+            {
+                continue; // rows are addressed by a key that holds the distribution column already
+            }
+            column.IsConcurrencyToken = true;
+        }
+    }
+
+    // The naming convention's column name of a property (UserId: user_id), known before the model is finalized.
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
     /// <summary>Places every table that is not placed yet; true when it changed anything.</summary>
     public static async Task<bool> ApplyAsync(NpgsqlDataSource dataSource, int commandTimeoutSeconds, CancellationToken cancellationToken)
     {
@@ -111,7 +143,8 @@ public static class CitusDistribution
         var pending = Plan.Where(p => tables.Contains(p.Table) && !placed.Contains(p.Table)).ToList();
         if (pending.Count == 0)
         {
-            return false;
+            // A database placed before the lookup indexes existed gets them now.
+            return await AddKeyLookupIndexesAsync(sql, cancellationToken);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -147,8 +180,47 @@ public static class CitusDistribution
         {
             await sql.ExecuteAsync($"ALTER TABLE {Quote(fk[0])} ADD CONSTRAINT {Quote(fk[1])} {fk[2]}", cancellationToken);
         }
+        await AddKeyLookupIndexesAsync(sql, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// A plain index on what a widened primary key held before the distribution column was put in
+    /// front (<c>id</c>): some lookups cannot name the distribution column (an invitation accepted by
+    /// its id, the audit event an outbox message names, a Wacht membership id), so they ask every
+    /// shard, and without this index each shard answered with a full scan. It cannot be unique on
+    /// Citus; the widened key keeps the random ids unique. Idempotent; true when it added one.
+    /// </summary>
+    private static async Task<bool> AddKeyLookupIndexesAsync(Sql sql, CancellationToken cancellationToken)
+    {
+        var distributed = Plan.Where(p => !p.IsReference).Select(p => p.Table).ToArray();
+        // Primary keys of distributed tables whose first column is the distribution column, with the columns after it.
+        var keys = await sql.RowsAsync("""
+            SELECT t.relname,
+                   string_agg(quote_ident(a.attname), ', ' ORDER BY k.ord),
+                   'ix_' || t.relname || '_' || string_agg(a.attname, '_' ORDER BY k.ord) || '_lookup'
+            FROM pg_index x
+            JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_dist_partition d ON d.logicalrelid = x.indrelid
+            JOIN pg_attribute dc ON dc.attrelid = x.indrelid AND dc.attnum = x.indkey[0]
+            CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+            WHERE x.indisprimary AND t.relname = ANY(@tables) AND x.indnatts > 1 AND k.ord > 1
+              AND dc.attname = column_to_column_name(d.logicalrelid, d.partkey)
+            GROUP BY t.relname
+            ORDER BY 1
+            """, cancellationToken, ("tables", distributed));
+        var added = false;
+        foreach (var (table, columns, name) in keys.Select(r => (r[0], r[1], r[2])))
+        {
+            if (await sql.ScalarAsync($"SELECT to_regclass('{name}')::text", cancellationToken) is null)
+            {
+                await sql.ExecuteAsync($"CREATE INDEX {Quote(name)} ON {Quote(table)} ({columns})", cancellationToken);
+                added = true;
+            }
+        }
+        return added;
     }
 
     /// <summary>
