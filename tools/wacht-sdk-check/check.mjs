@@ -317,6 +317,21 @@ async function main() {
             `Reviewer (${permission}) added, then removed (Member again); organization: ${organizationMembers.meta?.total ?? organizationMembers.length} members listed, roles ${names(organizationRoles)}; Carol removed (1 left)`;
     });
 
+    await flow("organization members: useActiveOrganization (add and remove a member's organization role, remove the member from the organization)", async () => {
+        const listed = async () => { const m = await call(page, "organizationMembers"); return m.data ?? m; };
+        const carol = (await listed()).find((m) => m.user?.primary_email_address?.email === people.carol.email || m.user?.first_name?.startsWith("Carol"));
+        expect(carol, "Carol is not among the organization's members");
+        const admin = (await call(page, "organizationRoles")).find((r) => r.name === "Admin");
+        const promoted = await call(page, "addOrganizationMemberRole", carol, admin);
+        expect(names(promoted?.roles ?? []) === "Admin", `addMemberRole answered ${JSON.stringify(promoted)?.slice(0, 300)}`);
+        const demoted = await call(page, "removeOrganizationMemberRole", carol, admin);
+        expect(names(demoted?.roles ?? []) === "Member", `removeMemberRole answered ${JSON.stringify(demoted)?.slice(0, 300)}`);
+        await call(page, "removeOrganizationMember", carol);
+        const remaining = await listed();
+        expect(!remaining.some((m) => m.id === carol.id), "Carol is still a member of the organization");
+        return `Carol made Admin, then Member again, then removed from Ada Labs (${remaining.length} member left)`;
+    });
+
     await flow("second factor: useUser() enrols an authenticator; useSignIn asks for it (verify_second_factor) and completeVerification takes its code", async () => {
         const authenticator = await call(page, "setupAuthenticator");
         expect(authenticator?.id && authenticator.totp_secret, `setupAuthenticator answered ${JSON.stringify(authenticator)}`);

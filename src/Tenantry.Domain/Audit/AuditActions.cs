@@ -26,6 +26,8 @@ public static class AuditActions
     public const string InstitutionLeft = "organization.left";
     public const string PolicyUpdated = "policy.updated";
     public const string InstitutionUpdated = "institution.updated";
+    public const string InstitutionMemberRoleChanged = "institution.member_role_changed";
+    public const string InstitutionMemberRemoved = "institution.member_removed";
     public const string InstitutionSuspended = "institution.suspended";
     public const string InstitutionResumed = "institution.resumed";
     public const string SigningKeyRotated = "signing_key.rotated";

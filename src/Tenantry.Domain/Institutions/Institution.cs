@@ -11,6 +11,7 @@ namespace Tenantry.Domain.Institutions;
 public sealed class Institution
 {
     public const int MaxNameLength = 100;
+    public const int MaxDescriptionLength = 1000;
 
     private Institution()
     {
@@ -50,6 +51,10 @@ public sealed class Institution
         };
 
     public void Rename(string name, DateTimeOffset now) => Change(() => Name = name.Trim(), now);
+
+    /// <summary>The description its members see; null or blank clears it.</summary>
+    public void Describe(string? description, DateTimeOffset now) =>
+        Change(() => Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(), now);
 
     public void SetSlug(string? slug, DateTimeOffset now) => Change(() => Slug = slug, now);
 

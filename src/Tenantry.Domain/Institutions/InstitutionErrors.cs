@@ -25,3 +25,26 @@ public static class InstitutionManagers
         _ => false,
     };
 }
+
+/// <summary>The change would leave the institution without an Owner (or, in one that has none, without an Admin).</summary>
+public sealed record LastInstitutionOwner : DomainError;
+
+/// <summary>Taking away an organization role the member does not hold.</summary>
+public sealed record InstitutionRoleNotHeld : DomainError;
+
+/// <summary>Removing the member from the institution would leave <paramref name="WorkspaceName"/> without an owner.</summary>
+public sealed record LastOwnerOfWorkspace(string WorkspaceName) : DomainError;
+
+/// <summary>
+/// An institution's policies (enforced MFA, the IP allow-list, the workspace new members join) are set by an operator:
+/// a member's update may send them only unchanged. Each dialect names <paramref name="Policy"/> as its requests do.
+/// </summary>
+public sealed record InstitutionPolicyIsOperators(InstitutionPolicy Policy) : DomainError;
+
+/// <summary>The policies an institution's operator sets for all of its workspaces.</summary>
+public enum InstitutionPolicy
+{
+    EnforceMfa,
+    IpAllowlist,
+    AutoAssignedWorkspace,
+}

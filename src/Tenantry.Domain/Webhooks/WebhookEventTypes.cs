@@ -27,6 +27,9 @@ public static class WebhookEventTypes
         AuditActions.OwnershipTransferred,
         AuditActions.DefaultChanged,
         AuditActions.InstitutionLeft,
+        AuditActions.InstitutionMemberRoleChanged,
+        AuditActions.InstitutionMemberRemoved,
+        AuditActions.InstitutionUpdated,
         AuditActions.InvitationCreated,
         AuditActions.InvitationRevoked,
         AuditActions.InvitationResent,
@@ -39,15 +42,14 @@ public static class WebhookEventTypes
     ];
 
     /// <summary>
-    /// Audit actions that are not delivered: a signing key is no institution's; operator changes to a
-    /// whole institution (its settings, suspending or resuming all its workspaces) are not webhook events yet,
-    /// while each workspace's own suspension is (workspace.suspended, workspace.reactivated); and changes to
+    /// Audit actions that are not delivered: a signing key is no institution's; an operator suspending or resuming
+    /// a whole institution is delivered as each workspace's own suspension (workspace.suspended, workspace.reactivated)
+    /// rather than as an event of its own; and changes to
     /// the webhook endpoints themselves stay in the audit trail, as with other webhook providers, so an
     /// endpoint never learns of its own (or a sibling's) new URL or secret.
     /// </summary>
     public static IReadOnlyList<string> NotDelivered { get; } =
     [
-        AuditActions.InstitutionUpdated,
         AuditActions.InstitutionSuspended,
         AuditActions.InstitutionResumed,
         AuditActions.SigningKeyRotated,

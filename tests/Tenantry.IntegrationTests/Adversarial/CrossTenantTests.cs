@@ -89,13 +89,16 @@ public static class WorkspaceOperations
         new(Dialect.Wacht, "POST", "/organizations/{institution}/invitations/{invitation}/discard"),
         new(Dialect.Wacht, "POST", "/organizations/{institution}/invitations/{invitation}/resend"),
         new(Dialect.Wacht, "POST", "/workspaces/{id}/delete", OwnStatus: HttpStatusCode.BadRequest),
-        new(Dialect.Wacht, "POST", "/organizations/{institution}/update?name=Pwned", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "GET", "/organizations/{institution}/invitations"),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/update?name=Pwned"),
         new(Dialect.Wacht, "POST", "/organizations/{institution}/delete", OwnStatus: HttpStatusCode.BadRequest),
         new(Dialect.Wacht, "POST", "/organizations/{institution}/roles?name=Intruders", OwnStatus: HttpStatusCode.BadRequest),
         new(Dialect.Wacht, "POST", "/organizations/{institution}/roles/orgrole_admin/remove", OwnStatus: HttpStatusCode.BadRequest),
-        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/remove", OwnStatus: HttpStatusCode.BadRequest),
-        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_admin/add", OwnStatus: HttpStatusCode.BadRequest),
-        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_member/remove", OwnStatus: HttpStatusCode.BadRequest),
+        // Under /organizations, {membership} is the member's organization membership.
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/remove"),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_admin/add"),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_admin/remove", OwnStatus: HttpStatusCode.BadRequest),
+        new(Dialect.Wacht, "POST", "/organizations/{institution}/members/{membership}/roles/orgrole_member/remove", OwnStatus: HttpStatusCode.Conflict),
         // The web console (session cookie): a page of a foreign workspace is "not found", never its name; a form posted
         // to it (with a valid antiforgery token) finds no form on a page that was refused, and changes nothing.
         new(Dialect.Console, "GET", "/console/workspaces/{id}"),
@@ -124,14 +127,16 @@ public static class WorkspaceOperations
 
 /// <summary>The ids an operation's placeholders stand for, all in one workspace.</summary>
 public sealed record WorkspaceFixture(
-    string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId, string InstitutionId, string MembershipId)
+    string WorkspaceId, string MemberId, string RoleId, string InvitationId, string WebhookId, string DeliveryId, string InstitutionId, string MembershipId,
+    string OrganizationMembershipId)
 {
     public string Fill(string text) => text
         .Replace("{id}", WorkspaceId, StringComparison.Ordinal)
         .Replace("{institution}", InstitutionId, StringComparison.Ordinal)
         .Replace("{webhook}", WebhookId, StringComparison.Ordinal)
         .Replace("{delivery}", DeliveryId, StringComparison.Ordinal)
-        .Replace("{membership}", MembershipId, StringComparison.Ordinal)
+        // Wacht names a member by membership: of the organization under /organizations, of the workspace under /workspaces.
+        .Replace("{membership}", text.StartsWith("/organizations/", StringComparison.Ordinal) ? OrganizationMembershipId : MembershipId, StringComparison.Ordinal)
         .Replace("{member}", MemberId, StringComparison.Ordinal)
         .Replace("{role}", RoleId, StringComparison.Ordinal)
         .Replace("{invitation}", InvitationId, StringComparison.Ordinal);
@@ -179,7 +184,7 @@ public sealed class CrossTenantApp : TenantryApp
         var owner = await api.SignUpAsync(SystemApi.NewEmail("owner"));
         var workspaceId = await api.CreateWorkspaceAsync(owner, name);
         var member = await api.SignUpAsync(SystemApi.NewEmail("member"));
-        await this.AddMemberAsync(workspaceId, member.UserId);
+        await this.AddOrganizationMemberAsync(workspaceId, member.UserId);
         var roleId = (await api.CreateRoleAsync(owner, workspaceId, "Reviewers", "members.read")).AssertOk().Text("roleBizId");
         var memberRoleId = await api.RoleIdAsync(owner, workspaceId, WorkspaceRole.MemberName);
         var invitationId = await api.InvitedAsync(owner, workspaceId, SystemApi.NewEmail("invitee"), memberRoleId);
@@ -190,7 +195,10 @@ public sealed class CrossTenantApp : TenantryApp
         var institutionId = await WithDbAsync(db => db.Workspaces.Where(w => w.Id == workspaceId).Select(w => w.InstitutionId).SingleAsync());
         var membershipId = await WithDbAsync(db => db.WorkspaceMemberships.Where(m => m.WorkspaceId == workspaceId && m.UserId == member.UserId)
             .Select(m => m.Id).SingleAsync());
-        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId, institutionId, membershipId));
+        var organizationMembershipId = await WithDbAsync(db => db.InstitutionMemberships.Where(m => m.InstitutionId == institutionId && m.UserId == member.UserId)
+            .Select(m => m.Id).SingleAsync());
+        return (owner, new WorkspaceFixture(workspaceId, member.UserId, roleId, invitationId, webhookId, deliveryId, institutionId, membershipId,
+            organizationMembershipId));
     }
 }
 
@@ -366,7 +374,12 @@ public sealed class CrossTenantTests(CrossTenantApp app) : IClassFixture<CrossTe
         var liveSessions = await db.Sessions.AsNoTracking().Where(s => memberIds.Contains(s.UserId) && s.RevokedAt == null)
             .GroupBy(s => s.UserId).Select(g => new { UserId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.UserId, g => g.Count);
         var accounts = statuses.Select(u => new { u.Id, u.Status, Live = liveSessions.GetValueOrDefault(u.Id) }).ToList();
-        return $"{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}" +
+        // The organization: its name and description, and who is in it in which role.
+        var institution = await db.Institutions.AsNoTracking().Where(i => i.Id == workspace.InstitutionId).Select(i => i.Name + ":" + i.Description + ":" + i.UpdatedAt)
+            .SingleAsync();
+        var organizationMembers = await db.InstitutionMemberships.AsNoTracking().Where(m => m.InstitutionId == workspace.InstitutionId)
+            .OrderBy(m => m.UserId).Select(m => m.UserId + ":" + m.Role).ToListAsync();
+        return $"{institution}|{string.Join(",", organizationMembers)}|{workspace.Name}|{workspace.UpdatedAt:o}|{workspace.Status}|{string.Join(",", members)}|{string.Join(",", roles)}|{string.Join(",", invitations)}" +
             $"|{string.Join(",", webhooks)}|{deliveries}|{string.Join(",", accounts.Select(a => $"{a.Id}:{a.Status}:{a.Live}"))}";
     });
 }

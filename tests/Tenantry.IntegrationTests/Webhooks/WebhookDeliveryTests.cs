@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tenantry.Domain.Webhooks;
 using Tenantry.IntegrationTests.Infrastructure;
+using Tenantry.IntegrationTests.Wacht;
 using Tenantry.Server.Dialects.SystemApi.Webhooks;
 
 namespace Tenantry.IntegrationTests.Webhooks;
@@ -144,6 +145,37 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         });
         Assert.Equal(received.Count, received.Select(r => r.Id).Distinct().Count());
         // The documented examples (OpenAPI, docs/WEBHOOKS.md) have the shape of what is delivered.
+        Assert.All(received, r => Assert.Equal(Shape(WebhookDocumentation.Examples[r.Type]!.ToJsonString()), Shape(r.Body)));
+    }
+
+    [Fact]
+    public async Task Organization_changes_arrive_without_a_workspace_and_in_the_documented_shape()
+    {
+        var types = new[] { "institution.updated", "institution.member_role_changed", "institution.member_removed", "member.removed" };
+        var (owner, workspaceId, receiver, _, _) = await EndpointAsync(types);
+        await using var listening = receiver;
+        var institutionId = await app.InstitutionOfAsync(workspaceId);
+        var member = await _api.SignUpAsync(SystemApi.NewEmail("member"));
+        await app.AddOrganizationMemberAsync(workspaceId, member.UserId);
+        var membershipId = await app.WithDbAsync(db => db.InstitutionMemberships.Where(m => m.InstitutionId == institutionId && m.UserId == member.UserId)
+            .Select(m => m.Id).SingleAsync());
+        var wacht = app.Wacht();
+
+        (await wacht.PostAsync($"/organizations/{institutionId}/update", owner.SessionCookie, WachtForms.Form(("name", "Hooks Group")))).AssertOk();
+        (await wacht.PostAsync($"/organizations/{institutionId}/members/{membershipId}/roles/orgrole_admin/add", owner.SessionCookie)).AssertOk();
+        (await wacht.PostAsync($"/organizations/{institutionId}/members/{membershipId}/remove", owner.SessionCookie)).AssertOk();
+
+        var received = await receiver.WaitForAsync(4);
+        // The removal's two events are one transaction's: their order is not defined.
+        Assert.Equal(types.Order(), received.Select(r => r.Type).Order());
+        var byType = received.ToDictionary(r => r.Type);
+        Assert.All(received, r => Assert.Equal((institutionId, owner.UserId), (r.Data.Text("institutionBizId"), r.Data.Text("actorUserBizId"))));
+        Assert.Equal(["name"], byType["institution.updated"].Data.GetProperty("details").GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        var roleChange = byType["institution.member_role_changed"].Data.GetProperty("details");
+        Assert.Equal(("Member", "Admin"), (roleChange.Text("fromRole"), roleChange.Text("toRole")));
+        Assert.Equal(member.UserId, byType["institution.member_removed"].Data.Text("targetBizId"));
+        Assert.Equal(workspaceId, byType["member.removed"].Data.Text("workspaceBizId"));
+        Assert.All(received.Where(r => r.Type.StartsWith("institution.", StringComparison.Ordinal)), r => Assert.False(r.Data.TryGetProperty("workspaceBizId", out _)));
         Assert.All(received, r => Assert.Equal(Shape(WebhookDocumentation.Examples[r.Type]!.ToJsonString()), Shape(r.Body)));
     }
 

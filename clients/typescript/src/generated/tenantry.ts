@@ -1118,23 +1118,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/organizations/{organizationId}/update": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Not a change Tenantry makes: 400 (Wacht.ChangeUnavailable) for those who run the organization, 403 for its other members, 404 for anyone else */
-        post: operations["postOrganizationsByOrganizationIdUpdate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/organizations/{organizationId}/delete": {
         parameters: {
             query?: never;
@@ -1187,57 +1170,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/organizations/{organizationId}/members/{membershipId}/remove": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Not a change Tenantry makes: 400 (Wacht.ChangeUnavailable) for those who run the organization, 403 for its other members, 404 for anyone else */
-        post: operations["postOrganizationsByOrganizationIdMembersByMembershipIdRemove"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/add": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Not a change Tenantry makes: 400 (Wacht.ChangeUnavailable) for those who run the organization, 403 for its other members, 404 for anyone else */
-        post: operations["postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdAdd"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/remove": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Not a change Tenantry makes: 400 (Wacht.ChangeUnavailable) for those who run the organization, 403 for its other members, 404 for anyone else */
-        post: operations["postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdRemove"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/organizations": {
         parameters: {
             query?: never;
@@ -1272,6 +1204,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{organizationId}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rename the organization or change its description (its Owners and Admins). Its policies (enforce_mfa, enable_ip_restriction, whitelisted_ips, auto_assigned_workspace_id) are the operator's: accepted only unchanged, else 400 naming the field */
+        post: operations["postOrganizationsByOrganizationIdUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/members/{membershipId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a member from the organization and from all of its workspaces (Owners; Admins, not an Owner); refused for the last owner of one of its workspaces (409, naming it). Removing yourself is leaving, with leaving's rules (the last owner: 403) */
+        post: operations["postOrganizationsByOrganizationIdMembersByMembershipIdRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the member this organization role in place of the one they hold (Owners; Admins between Member and Admin, not for an Owner); the organization keeps an Owner (409) */
+        post: operations["postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take the member's Owner or Admin role away: they become Member (400 for a role they do not hold; the Member role itself cannot be taken away: 409); the organization keeps an Owner (409) */
+        post: operations["postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{organizationId}/invitations": {
         parameters: {
             query?: never;
@@ -1279,7 +1279,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), newest first, at most 200 */
+        /** The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), or without workspace_id to all of its workspaces the caller may see (every one for its Owners and Admins, else those where they hold members.invite); newest first, at most 200 */
         get: operations["getOrganizationsByOrganizationIdInvitations"];
         put?: never;
         /** Invite an email address to one of the organization's workspaces (workspace_id) in workspace_role_id (default: Member), within the inviter's permissions (members.invite) */
@@ -2023,6 +2023,66 @@ export interface webhooks {
          * @description POSTed to each enabled endpoint of the institution that subscribes to the type, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; verify with the endpoint's whsec_ secret). At least once: the same webhook-id on every retry and replay. Any 2xx acknowledges; 410 disables the endpoint; anything else, or no answer within the timeout, is retried with backoff. See docs/WEBHOOKS.md.
          */
         post: operations["webhook:organization.left"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "institution.member_role_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A member's organization role (Owner, Admin, Member) changed (details.fromRole, details.toRole)
+         * @description POSTed to each enabled endpoint of the institution that subscribes to the type, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; verify with the endpoint's whsec_ secret). At least once: the same webhook-id on every retry and replay. Any 2xx acknowledges; 410 disables the endpoint; anything else, or no answer within the timeout, is retried with backoff. See docs/WEBHOOKS.md.
+         */
+        post: operations["webhook:institution.member_role_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "institution.member_removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Someone who runs the institution removed a member from it (details.role); member.removed follows for each of its workspaces
+         * @description POSTed to each enabled endpoint of the institution that subscribes to the type, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; verify with the endpoint's whsec_ secret). At least once: the same webhook-id on every retry and replay. Any 2xx acknowledges; 410 disables the endpoint; anything else, or no answer within the timeout, is retried with backoff. See docs/WEBHOOKS.md.
+         */
+        post: operations["webhook:institution.member_removed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "institution.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The institution's name or description changed, or an operator changed its settings (details.fields names them)
+         * @description POSTed to each enabled endpoint of the institution that subscribes to the type, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; verify with the endpoint's whsec_ secret). At least once: the same webhook-id on every retry and replay. Any 2xx acknowledges; 410 disables the endpoint; anything else, or no answer within the timeout, is retried with backoff. See docs/WEBHOOKS.md.
+         */
+        post: operations["webhook:institution.updated"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3238,11 +3298,27 @@ export interface components {
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
+        WachtEnvelopeDocOfWachtOrganization: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtOrganization"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
         WachtEnvelopeDocOfWachtOrganizationInvitation: {
             /** Format: int32 */
             status: number;
             message: string;
             data: null | components["schemas"]["WachtOrganizationInvitation"];
+            session: components["schemas"]["WachtSession"];
+            errors: unknown[];
+        };
+        WachtEnvelopeDocOfWachtOrganizationMember: {
+            /** Format: int32 */
+            status: number;
+            message: string;
+            data: null | components["schemas"]["WachtOrganizationMember"];
             session: components["schemas"]["WachtSession"];
             errors: unknown[];
         };
@@ -9993,73 +10069,6 @@ export interface operations {
             };
         };
     };
-    postOrganizationsByOrganizationIdUpdate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
     postOrganizationsByOrganizationIdDelete: {
         parameters: {
             query?: never;
@@ -10328,207 +10337,6 @@ export interface operations {
             };
         };
     };
-    postOrganizationsByOrganizationIdMembersByMembershipIdRemove: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdAdd: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
-    postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdRemove: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                organizationId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
-                };
-            };
-            /** @description Bad request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description No valid session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-            /** @description Rate limited (Retry-After) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WachtError"];
-                };
-            };
-        };
-    };
     postOrganizations: {
         parameters: {
             query?: never;
@@ -10612,6 +10420,279 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WachtEnvelopeDocOfWachtPageOfWachtOrganizationMember"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganization"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdMembersByMembershipIdRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+                membershipId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfObject"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+                membershipId: string;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationMember"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description No valid session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+            /** @description Rate limited (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtError"];
+                };
+            };
+        };
+    };
+    postOrganizationsByOrganizationIdMembersByMembershipIdRolesByRoleIdRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+                membershipId: string;
+                roleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WachtEnvelopeDocOfWachtOrganizationMember"];
                 };
             };
             /** @description Bad request */
@@ -13648,6 +13729,187 @@ export interface operations {
                  *         "targetType": "member",
                  *         "targetBizId": "usr_01m95vbg9pqef4g7rdse69r6ay",
                  *         "details": {}
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SystemWebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled, nothing more is sent */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: the delivery is done */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (or no answer in time): retried with exponential backoff */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook:institution.member_role_changed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id (whmsg_…): the same on every attempt; receivers use it to ignore duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated v1,<base64 HMAC-SHA256> signatures: one per valid secret (two while a rotated secret overlaps) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "institution.member_role_changed",
+                 *       "timestamp": "2026-12-06T14:15:33.412Z",
+                 *       "data": {
+                 *         "eventBizId": "evt_01m95vbh0b7m1d6gq3x0f5k2qa",
+                 *         "institutionBizId": "inst_01m95vbcf4h2mf6gp6bys9057a",
+                 *         "actorUserBizId": "usr_01m95vbahrqhzez3bppzk7kc43",
+                 *         "targetType": "member",
+                 *         "targetBizId": "usr_01m95vbg9pqef4g7rdse69r6ay",
+                 *         "details": {
+                 *           "fromRole": "Member",
+                 *           "toRole": "Admin"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SystemWebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled, nothing more is sent */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: the delivery is done */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (or no answer in time): retried with exponential backoff */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook:institution.member_removed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id (whmsg_…): the same on every attempt; receivers use it to ignore duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated v1,<base64 HMAC-SHA256> signatures: one per valid secret (two while a rotated secret overlaps) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "institution.member_removed",
+                 *       "timestamp": "2026-12-06T14:15:33.412Z",
+                 *       "data": {
+                 *         "eventBizId": "evt_01m95vbh0c2x8k4n6r1t3w5y7z",
+                 *         "institutionBizId": "inst_01m95vbcf4h2mf6gp6bys9057a",
+                 *         "actorUserBizId": "usr_01m95vbahrqhzez3bppzk7kc43",
+                 *         "targetType": "member",
+                 *         "targetBizId": "usr_01m95vbg9pqef4g7rdse69r6ay",
+                 *         "details": {
+                 *           "role": "Admin"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SystemWebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled, nothing more is sent */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Received: the delivery is done */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Anything else (or no answer in time): retried with exponential backoff */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "webhook:institution.updated": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id (whmsg_…): the same on every attempt; receivers use it to ignore duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description Space-separated v1,<base64 HMAC-SHA256> signatures: one per valid secret (two while a rotated secret overlaps) */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "institution.updated",
+                 *       "timestamp": "2026-12-06T14:15:33.412Z",
+                 *       "data": {
+                 *         "eventBizId": "evt_01m95vbh0d9q7m5k3h1f8d6b4c",
+                 *         "institutionBizId": "inst_01m95vbcf4h2mf6gp6bys9057a",
+                 *         "actorUserBizId": "usr_01m95vbahrqhzez3bppzk7kc43",
+                 *         "targetType": "institution",
+                 *         "targetBizId": "inst_01m95vbcf4h2mf6gp6bys9057a",
+                 *         "details": {
+                 *           "fields": [
+                 *             "name",
+                 *             "description"
+                 *           ]
+                 *         }
                  *       }
                  *     }
                  */

@@ -31,16 +31,7 @@ public sealed class LeaveInstitutionHandler(TenantryDbContext db, TimeProvider c
             {
                 return new NotAnInstitutionMember();
             }
-            var workspaceIds = await db.WorkspaceMemberships
-                .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
-                .OrderBy(m => m.WorkspaceId)
-                .Select(m => m.WorkspaceId)
-                .ToListAsync(cancellationToken);
-            foreach (var workspaceId in workspaceIds)
-            {
-                await db.LockWorkspaceAsync(workspaceId, cancellationToken);
-            }
-            await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
+            var workspaceMemberships = await InstitutionDepartures.LockAsync(db, institutionId, caller.UserId, cancellationToken);
 
             var membership = await db.InstitutionMemberships
                 .FirstOrDefaultAsync(m => m.UserId == caller.UserId && m.InstitutionId == institutionId, cancellationToken);
@@ -48,30 +39,17 @@ public sealed class LeaveInstitutionHandler(TenantryDbContext db, TimeProvider c
             {
                 return new NotAnInstitutionMember();
             }
-            var otherRoles = await db.InstitutionMemberships
-                .Where(m => m.InstitutionId == institutionId && m.Id != membership.Id)
-                .Select(m => m.Role)
-                .Distinct()
-                .ToListAsync(cancellationToken);
-            if (InstitutionManagers.IsIndispensable(membership.Role, otherRoles))
+            if (await InstitutionStandings.IsIndispensableAsync(db, membership, cancellationToken))
             {
                 return new SoleInstitutionOwner();
             }
-            var workspaceMemberships = await db.WorkspaceMemberships
-                .Where(m => m.UserId == caller.UserId && m.InstitutionId == institutionId)
-                .ToListAsync(cancellationToken);
-            foreach (var workspaceMembership in workspaceMemberships)
+            if (await InstitutionDepartures.WorkspaceLeftWithoutOwnerAsync(db, workspaceMemberships, cancellationToken) is not null)
             {
-                if (await WorkspaceOwners.IsLastOwnerAsync(db, workspaceMembership, cancellationToken))
-                {
-                    return new LastOwner();
-                }
+                return new LastOwner();
             }
 
             var now = clock.GetUtcNow();
-            var institution = await db.Institutions.FirstAsync(i => i.Id == institutionId, cancellationToken);
-            db.InstitutionMemberships.Remove(membership);
-            institution.MemberRemoved();
+            await InstitutionDepartures.EndAsync(db, membership, cancellationToken);
             db.AuditEvents.Add(AuditEvent.Record(institutionId, null, caller.UserId, AuditActions.InstitutionLeft,
                 AuditTargets.Member, caller.UserId, caller.ClientIpText, "{}", now));
             await WorkspaceDepartures.LeaveAsync(db, workspaceMemberships, caller, now, cancellationToken);

@@ -4,9 +4,6 @@ using Tenantry.Application.Members.List;
 using Tenantry.Data;
 using Tenantry.Domain.Common;
 using Tenantry.Domain.Institutions;
-using Tenantry.Domain.Memberships;
-using Tenantry.Domain.Policies;
-using Tenantry.Domain.Workspaces;
 
 namespace Tenantry.Application.Institutions.Members;
 
@@ -21,35 +18,13 @@ public sealed record InstitutionMemberView(
 /// </summary>
 public sealed class ListInstitutionMembersHandler(TenantryDbContext db)
 {
-    /// <summary>The permission a member lacks when they do not run the institution (Wacht's organization permission).</summary>
-    public const string ManagePermission = "organization:manage";
-
     public async Task<Result<Paged<InstitutionMemberView>>> HandleAsync(
         string institutionId, PageRequest page, string? search, Caller caller, CancellationToken cancellationToken)
     {
-        if (!EntityId.LooksValid(institutionId, EntityId.Institution))
+        var standing = await InstitutionStandings.DecideAsync(db, institutionId, caller, managerOnly: true, cancellationToken);
+        if (!standing.IsSuccess)
         {
-            return new NotFound();
-        }
-        var standing = await (
-                from m in db.InstitutionMemberships
-                where m.InstitutionId == institutionId && m.UserId == caller.UserId
-                join i in db.Institutions on m.InstitutionId equals i.Id
-                select new { Membership = m, i.IpAllowlist, i.EnforceMfa })
-            .AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        if (standing is null)
-        {
-            return new NotFound();
-        }
-        var decision = Eligibility.Decide(new EligibilityFacts(
-            WorkspaceStatus.Active, MembershipStatus.Active, WorkspacePolicy: null, standing.IpAllowlist, standing.EnforceMfa, caller.ClientIp, caller.MfaVerified));
-        if (!decision.Enterable)
-        {
-            return new NotEnterable(decision.Restriction);
-        }
-        if (!standing.Membership.CanManage)
-        {
-            return new PermissionDenied(ManagePermission);
+            return standing.Error;
         }
 
         var text = search?.Trim();
@@ -61,12 +36,15 @@ public sealed class ListInstitutionMembersHandler(TenantryDbContext db)
                 && (u.NormalizedEmail.Contains(lowered) || u.DisplayName.ToLower().Contains(lowered))));
         }
         var total = await memberships.CountAsync(cancellationToken);
-        var items = await (
-                from m in memberships
-                join u in db.Users on m.UserId equals u.Id
-                orderby m.CreatedAt, m.Id
-                select new InstitutionMemberView(m.Id, u.Id, u.Email, u.DisplayName, u.EmailVerifiedAt, m.Role, m.CreatedAt, m.UpdatedAt))
-            .Skip(page.Skip).Take(page.PageSize).AsNoTracking().ToListAsync(cancellationToken);
+        var items = await Views(db, memberships).Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
         return new Paged<InstitutionMemberView>(items, page, total);
     }
+
+    /// <summary>The members of <paramref name="memberships"/> with their users, in the order they joined.</summary>
+    public static IQueryable<InstitutionMemberView> Views(TenantryDbContext db, IQueryable<InstitutionMembership> memberships) =>
+        (from m in memberships
+         join u in db.Users on m.UserId equals u.Id
+         orderby m.CreatedAt, m.Id
+         select new InstitutionMemberView(m.Id, u.Id, u.Email, u.DisplayName, u.EmailVerifiedAt, m.Role, m.CreatedAt, m.UpdatedAt))
+        .AsNoTracking();
 }

@@ -70,8 +70,8 @@ public static class WachtErrors
     public static readonly WachtError OneEmailAddress = new(400, "Wacht.OneEmailAddress");
 
     /// <summary>
-    /// A management change the domain does not make (organization updates and deletions, organization roles, organization member
-    /// removal, workspace deletion): 400, saying so, to those who could otherwise make it.
+    /// A management change the domain does not make (organization and workspace deletion, custom organization roles): 400,
+    /// saying so, to those who could otherwise make it.
     /// </summary>
     public static readonly WachtError ChangeUnavailable = new(400, "Wacht.ChangeUnavailable");
 
@@ -88,6 +88,14 @@ public static class WachtErrors
         DialectError.RateLimited => new(429, "Error.RateLimited", RetryAfter: retryAfter),
         DialectError.DatabaseUnavailable => new(503, "Error.DatabaseUnavailable"),
         _ => new(500, "Error.Internal"),
+    };
+
+    /// <summary>An organization policy as the SDK's update form names it.</summary>
+    private static string PolicyField(InstitutionPolicy policy) => policy switch
+    {
+        InstitutionPolicy.EnforceMfa => "enforce_mfa",
+        InstitutionPolicy.IpAllowlist => "whitelisted_ips",
+        _ => "auto_assigned_workspace_id",
     };
 
     public static WachtError Describe(DomainError error) => error switch
@@ -111,6 +119,10 @@ public static class WachtErrors
         LastOwner => new(403, "Error.LastOwner"),
         MemberRoleRequired => new(409, "Error.MemberRoleRequired"),
         SoleInstitutionOwner => new(403, "Error.SoleInstitutionOwner"),
+        LastInstitutionOwner => new(409, "Error.LastInstitutionOwner"),
+        InstitutionRoleNotHeld => new(400, "Error.InstitutionRoleNotHeld"),
+        LastOwnerOfWorkspace w => new(409, "Error.LastOwnerOfWorkspace", new Dictionary<string, object> { ["workspace"] = w.WorkspaceName }),
+        InstitutionPolicyIsOperators p => new(400, "Error.InstitutionPolicyIsOperators", new Dictionary<string, object> { ["field"] = PolicyField(p.Policy) }),
         NotFound => new(404, "Error.NotFound"),
         EmailTaken => new(409, "Error.EmailTaken"),
         AlreadyOwnsWorkspace => new(409, "Error.AlreadyOwnsWorkspace"),

@@ -106,12 +106,22 @@ public sealed record WachtOrganizationRole(
     public static WachtOrganizationRole From(InstitutionRole role, string organizationId, DateTime organizationCreatedAt) => role switch
     {
         InstitutionRole.Owner => new(OrganizationOwnerId, organizationId, "Owner", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
-        InstitutionRole.Admin => new("orgrole_admin", organizationId, "Admin", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
+        InstitutionRole.Admin => new(OrganizationAdminId, organizationId, "Admin", OrganizationManagePermissions, organizationCreatedAt, organizationCreatedAt),
         _ => new(OrganizationMemberId, organizationId, "Member", [], organizationCreatedAt, organizationCreatedAt),
     };
 
     public const string OrganizationOwnerId = "orgrole_owner";
+    public const string OrganizationAdminId = "orgrole_admin";
     public const string OrganizationMemberId = "orgrole_member";
+
+    /// <summary>The role a fixed role id names; null for any other id.</summary>
+    public static InstitutionRole? Parse(string? roleId) => roleId switch
+    {
+        OrganizationOwnerId => InstitutionRole.Owner,
+        OrganizationAdminId => InstitutionRole.Admin,
+        OrganizationMemberId => InstitutionRole.Member,
+        _ => null,
+    };
 
     /// <summary>The organization permission catalogue: what owners and admins hold.</summary>
     public static readonly IReadOnlyList<string> OrganizationManagePermissions = ["organization:admin", "organization:manage"];

@@ -1,11 +1,15 @@
 using Tenantry.Application.Common;
+using Tenantry.Application.Institutions.ChangeMemberRole;
 using Tenantry.Application.Institutions.ListMine;
 using Tenantry.Application.Institutions.Members;
+using Tenantry.Application.Institutions.RemoveMember;
+using Tenantry.Application.Institutions.Update;
 using Tenantry.Application.Invitations;
 using Tenantry.Application.Invitations.Accept;
 using Tenantry.Application.Invitations.CheckToken;
 using Tenantry.Application.Invitations.Create;
 using Tenantry.Application.Invitations.ListPending;
+using Tenantry.Application.Invitations.ListInstitutionPending;
 using Tenantry.Application.Invitations.Locate;
 using Tenantry.Application.Invitations.Resend;
 using Tenantry.Application.Invitations.Revoke;
@@ -29,20 +33,18 @@ namespace Tenantry.Server.Dialects.WachtApi.Organizations;
 internal static class WachtOrganizationEndpoints
 {
     /// <summary>
-    /// What the SDK's organization screens change that Tenantry's domain does not: an organization's name and policies are the
-    /// operator's, organizations are not deleted, organization roles are fixed (Owner for its creator, Member for those who
-    /// join), and members are removed from its workspaces (the workspace member routes), not from the organization as a whole.
+    /// What the SDK's organization screens change that Tenantry's domain does not: organizations are not deleted (their
+    /// workspaces' members, audit trail and webhooks stay with them), and organization roles are the fixed Owner, Admin and
+    /// Member (the rules of who runs an organization are decided on those three; custom ones would need their own permissions).
     /// </summary>
     private static readonly string[] s_unavailableChanges =
     [
-        "/organizations/{organizationId}/update",
         "/organizations/{organizationId}/delete",
         "/organizations/{organizationId}/roles",
         "/organizations/{organizationId}/roles/{roleId}/remove",
-        "/organizations/{organizationId}/members/{membershipId}/remove",
-        "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/add",
-        "/organizations/{organizationId}/members/{membershipId}/roles/{roleId}/remove",
     ];
+
+    private static readonly string[] s_updateLists = ["whitelisted_ips"];
 
     public static void Map(RouteGroupBuilder wacht)
     {
@@ -115,8 +117,56 @@ internal static class WachtOrganizationEndpoints
             .WithSummary("The organization's members in the order they joined, with their organization role, for its owners and admins; page, limit, search")
             .Produces<WachtEnvelopeDoc<WachtPage<WachtOrganizationMember>>>();
 
+        wacht.MapPost("/organizations/{organizationId}/update", (string organizationId, UpdateInstitutionHandler handler, ListMyInstitutionsHandler organizations,
+                WachtSessions sessions, WachtWireContext context, HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<WachtOrganization>(http, sessions, s_updateLists, async input =>
+                {
+                    // Standing first: someone outside the organization learns nothing from what their form holds.
+                    var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                    if (!organization.IsSuccess)
+                    {
+                        return organization.Error!;
+                    }
+                    if (http.Request.HasFormContentType && http.Request.Form.Files.Count > 0)
+                    {
+                        // Tenantry keeps an image's address, not image files.
+                        return new ValidationFailed(new FieldError("image", ValidationCodes.UnknownValue));
+                    }
+                    var policies = PoliciesOf(input);
+                    if (!policies.IsSuccess)
+                    {
+                        return policies.Error!;
+                    }
+                    var (enforceMfa, allowlist) = policies.Value;
+                    var updated = await handler.HandleAsync(organizationId, new UpdateInstitutionCommand(
+                        Present(input, "name"), Present(input, "description"), enforceMfa, allowlist,
+                        // The SDK's form sends "0" for no auto-assigned workspace.
+                        input["auto_assigned_workspace_id"] is "0" ? "" : input["auto_assigned_workspace_id"]), http.Caller(), ct);
+                    return updated.IsSuccess ? WachtOrganization.From(updated.Value, context) : updated.Error!;
+                }))
+            .WithSummary("Rename the organization or change its description (its Owners and Admins). Its policies (enforce_mfa, enable_ip_restriction, " +
+                "whitelisted_ips, auto_assigned_workspace_id) are the operator's: accepted only unchanged, else 400 naming the field")
+            .Produces<WachtEnvelopeDoc<WachtOrganization>>();
+
+        wacht.MapPost("/organizations/{organizationId}/members/{membershipId}/remove", (string organizationId, string membershipId,
+                RemoveInstitutionMemberHandler handler, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<object?>(http, sessions, [], async _ =>
+                {
+                    var removed = await handler.HandleAsync(organizationId, membershipId, http.Caller(), ct);
+                    return removed.IsSuccess ? Result<object?>.Success(null) : removed.Error!;
+                }))
+            .WithSummary("Remove a member from the organization and from all of its workspaces (Owners; Admins, not an Owner); refused for the last " +
+                "owner of one of its workspaces (409, naming it). Removing yourself is leaving, with leaving's rules (the last owner: 403)")
+            .Produces<WachtEnvelopeDoc<object>>();
+
+        MapRoleChange(wacht, "add", "Give the member this organization role in place of the one they hold (Owners; Admins between Member and Admin, " +
+            "not for an Owner); the organization keeps an Owner (409)");
+        MapRoleChange(wacht, "remove", "Take the member's Owner or Admin role away: they become Member (400 for a role they do not hold; the Member " +
+            "role itself cannot be taken away: 409); the organization keeps an Owner (409)");
+
         wacht.MapGet("/organizations/{organizationId}/invitations", async (string organizationId, ListMyInstitutionsHandler organizations,
-                WorkspaceAccess access, ListPendingInvitationsHandler handler, TimeProvider clock, WachtSessions sessions, HttpContext http, CancellationToken ct) =>
+                WorkspaceAccess access, ListPendingInvitationsHandler handler, ListInstitutionPendingInvitationsHandler allWorkspaces, TimeProvider clock,
+                WachtSessions sessions, HttpContext http, CancellationToken ct) =>
             {
                 var organization = await OrganizationAsync(organizations, organizationId, http, ct);
                 if (!organization.IsSuccess)
@@ -128,10 +178,13 @@ internal static class WachtOrganizationEndpoints
                 {
                     return WachtResults.Error(new ValidationFailed(new FieldError("workspace_id", ValidationCodes.InvalidId)));
                 }
+                var now = clock.GetUtcNow().UtcDateTime;
                 if (string.IsNullOrEmpty(workspaceId.ToString()))
                 {
-                    // Every Tenantry invitation is to a workspace: the organization has none of its own.
-                    return WachtResults.Ok(new List<WachtOrganizationInvitation>(), await sessions.CurrentAsync(http));
+                    var all = await allWorkspaces.HandleAsync(organizationId, new PageRequest(1, PageRequest.MaxPageSize), http.Caller(), ct);
+                    return all.IsSuccess
+                        ? WachtResults.Ok(all.Value.Items.Select(i => WachtOrganizationInvitation.From(i, organization.Value, now)).ToList(), await sessions.CurrentAsync(http))
+                        : WachtResults.Error(all.Error!);
                 }
                 var standing = await InOrganizationAsync(access, organizationId, workspaceId.ToString(), http, ct);
                 if (!standing.IsSuccess)
@@ -139,10 +192,10 @@ internal static class WachtOrganizationEndpoints
                     return WachtResults.Error(standing.Error!);
                 }
                 var pending = await handler.HandleAsync(standing.Value.WorkspaceId, new PageRequest(1, PageRequest.MaxPageSize), ct);
-                var now = clock.GetUtcNow().UtcDateTime;
                 return WachtResults.Ok(pending.Items.Select(i => WachtOrganizationInvitation.From(i, organization.Value, now)).ToList(), await sessions.CurrentAsync(http));
             })
-            .WithSummary("The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), newest first, at most 200")
+            .WithSummary("The pending invitations to one of the organization's workspaces (workspace_id; members.invite there), or without workspace_id " +
+                "to all of its workspaces the caller may see (every one for its Owners and Admins, else those where they hold members.invite); newest first, at most 200")
             .Produces<WachtEnvelopeDoc<List<WachtOrganizationInvitation>>>();
 
         wacht.MapPost("/organizations/{organizationId}/invitations", (string organizationId, ListMyInstitutionsHandler organizations, WorkspaceAccess access,
@@ -240,6 +293,53 @@ internal static class WachtOrganizationEndpoints
             .WithSummary(summary)
             .Produces<WachtEnvelopeDoc<WachtOrganizationInvitation>>();
 
+    private static void MapRoleChange(RouteGroupBuilder wacht, string action, string summary) =>
+        wacht.MapPost($"/organizations/{{organizationId}}/members/{{membershipId}}/roles/{{roleId}}/{action}", (string organizationId, string membershipId,
+                string roleId, ChangeInstitutionMemberRoleHandler handler, ListMyInstitutionsHandler organizations, WachtSessions sessions,
+                HttpContext http, CancellationToken ct) =>
+                WachtManagement.MutationAsync<WachtOrganizationMember>(http, sessions, [], async _ =>
+                {
+                    var organization = await OrganizationAsync(organizations, organizationId, http, ct);
+                    if (!organization.IsSuccess)
+                    {
+                        return organization.Error!;
+                    }
+                    if (WachtOrganizationRole.Parse(roleId) is not { } role)
+                    {
+                        return new NotFound();
+                    }
+                    var changed = await handler.HandleAsync(organizationId, membershipId, new InstitutionRoleChange(role, TakeAway: action == "remove"), http.Caller(), ct);
+                    return changed.IsSuccess ? WachtOrganizationMember.From(changed.Value, organization.Value) : changed.Error!;
+                }))
+            .WithSummary(summary)
+            .Produces<WachtEnvelopeDoc<WachtOrganizationMember>>();
+
+    /// <summary>A field the form sent (even empty), or absent.</summary>
+    private static Optional<string?> Present(WachtInput input, string name) =>
+        input[name] is { } value ? new Optional<string?>(true, value) : Optional<string?>.Absent;
+
+    /// <summary>
+    /// The organization policies the form names, as the update compares them with what the organization has: enforce_mfa, and the IP
+    /// allow-list from whitelisted_ips and enable_ip_restriction (off: no restriction, whatever addresses come with it).
+    /// </summary>
+    private static Result<(bool? EnforceMfa, IReadOnlyList<string?>? Allowlist)> PoliciesOf(WachtInput input)
+    {
+        var enforceMfa = WachtManagement.Flag(input, "enforce_mfa");
+        var restrictIps = WachtManagement.Flag(input, "enable_ip_restriction");
+        if (!enforceMfa.IsSuccess || !restrictIps.IsSuccess)
+        {
+            return (enforceMfa.Error ?? restrictIps.Error)!;
+        }
+        var ips = input.Values("whitelisted_ips");
+        if (restrictIps.Value == true && ips is not { Count: > 0 })
+        {
+            // A restriction with no addresses is no allow-list the organization could have.
+            return new InstitutionPolicyIsOperators(InstitutionPolicy.IpAllowlist);
+        }
+        (bool? EnforceMfa, IReadOnlyList<string?>? Allowlist) policies = (enforceMfa.Value, restrictIps.Value == false ? [] : ips);
+        return policies;
+    }
+
     /// <summary>Standing first, as on the served routes: only those who run the organization learn that the change is not made.</summary>
     private static async Task<IResult> UnavailableChangeAsync(string organizationId, ListMyInstitutionsHandler organizations, HttpContext http, CancellationToken ct)
     {
@@ -250,7 +350,7 @@ internal static class WachtOrganizationEndpoints
         }
         return organization.Value.Role is InstitutionRole.Owner or InstitutionRole.Admin
             ? WachtErrors.ChangeUnavailable
-            : WachtResults.Error(new PermissionDenied(ListInstitutionMembersHandler.ManagePermission));
+            : WachtResults.Error(new PermissionDenied(InstitutionRoles.ManagePermission));
     }
 
     /// <summary>The caller's membership of the organization; <see cref="NotFound"/> for anyone else (an organization never reveals that it exists).</summary>
