@@ -404,8 +404,7 @@ CLIENTS_FILTER='Part!=Clients'
 SQLITE_ONLY_FILTER='Requires!=Sqlite'
 
 # run_tests LABEL TRX_FILE PROJECT RUN_FILTER [VAR=value ...]
-# RUN_FILTER (may be empty) is combined with TENANTRY_TEST_FILTER. TEST_THREADS=N before the call sets
-# how many test classes xunit runs at once (its default: one per core).
+# RUN_FILTER (may be empty) is combined with TENANTRY_TEST_FILTER.
 run_tests() {
     local label=$1 trx=$2 project=$3 run_filter=$4
     shift 4
@@ -423,10 +422,7 @@ run_tests() {
     if [[ -n $filter ]]; then
         cmd+=(--filter "$filter")
     fi
-    if [[ -n ${TEST_THREADS:-} ]]; then
-        cmd+=(-- "xUnit.MaxParallelThreads=$TEST_THREADS")
-    fi
-    log "Running $label tests${filter:+ (filter: $filter)}${TEST_THREADS:+ ($TEST_THREADS classes at once)}"
+    log "Running $label tests${filter:+ (filter: $filter)}"
     local rc=0
     env "$@" "${cmd[@]}" &
     CHILD_PID=$!
@@ -821,10 +817,7 @@ log "NOTE: the Citus run excludes the tests marked [Trait(\"Requires\", \"Postgr
     PostgreSQL server, and ran in the PostgreSQL run), the clients' tests and the SQLite-only ones; the tests marked [Trait(\"Requires\", \"Citus\")]
     (query plans on the cluster, the coordinator check, a worker stopped or added under load, the migration race) run only here."
 if start_citus; then
-    # Four classes at once, not one per core: on Citus a test mostly waits (two-phase commits, a copy of the
-    # template database on three nodes per class), and four kept the two cores busier: the Wacht tests took
-    # 71 s instead of 89 s.
-    TEST_THREADS=4 run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER&$SQLITE_ONLY_FILTER" \
+    run_tests "integration (citus)" integration-citus.trx tests/Tenantry.IntegrationTests "$POSTGRES_ONLY_FILTER&$CLIENTS_FILTER&$SQLITE_ONLY_FILTER" \
         TENANTRY_TEST_DATABASE=citus TENANTRY_TEST_POSTGRES="$CITUS_CONN"
     stop_citus
 else

@@ -216,19 +216,8 @@ public sealed class ConsoleServer : IAsyncLifetime
     }
 }
 
-/// <summary>
-/// The members' scenarios (invitation, MFA, roles): one server and browser of their own, so that they run
-/// beside the operator's scenarios (a scenario mostly waits on the browser and the server's round trips).
-/// </summary>
 [CollectionDefinition(Name)]
 public sealed class ConsoleCollection : ICollectionFixture<ConsoleServer>
 {
     public const string Name = "console";
-}
-
-/// <summary>The operator's scenarios and the ones that look across tenants or languages: another server and browser.</summary>
-[CollectionDefinition(Name)]
-public sealed class OperatorConsoleCollection : ICollectionFixture<ConsoleServer>
-{
-    public const string Name = "operator console";
 }

@@ -5,7 +5,7 @@ using static Tenantry.BrowserTests.ConsoleSteps;
 namespace Tenantry.BrowserTests;
 
 /// <summary>Scenario 6: the Japanese console shows Japanese labels and enum labels, from the browser's language or the picker.</summary>
-[Collection(OperatorConsoleCollection.Name)]
+[Collection(ConsoleCollection.Name)]
 public sealed class LanguageScenarioTests(ConsoleServer server)
 {
     [Fact]

@@ -13,7 +13,7 @@ namespace Tenantry.BrowserTests;
 /// rotates the signing key; signs a user out everywhere. Each change is checked in what the operator API then answers,
 /// audit trail included.
 /// </summary>
-[Collection(OperatorConsoleCollection.Name)]
+[Collection(ConsoleCollection.Name)]
 public sealed class OperatorDirectoryScenarioTests(ConsoleServer server)
 {
     [Fact]

@@ -5,7 +5,7 @@ using static Tenantry.BrowserTests.ConsoleSteps;
 namespace Tenantry.BrowserTests;
 
 /// <summary>Scenario 4: the operator suspends the workspace in the operator area; members see it not enterable.</summary>
-[Collection(OperatorConsoleCollection.Name)]
+[Collection(ConsoleCollection.Name)]
 public sealed class OperatorScenarioTests(ConsoleServer server)
 {
     [Fact]

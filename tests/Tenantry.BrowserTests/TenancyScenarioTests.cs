@@ -5,7 +5,7 @@ using static Tenantry.BrowserTests.ConsoleSteps;
 namespace Tenantry.BrowserTests;
 
 /// <summary>Scenario 5: another tenant's workspace id typed into the address bar shows "not found", never its name.</summary>
-[Collection(OperatorConsoleCollection.Name)]
+[Collection(ConsoleCollection.Name)]
 public sealed class TenancyScenarioTests(ConsoleServer server)
 {
     [Fact]
