@@ -42,8 +42,31 @@ public abstract class ConsolePage : ComponentBase
         set => Http.Items[ConsoleHosting.StatusItem] = value;
     }
 
-    /// <summary>The caller of this request, or null when the cookie names no live session.</summary>
-    public static async Task<Caller?> AuthenticateAsync(HttpContext http)
+    /// <summary>
+    /// The caller of this request, or null when the cookie names no live session. Looked up once per request and
+    /// shared: static rendering starts the page while the layout still awaits its own look-up, and two queries at
+    /// once on the request's one DbContext fail.
+    /// </summary>
+    public static Task<Caller?> AuthenticateAsync(HttpContext http)
+    {
+        if (http.Items[CallerItem] is not Task<Caller?> lookup)
+        {
+            lookup = LookUpCallerAsync(http);
+            http.Items[CallerItem] = lookup;
+        }
+        return lookup;
+    }
+
+    /// <summary>The caller looked up again: a change made by this request moved the session's memberships version.</summary>
+    protected static Task<Caller?> AuthenticateAgainAsync(HttpContext http)
+    {
+        http.Items.Remove(CallerItem);
+        return AuthenticateAsync(http);
+    }
+
+    private static readonly object CallerItem = new();
+
+    private static async Task<Caller?> LookUpCallerAsync(HttpContext http)
     {
         if (!http.Request.Cookies.TryGetValue(AuthenticationSchemes.SessionCookie, out var token) || token.Length == 0)
         {
