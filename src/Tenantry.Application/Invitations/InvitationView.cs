@@ -89,6 +89,21 @@ public static class InvitationQueries
         return InvitationAccess.Decide(addressedToCaller, caller.EmailVerifiedAt is not null, tokenMatches, transferAllowed);
     }
 
+    /// <summary>
+    /// <see cref="ClaimAsync"/> again on what is committed: the invitation reloaded (under the workspace lock the
+    /// caller holds), <see cref="InvitationClaim.None"/> when it is gone.
+    /// </summary>
+    public static async Task<InvitationClaim> ReclaimAsync(
+        TenantryDbContext db, Invitation invitation, string? token, string userId, CancellationToken cancellationToken)
+    {
+        await db.Entry(invitation).ReloadAsync(cancellationToken);
+        if (db.Entry(invitation).State == EntityState.Detached)
+        {
+            return InvitationClaim.None;
+        }
+        return await ClaimAsync(db, invitation, token, userId, cancellationToken);
+    }
+
     /// <summary>The token of the invitation's latest email, compared in constant time.</summary>
     public static bool TokenMatches(Invitation invitation, string? token) =>
         invitation.TokenHash is { } hash && !string.IsNullOrWhiteSpace(token) && token.Length <= MaxTokenLength && TokenHashing.HashEquals(hash, token.Trim());

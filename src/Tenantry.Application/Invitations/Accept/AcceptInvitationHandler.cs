@@ -47,12 +47,7 @@ public sealed class AcceptInvitationHandler(TenantryDbContext db, EmailVerificat
             await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
             await db.LockUserMembershipsAsync(caller.UserId, cancellationToken);
             // Decide on what is committed now that we hold the locks, not on what we read before.
-            await db.Entry(invitation).ReloadAsync(cancellationToken);
-            if (db.Entry(invitation).State == EntityState.Detached)
-            {
-                return new NotFound();
-            }
-            var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
+            var claim = await InvitationQueries.ReclaimAsync(db, invitation, token, caller.UserId, cancellationToken);
             if (claim == InvitationClaim.None)
             {
                 return new NotFound();

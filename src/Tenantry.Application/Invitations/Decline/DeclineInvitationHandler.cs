@@ -28,12 +28,7 @@ public sealed class DeclineInvitationHandler(TenantryDbContext db, EmailVerifica
         return await db.InTransactionAsync<Result>(async transaction =>
         {
             await db.LockWorkspaceAsync(invitation.WorkspaceId, cancellationToken);
-            await db.Entry(invitation).ReloadAsync(cancellationToken);
-            if (db.Entry(invitation).State == EntityState.Detached)
-            {
-                return new NotFound();
-            }
-            var claim = await InvitationQueries.ClaimAsync(db, invitation, token, caller.UserId, cancellationToken);
+            var claim = await InvitationQueries.ReclaimAsync(db, invitation, token, caller.UserId, cancellationToken);
             if (claim == InvitationClaim.None)
             {
                 return new NotFound();
