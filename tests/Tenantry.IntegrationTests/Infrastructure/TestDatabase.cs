@@ -9,13 +9,17 @@ namespace Tenantry.IntegrationTests.Infrastructure;
 /// The database an app under test runs on, chosen by the test run's parameter
 /// <c>TENANTRY_TEST_DATABASE</c> (<c>sqlite</c>, the default, or <c>postgres</c>, which needs
 /// <c>TENANTRY_TEST_POSTGRES</c>: an admin connection string, or <c>citus</c>, where that string
-/// names a database of a Citus coordinator with its workers registered). Every app gets its own
-/// database, created here and dropped on dispose, so tests never see each other's data.
+/// names a database of a Citus coordinator with its workers registered). Every app gets a database
+/// of its own, so tests never see each other's data: on SQLite a new file; on PostgreSQL and Citus a
+/// copy of one migrated template, or a copy a finished app left, emptied (see <see cref="DisposeAsync"/>).
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _adminConnectionStrings;
     private readonly string? _databaseName;
+
+    /// <summary>The template this database is a copy of, when it may be emptied and used again.</summary>
+    private Template? _copyOf;
 
     private TestDatabase(string provider, IReadOnlyDictionary<string, string?> settings, IReadOnlyList<string> adminConnectionStrings, string? databaseName, string? dataDir)
     {
@@ -54,19 +58,31 @@ public sealed class TestDatabase : IAsyncDisposable
         switch (ProviderUnderTest)
         {
             case "sqlite":
+                // A copy of a file migrated once: the app's start-up migration then only checks it.
+                File.Copy(await s_sqliteTemplate.Value, Path.Combine(dataDir, new DatabaseOptions().SqliteFile));
                 return new TestDatabase("Sqlite", new Dictionary<string, string?>
                 {
                     ["Tenantry:DataDir"] = dataDir,
                     ["Tenantry:Database:Provider"] = "Sqlite",
                 }, [], null, dataDir);
-            case "postgres":
-                return await CreatePostgresAsync(dataDir);
-            case "citus":
-                return await CreateCitusAsync(dataDir);
+            case "postgres" or "citus":
+                return await CopyOfTemplateAsync(dataDir);
             default:
                 throw new InvalidOperationException($"Unknown TENANTRY_TEST_DATABASE '{ProviderUnderTest}': use sqlite, postgres or citus.");
         }
     }
+
+    private static readonly Lazy<Task<string>> s_sqliteTemplate = new(async () =>
+    {
+        var dataDir = Directory.CreateTempSubdirectory("tenantry-test-template-").FullName;
+        await using (var services = new ServiceCollection().AddTenantryDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite }, dataDir).BuildServiceProvider())
+        {
+            await DatabaseMigrator.MigrateAsync(services, CancellationToken.None);
+        }
+        // Closing the last connection folds the write-ahead log into the file.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return Path.Combine(dataDir, new DatabaseOptions().SqliteFile);
+    });
 
     /// <summary>
     /// A fresh PostgreSQL database whatever the run's provider, for tests that only make sense
@@ -89,70 +105,136 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// A new database on every node of the Citus cluster whose coordinator
-    /// <c>TENANTRY_TEST_POSTGRES</c> names, already migrated and distributed: each node copies its
-    /// part of one template that this test process prepares once (migrating and distributing takes
-    /// seconds per database on Citus, copying a template a fraction of that). The copies agree with
-    /// each other because every node copies the same template's own part.
+    /// A database that is, to its app, a freshly migrated one (Citus: distributed too): one that an
+    /// earlier app left and <see cref="DisposeAsync"/> emptied, or else a new copy of one template this
+    /// test process migrates once. Migrating takes most of a second per database on PostgreSQL and
+    /// seconds on Citus, and creating, first connecting to and dropping a copy on three Citus nodes
+    /// cost more cluster CPU than the tests of most classes; emptying a copy costs a fraction of that.
+    /// On Citus every node copies its own part of the template, so the copies agree with each other.
     /// </summary>
-    private static async Task<TestDatabase> CreateCitusAsync(string dataDir)
+    private static async Task<TestDatabase> CopyOfTemplateAsync(string dataDir)
     {
-        var template = await s_citusTemplate.Value;
-        var name = NewDatabaseName();
-        // Copies of one template one at a time: CREATE DATABASE ... TEMPLATE takes the template exclusively.
-        await CitusSetup.WaitAsync();
-        try
+        var template = await s_template.Value;
+        var provider = IsCitus ? "Citus" : "Postgres";
+        if (!s_emptied.TryTake(out var name))
         {
-            await Task.WhenAll(template.Nodes.Select(node => ExecuteAsync(node, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template.Name}\"")));
+            name = NewDatabaseName();
+            // Copies of one template one at a time: CREATE DATABASE ... TEMPLATE takes the template exclusively.
+            await TemplateCopies.WaitAsync();
+            try
+            {
+                await Task.WhenAll(template.Nodes.Select(node => ExecuteAsync(node, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template.Name}\" STRATEGY FILE_COPY")));
+            }
+            finally
+            {
+                TemplateCopies.Release();
+            }
+            if (IsCitus)
+            {
+                // Citus's metadata keeps the database itself as a distributed object by OID, which in a copy is the
+                // template's: point it at the copy, as if made directly (adding a node would otherwise sync the template's name).
+                await Task.WhenAll(template.Nodes.Select(node => ExecuteAsync(On(node, name),
+                    "UPDATE pg_catalog.pg_dist_object SET objid = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
+                    "WHERE classid = 'pg_catalog.pg_database'::regclass")));
+            }
         }
-        finally
-        {
-            CitusSetup.Release();
-        }
-        // Citus's metadata keeps the database itself as a distributed object by OID, which in a copy is the
-        // template's: point it at the copy, as if made directly (adding a node would otherwise sync the template's name).
-        await Task.WhenAll(template.Nodes.Select(node => ExecuteAsync(On(node, name),
-            "UPDATE pg_catalog.pg_dist_object SET objid = (SELECT oid FROM pg_database WHERE datname = current_database()) " +
-            "WHERE classid = 'pg_catalog.pg_database'::regclass")));
-        return new TestDatabase("Citus", ServerSettings(dataDir, "Citus", template.Nodes[0], name), template.Nodes, name, dataDir);
+        return new TestDatabase(provider, ServerSettings(dataDir, provider, template.Nodes[0], name), template.Nodes, name, dataDir) { _copyOf = template };
     }
 
-    private sealed record CitusTemplate(string Name, string[] Nodes);
+    /// <summary>The migrated template; <paramref name="Tables"/> lists what emptying a copy truncates, <paramref name="Shape"/> is <see cref="ShapeAsync"/> of it.</summary>
+    private sealed record Template(string Name, string[] Nodes, string Tables, string Shape);
 
-    private static readonly Lazy<Task<CitusTemplate>> s_citusTemplate = new(PrepareCitusTemplateAsync);
+    private static readonly Lazy<Task<Template>> s_template = new(PrepareTemplateAsync);
 
-    private static async Task<CitusTemplate> PrepareCitusTemplateAsync()
+    /// <summary>Copies that finished apps left, emptied and with the template's shape, for the next app.</summary>
+    private static readonly global::System.Collections.Concurrent.ConcurrentBag<string> s_emptied = [];
+
+    private static readonly SemaphoreSlim TemplateCopies = new(1, 1);
+
+    private static async Task<Template> PrepareTemplateAsync()
     {
-        var empty = await CreateEmptyCitusAsync(Directory.CreateTempSubdirectory("tenantry-test-").FullName);
+        var dataDir = Directory.CreateTempSubdirectory("tenantry-test-").FullName;
+        var empty = IsCitus ? await CreateEmptyCitusAsync(dataDir) : await CreatePostgresAsync(dataDir);
         await using (var services = new ServiceCollection().AddTenantryDatabase(
-            new DatabaseOptions { Provider = DatabaseProvider.Citus, PostgresConnectionString = empty.PostgresConnectionString }, empty.DataDir!).BuildServiceProvider())
+            new DatabaseOptions { Provider = IsCitus ? DatabaseProvider.Citus : DatabaseProvider.Postgres, PostgresConnectionString = empty.PostgresConnectionString }, dataDir).BuildServiceProvider())
         {
             await DatabaseMigrator.MigrateAsync(services, CancellationToken.None);
         }
+        var name = empty._databaseName!;
+        var coordinator = On(empty._adminConnectionStrings[0], name);
+        // Every table the app owns: on Citus those it placed (the coordinator also holds shards of reference tables).
+        var tables = (string)(await ScalarAsync(coordinator, IsCitus
+            ? "SELECT string_agg(logicalrelid::regclass::text, ', ' ORDER BY 1) FROM pg_dist_partition"
+            : "SELECT string_agg(format('%I', tablename), ', ' ORDER BY 1) FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"))!;
+        string shape;
+        await using (var connection = new NpgsqlConnection(coordinator))
+        {
+            await connection.OpenAsync();
+            shape = await ShapeAsync(connection);
+        }
+        var template = new Template(name, [.. empty._adminConnectionStrings], tables, shape);
         // A template must have no connections: refuse new ones, then end Citus's own (its maintenance
         // daemon, the coordinator's cached connections to the workers), coordinator first.
-        foreach (var node in empty._adminConnectionStrings)
+        foreach (var node in template.Nodes)
         {
-            await ExecuteAsync(node, $"ALTER DATABASE \"{empty._databaseName}\" WITH ALLOW_CONNECTIONS false");
-            await ExecuteAsync(node, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{empty._databaseName}' AND pid <> pg_backend_pid()");
+            await ExecuteAsync(node, $"ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS false");
+            await ExecuteAsync(node, $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
         }
-        var template = new CitusTemplate(empty._databaseName!, [.. empty._adminConnectionStrings]);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        return template;
+    }
+
+    /// <summary>
+    /// Drops what this test process kept: the emptied copies and the templates. Called once, when every
+    /// test class has run (<see cref="TestRunFramework"/>); the cluster may be gone already.
+    /// </summary>
+    public static async Task DropKeptAsync()
+    {
+        if (s_sqliteTemplate.IsValueCreated && s_sqliteTemplate.Value.IsCompletedSuccessfully)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(Path.GetDirectoryName(s_sqliteTemplate.Value.Result)!, recursive: true);
+        }
+        if (!s_template.IsValueCreated || !s_template.Value.IsCompletedSuccessfully)
+        {
+            return;
+        }
+        var template = s_template.Value.Result;
+        NpgsqlConnection.ClearAllPools();
+        foreach (var database in s_emptied.Append(template.Name))
         {
             foreach (var node in template.Nodes)
             {
                 try
                 {
-                    DropDatabaseAsync(node, template.Name).GetAwaiter().GetResult();
+                    await DropDatabaseAsync(node, database);
                 }
                 catch (NpgsqlException)
                 {
-                    // The cluster is gone already (./test.sh removes it).
+                    // The cluster is gone already.
                 }
             }
-        };
-        return template;
+        }
     }
+
+    /// <summary>
+    /// What a test may have changed in a database beyond its rows: its tables, indexes, constraints,
+    /// triggers and functions, and on Citus its nodes and shard placements (a node added,
+    /// shards moved); also any transaction left prepared. A copy whose shape differs from the
+    /// template's is dropped, not used again.
+    /// </summary>
+    private static async Task<string> ShapeAsync(NpgsqlConnection connection) => (string)(await ScalarAsync(connection, $"""
+        SELECT md5(string_agg(part, ',' ORDER BY part)) FROM (
+            SELECT 'relation ' || c.relname || ' ' || c.relkind::text FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+            UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+            UNION ALL SELECT 'trigger ' || tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+            UNION ALL SELECT 'function ' || oid::regprocedure::text FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+            UNION ALL SELECT 'prepared ' || gid FROM pg_prepared_xacts WHERE database = current_database()
+            {(IsCitus ? """
+            UNION ALL SELECT 'node ' || nodename || ':' || nodeport || ' ' || isactive::text FROM pg_dist_node
+            UNION ALL SELECT 'placement ' || shardid || ' ' || groupid FROM pg_dist_placement
+            """ : "")}
+        ) shape(part)
+        """))!;
 
     /// <summary>
     /// A new, empty database on every node of the Citus cluster: the extension on every node and
@@ -232,6 +314,19 @@ public sealed class TestDatabase : IAsyncDisposable
         ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = true }.ConnectionString,
     };
 
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await ScalarAsync(connection, sql);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 120 };
+        return await command.ExecuteScalarAsync();
+    }
+
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -260,15 +355,47 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Empties a copy of the template for the next app, if it still has the template's shape: one
+    /// TRUNCATE of every table (on Citus, of every shard), which also restarts any identity. A copy
+    /// whose rows are still locked (a killed server's transaction not yet ended) is dropped instead.
+    /// </summary>
+    private static async Task<bool> EmptiedAsync(Template template, string database)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(On(template.Nodes[0], database));
+            await connection.OpenAsync();
+            if (await ShapeAsync(connection) != template.Shape)
+            {
+                return false;
+            }
+            await using var truncate = new NpgsqlCommand($"SET lock_timeout = '5s'; TRUNCATE {template.Tables} RESTART IDENTITY", connection);
+            await truncate.ExecuteNonQueryAsync();
+            return true;
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_databaseName is not null && _adminConnectionStrings.Count > 0)
         {
             NpgsqlConnection.ClearAllPools();
-            // The coordinator first: it holds connections to the workers' copies.
-            foreach (var admin in _adminConnectionStrings)
+            if (_copyOf is not null && await EmptiedAsync(_copyOf, _databaseName))
             {
-                await DropDatabaseAsync(admin, _databaseName);
+                s_emptied.Add(_databaseName);
+            }
+            else
+            {
+                // The coordinator first: it holds connections to the workers' copies.
+                foreach (var admin in _adminConnectionStrings)
+                {
+                    await DropDatabaseAsync(admin, _databaseName);
+                }
             }
         }
         if (DataDir is not null)

@@ -233,10 +233,10 @@ internal static class WachtOrganizationEndpoints
             .Produces<WachtEnvelopeDoc<WachtOrganizationInvitation>>();
 
         MapInvitationChange(wacht, "discard", "Withdraw a pending invitation (members.invite in its workspace)",
-            (RevokeInvitationHandler handler, WorkspaceStanding standing, string invitationId, HttpContext http) => handler.HandleAsync(standing, invitationId, http.Caller(), http.RequestAborted));
+            (http, standing, invitationId) => http.RequestServices.GetRequiredService<RevokeInvitationHandler>().HandleAsync(standing, invitationId, http.Caller(), http.RequestAborted));
 
         MapInvitationChange(wacht, "resend", "Send a pending invitation again, with a new token and expiry (members.invite in its workspace)",
-            (ResendInvitationHandler handler, WorkspaceStanding standing, string invitationId, HttpContext http) => handler.HandleAsync(standing, invitationId, http.Caller(), http.RequestAborted))
+            (http, standing, invitationId) => http.RequestServices.GetRequiredService<ResendInvitationHandler>().HandleAsync(standing, invitationId, http.Caller(), http.RequestAborted))
             .RequireRateLimiting(RateLimitPolicies.Invitations);
 
         wacht.MapPost("/organizations/invitations/accept", (CheckInvitationTokenHandler check, AcceptInvitationHandler handler,
@@ -265,11 +265,12 @@ internal static class WachtOrganizationEndpoints
             .Produces<WachtEnvelopeDoc<WachtAcceptedInvitation>>();
     }
 
-    private static RouteHandlerBuilder MapInvitationChange<THandler>(
+    /// <remarks>Not generic over the handler: the compile-time request delegate generator skips generic endpoints.</remarks>
+    private static RouteHandlerBuilder MapInvitationChange(
         RouteGroupBuilder wacht, string action, string summary,
-        Func<THandler, WorkspaceStanding, string, HttpContext, Task<Result<InvitationView>>> change) where THandler : notnull =>
+        Func<HttpContext, WorkspaceStanding, string, Task<Result<InvitationView>>> change) =>
         wacht.MapPost($"/organizations/{{organizationId}}/invitations/{{invitationId}}/{action}", (string organizationId, string invitationId,
-                ListMyInstitutionsHandler organizations, LocateInvitationHandler locate, WorkspaceAccess access, THandler handler, TimeProvider clock,
+                ListMyInstitutionsHandler organizations, LocateInvitationHandler locate, WorkspaceAccess access, TimeProvider clock,
                 WachtSessions sessions, HttpContext http, CancellationToken ct) =>
                 WachtManagement.MutationAsync<WachtOrganizationInvitation>(http, sessions, [], async _ =>
                 {
@@ -287,7 +288,7 @@ internal static class WachtOrganizationEndpoints
                     {
                         return standing.Error!;
                     }
-                    var changed = await change(handler, standing.Value, invitationId, http);
+                    var changed = await change(http, standing.Value, invitationId);
                     return changed.IsSuccess ? WachtOrganizationInvitation.From(changed.Value, organization.Value, clock.GetUtcNow().UtcDateTime) : changed.Error!;
                 }))
             .WithSummary(summary)
