@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
+using Tenantry.Domain.Common;
 
 namespace Tenantry.Server.Dialects.Shared;
 
@@ -25,6 +28,26 @@ public static class DialectStatusCodePages
             >= 400 and < 500 => DialectError.BadRequest,
             _ => DialectError.Internal,
         };
-        return DialectErrors.WriteAsync(http, error);
+        return DialectErrors.WriteAsync(http, error, field: error == DialectError.BadRequest ? UnparsedQueryValue(http) : null);
+    }
+
+    /// <summary>
+    /// The query parameter whose value is not a number, when there is one: the compile-time request
+    /// delegates answer an optional number that does not parse (<c>?page=abc</c>) with a bare 400,
+    /// where a required one throws and <see cref="DialectExceptionHandler"/> names it.
+    /// </summary>
+    private static FieldError? UnparsedQueryValue(HttpContext http)
+    {
+        foreach (var parameter in http.GetEndpoint()?.Metadata.GetOrderedMetadata<IParameterBindingMetadata>() ?? [])
+        {
+            var type = parameter.ParameterInfo.ParameterType;
+            if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(int)
+                && http.Request.Query.TryGetValue(parameter.Name, out var value) && !string.IsNullOrEmpty(value)
+                && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                return new FieldError(parameter.Name, "InvalidQuery");
+            }
+        }
+        return null;
     }
 }
