@@ -18,7 +18,7 @@
 #   5. integration tests against Citus            -> TestResults/integration-citus.trx
 #      A coordinator and two workers on loopback, started with ../shared/tools/citus-cluster.sh
 #      (which builds Citus once, as root with apt-get, when this PostgreSQL lacks it) with
-#      CITUS_SHARD_COUNT=4, and removed afterwards. Each test app gets its own database on every
+#      CITUS_SHARD_COUNT=4, and removed afterwards. Each test app gets a database of its own on every
 #      node. Excluded here, and said so: the tests marked [Trait("Requires", "PostgreSQL")] (they
 #      stop, freeze or share one plain PostgreSQL server) and the clients' tests. Tests marked
 #      [Trait("Requires", "Citus")] (query plans, the coordinator check, a worker stopped or added
