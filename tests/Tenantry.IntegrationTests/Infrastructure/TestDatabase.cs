@@ -356,14 +356,20 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Empties a copy of the template for the next app, if it still has the template's shape: one
-    /// TRUNCATE of every table (on Citus, of every shard), which also restarts any identity. A copy
-    /// whose rows are still locked (a killed server's transaction not yet ended) is dropped instead.
+    /// Empties a copy of the template for the next app, if it still has the template's shape: its
+    /// connections ended, then one TRUNCATE of every table (on Citus, of every shard), which also
+    /// restarts any identity. A copy whose rows stay locked is dropped instead.
     /// </summary>
     private static async Task<bool> EmptiedAsync(Template template, string database)
     {
         try
         {
+            // Connections the app's pools and the test left open (dropping the database ended them): on
+            // every node, the coordinator first, as it holds connections to the workers.
+            foreach (var node in template.Nodes)
+            {
+                await ExecuteAsync(On(node, database), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            }
             await using var connection = new NpgsqlConnection(On(template.Nodes[0], database));
             await connection.OpenAsync();
             if (await ShapeAsync(connection) != template.Shape)
