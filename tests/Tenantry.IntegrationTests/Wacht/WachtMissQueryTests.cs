@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Tenantry.Application.Workspaces.ListMemberships;
 using Tenantry.IntegrationTests.Infrastructure;
 
 namespace Tenantry.IntegrationTests.Wacht;
@@ -51,5 +53,33 @@ public sealed class WachtMissQueryTests(MissCountApp app) : IClassFixture<MissCo
         Assert.Equal(["beta", "enterprise", "eu", "startup"], segments);
         Assert.True(cold.Count == 3, $"a cold list sent {cold.Count} queries, not 3:\n\n{string.Join("\n\n", cold.Select(q => q.Sql))}");
         Assert.True(warm.Count == 0, $"a warm list sent {warm.Count} queries:\n\n{string.Join("\n\n", warm.Select(q => q.Sql))}");
+    }
+
+    /// <summary>Background refreshes read many users' snapshots at once, by key rather than by one join: the same snapshots.</summary>
+    [Fact]
+    public async Task A_batch_reads_each_users_snapshot_as_a_single_read_does()
+    {
+        var system = app.System;
+        var owner = await system.SignUpAsync();
+        var own = await system.CreateWorkspaceAsync(owner);
+        var organization = await app.InstitutionOfAsync(own);
+        await app.AddWorkspaceAsync(organization, owner.UserId, "Second");
+        (await system.AdminPatchAsync($"/admin/v1/workspaces/{own}", new { segments = new[] { "beta" }, privateMetadata = new { billingId = "cus_9" } })).AssertOk();
+        await app.AddOrganizationSegmentAsync(organization, "enterprise");
+        var member = await system.SignUpAsync();
+        await app.AddOrganizationMemberAsync(own, member.UserId);
+        var outsider = await system.SignUpAsync();
+        string[] userIds = [owner.UserId, member.UserId, outsider.UserId, "usr_nobody"];
+
+        var batch = await app.WithDbAsync(db => MembershipSnapshots.LoadManyAsync(db, userIds, CancellationToken.None));
+
+        Assert.Equal(userIds.Order(StringComparer.Ordinal), batch.Keys.Order(StringComparer.Ordinal));
+        foreach (var userId in userIds)
+        {
+            var single = await app.WithDbAsync(db => MembershipSnapshots.LoadAsync(db, userId, CancellationToken.None));
+            Assert.Equal(JsonSerializer.Serialize(single), JsonSerializer.Serialize(batch[userId]));
+        }
+        Assert.Equal(2, batch[owner.UserId].Memberships.Length);
+        Assert.Empty(batch[outsider.UserId].Memberships);
     }
 }
