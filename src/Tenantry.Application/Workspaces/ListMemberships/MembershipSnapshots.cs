@@ -112,7 +112,7 @@ public static class MembershipSnapshots
             var memberships = own.Select(row =>
             {
                 var (w, r) = (row.Workspace, row.Role);
-                var standing = new WorkspaceStanding(w.Id, row.Institution.Id, row.Id, r.Id, r.BuiltIn == BuiltInRole.Owner, row.Status, r.Permissions);
+                var standing = new WorkspaceStanding(w.Id, row.Institution.Id, row.Id, r.Id, WorkspaceRole.IsOwnerRole(r.BuiltIn), row.Status, r.Permissions);
                 var workspace = new WorkspaceSummary(
                     w.Id, w.Name, w.Slug, w.ImageUrl, w.Description, w.MemberCount, w.PublicMetadata,
                     standing.Grants(Domain.Memberships.Permissions.WorkspaceUpdate) ? w.PrivateMetadata : JsonText.EmptyObject,
@@ -205,7 +205,7 @@ public static class MembershipSnapshots
 
     private sealed record InstitutionMembershipRow(string Id, string UserId, string InstitutionId, InstitutionRole Role, bool IsActive)
     {
-        public bool CanManage => Role is InstitutionRole.Owner or InstitutionRole.Admin;
+        public bool CanManage => InstitutionMembership.RoleCanManage(Role);
     }
 
     // Set by member initialization: EF Core matches the two sides of a UNION ALL member by member.
