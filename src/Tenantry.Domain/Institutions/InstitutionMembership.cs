@@ -30,7 +30,10 @@ public sealed class InstitutionMembership
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    public bool CanManage => Role is InstitutionRole.Owner or InstitutionRole.Admin;
+    public bool CanManage => RoleCanManage(Role);
+
+    /// <summary>Whether a member with this role manages the institution (for rows read without the entity).</summary>
+    public static bool RoleCanManage(InstitutionRole role) => role is InstitutionRole.Owner or InstitutionRole.Admin;
 
     public static InstitutionMembership Join(string institutionId, string userId, InstitutionRole role, DateTimeOffset now) =>
         new()

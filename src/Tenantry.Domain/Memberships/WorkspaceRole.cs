@@ -29,7 +29,10 @@ public sealed class WorkspaceRole
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
-    public bool IsOwner => BuiltIn == Memberships.BuiltInRole.Owner;
+    public bool IsOwner => IsOwnerRole(BuiltIn);
+
+    /// <summary>Whether a role of this kind owns its workspace (for rows read without the entity).</summary>
+    public static bool IsOwnerRole(BuiltInRole? builtIn) => builtIn == Memberships.BuiltInRole.Owner;
 
     public static WorkspaceRole CreateOwner(string institutionId, string workspaceId, DateTimeOffset now) =>
         New(institutionId, workspaceId, OwnerName, "Full control of the workspace", Memberships.BuiltInRole.Owner, [.. Memberships.Permissions.All], now);

@@ -1,100 +1,13 @@
-using System.Data.Common;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Tenantry.IntegrationTests.Infrastructure;
 
 namespace Tenantry.IntegrationTests.Citus;
 
-/// <summary>
-/// A server on Citus whose requests marked with <see cref="CapturedQueries.Header"/> have their
-/// SQL recorded (text and parameter values, as sent), caches off so that every request reads.
-/// </summary>
-public sealed class PlanCaptureApp : TenantryApp
+/// <summary>A server on Citus that records the SQL of marked requests, caches off so that every request reads.</summary>
+public sealed class PlanCaptureApp : QueryCaptureApp
 {
-    public CapturedQueries Queries { get; } = new();
-
     protected override void Configure(IDictionary<string, string?> settings) => settings["Tenantry:Cache:MaxStaleness"] = "00:00:00";
-
-    protected override void ConfigureServices(IServiceCollection services) =>
-        services.AddSingleton<IStartupFilter>(new MarkCapturedRequests());
-
-    /// <summary>First in the pipeline: the request's own database commands (not background work's) are the ones recorded.</summary>
-    private sealed class MarkCapturedRequests : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.ContainsKey(CapturedQueries.Header))
-                {
-                    CapturedQueries.InMarkedRequest.Value = true;
-                }
-                await nextMiddleware();
-            });
-            next(app);
-        };
-    }
-}
-
-/// <summary>EF Core's commands seen on its diagnostic source while a marked request runs.</summary>
-public sealed class CapturedQueries : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
-{
-    public const string Header = "X-Test-Capture-Queries";
-    internal static readonly AsyncLocal<bool> InMarkedRequest = new();
-
-    /// <summary>A command as sent: its text and its parameters (copies, with their database types: a jsonb value is sent as jsonb).</summary>
-    public sealed record Query(string Sql, IReadOnlyList<NpgsqlParameter> Parameters);
-
-    private readonly List<Query> _queries = [];
-    private readonly List<IDisposable> _subscriptions = [];
-
-    public CapturedQueries() => _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
-
-    public List<Query> Take()
-    {
-        lock (_queries)
-        {
-            var taken = _queries.ToList();
-            _queries.Clear();
-            return taken;
-        }
-    }
-
-    void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
-    {
-        if (listener.Name == DbLoggerCategory.Name)
-        {
-            lock (_subscriptions)
-            {
-                _subscriptions.Add(listener.Subscribe(this));
-            }
-        }
-    }
-
-    void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
-    {
-        if (value.Key != RelationalEventId.CommandExecuting.Name || !InMarkedRequest.Value || value.Value is not CommandEventData data)
-        {
-            return;
-        }
-        DbCommand command = data.Command;
-        var parameters = command.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone()).ToList();
-        lock (_queries)
-        {
-            _queries.Add(new Query(command.CommandText, parameters));
-        }
-    }
-
-    void IObserver<DiagnosticListener>.OnCompleted() { }
-    void IObserver<DiagnosticListener>.OnError(Exception error) { }
-    void IObserver<KeyValuePair<string, object?>>.OnCompleted() { }
-    void IObserver<KeyValuePair<string, object?>>.OnError(Exception error) { }
 }
 
 /// <summary>
@@ -138,7 +51,7 @@ public sealed partial class RouterPlanTests(PlanCaptureApp app) : IClassFixture<
         var theirs = await system.CreateWorkspaceAsync(colleague);
         await app.AddMemberAsync(theirs, user.UserId);
 
-        var marked = MarkedClient();
+        var marked = app.MarkedClient();
         var markedSystem = new SystemApi(marked);
         var markedWacht = new WachtApi(marked);
 
@@ -167,7 +80,7 @@ public sealed partial class RouterPlanTests(PlanCaptureApp app) : IClassFixture<
         {
             await app.AddMemberAsync(workspace, (await system.SignUpAsync()).UserId);
         }
-        var marked = new SystemApi(MarkedClient());
+        var marked = new SystemApi(app.MarkedClient());
 
         // bench/writes.lua's cycle, step by step.
         string? invitation = null;
@@ -181,13 +94,6 @@ public sealed partial class RouterPlanTests(PlanCaptureApp app) : IClassFixture<
                 .AssertOk());
         await AssertRouterPlansAsync("remove: DELETE /web/v1/workspaces/{id}/members/{userId}", async () =>
             (await marked.SendAsync(HttpMethod.Delete, $"/web/v1/workspaces/{workspace}/members/{invitee.UserId}", token: owner.AccessToken)).AssertOk());
-    }
-
-    private HttpClient MarkedClient()
-    {
-        var marked = app.CreateHttpClient();
-        marked.DefaultRequestHeaders.Add(CapturedQueries.Header, "1");
-        return marked;
     }
 
     private async Task AssertRouterPlansAsync(string request, Func<Task> send)
