@@ -160,16 +160,15 @@ public sealed class TestDatabase : IAsyncDisposable
             await DatabaseMigrator.MigrateAsync(services, CancellationToken.None);
         }
         var name = empty._databaseName!;
-        var coordinator = On(empty._adminConnectionStrings[0], name);
-        // Every table the app owns: on Citus those it placed (the coordinator also holds shards of reference tables).
-        var tables = (string)(await ScalarAsync(coordinator, IsCitus
-            ? "SELECT string_agg(logicalrelid::regclass::text, ', ' ORDER BY 1) FROM pg_dist_partition"
-            : "SELECT string_agg(format('%I', tablename), ', ' ORDER BY 1) FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"))!;
-        string shape;
-        await using (var connection = new NpgsqlConnection(coordinator))
+        string tables, shape;
+        await using (var coordinator = new NpgsqlConnection(On(empty._adminConnectionStrings[0], name)))
         {
-            await connection.OpenAsync();
-            shape = await ShapeAsync(connection);
+            await coordinator.OpenAsync();
+            // Every table the app owns: on Citus those it placed (the coordinator also holds shards of reference tables).
+            tables = (string)(await ScalarAsync(coordinator, IsCitus
+                ? "SELECT string_agg(logicalrelid::regclass::text, ', ' ORDER BY 1) FROM pg_dist_partition"
+                : "SELECT string_agg(format('%I', tablename), ', ' ORDER BY 1) FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"))!;
+            shape = await ShapeAsync(coordinator);
         }
         var template = new Template(name, [.. empty._adminConnectionStrings], tables, shape);
         // A template must have no connections: refuse new ones, then end Citus's own (its maintenance
@@ -365,12 +364,14 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             // Connections the app's pools and the test left open (dropping the database ended them): on
             // every node, the coordinator first, as it holds connections to the workers.
-            foreach (var node in template.Nodes)
-            {
-                await ExecuteAsync(On(node, database), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
-            }
+            const string endOthers = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
             await using var connection = new NpgsqlConnection(On(template.Nodes[0], database));
             await connection.OpenAsync();
+            await ScalarAsync(connection, endOthers);
+            foreach (var worker in template.Nodes.Skip(1))
+            {
+                await ExecuteAsync(On(worker, database), endOthers);
+            }
             if (await ShapeAsync(connection) != template.Shape)
             {
                 return false;
