@@ -15,6 +15,8 @@ import sys
 
 # (category, substrings of frame names); first match wins, so specific before general.
 CATEGORIES = [
+    # Off the request: the caches' batched re-reads (query, rows, comparison with what is served).
+    ("background refreshes (re-read, compare)", ["RefreshQueue", "ScopedDatabase", "RefreshAsync"]),
     ("token validation (ES256 JWT, cached)", ["AccessTokens.", "JsonWebTokenHandler", "IdentityModel"]),
     ("session check (cache or query)", ["SessionStates.", "RequestAuthenticator."]),
     ("list query (EF Core + database driver)", ["ListMyWorkspacesHandler.LoadAsync", "MyWorkspacesCache.", "Microsoft.EntityFrameworkCore", "Npgsql", "Microsoft.Data.Sqlite", "SQLitePCL"]),

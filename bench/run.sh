@@ -10,8 +10,8 @@
 # reuses the one cached under bench/.data, keyed by its sizes, minting fresh tokens), starts
 # the Release server on loopback, warms up, drives every endpoint in ENDPOINTS with wrk and
 # bench/workspaces.lua (rotating through the sampled users' tokens, full gateway header set),
-# and the bare-Kestrel ceiling (bench/Ceiling, answering a body of the endpoint's mean response
-# size) in alternating slices with the same wrk settings, and prints req/s, p50, p99 and the
+# and the bare-Kestrel ceiling (bench/Ceiling, answering each sampled user a body of the size the
+# endpoint answers them, with the same tokens and headers) in alternating slices with the same wrk settings, and prints req/s, p50, p99 and the
 # ratio to the ceiling. Alternating matters on a shared machine: its speed drifts by tens of per
 # cent within minutes, and a ceiling measured minutes after the endpoint makes the ratio follow
 # the drift. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
@@ -271,11 +271,19 @@ start_pg() {
         pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1 \
             || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
     fi
-    PG_PORT="$(pick_port)"
-    # A read-mostly benchmark: durability settings off, enough buffers for the large dataset.
-    pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 120 \
-        -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=1GB -c maintenance_work_mem=512MB -c max_wal_size=4GB" \
-        start >/dev/null || { tail -n 30 "$PG_DIR/log" >&2; die "PostgreSQL did not start"; }
+    # A port that looked free can be taken meanwhile (the ephemeral range holds the last run's client
+    # sockets): then another is tried.
+    local attempt
+    for attempt in 1 2 3; do
+        PG_PORT="$(pick_port)"
+        # A read-mostly benchmark: durability settings off, enough buffers for the large dataset.
+        pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 120 \
+            -o "-h 127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=1GB -c maintenance_work_mem=512MB -c max_wal_size=4GB" \
+            start >/dev/null && break
+        tail -n 5 "$PG_DIR/log" >&2
+        [[ $attempt -lt 3 ]] || die "PostgreSQL did not start"
+        log "PostgreSQL could not start on port $PG_PORT; trying another port"
+    done
     echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT" >&2
 }
 
@@ -378,10 +386,10 @@ start_server() {
 # process that is shutting down (an --after-start helper's listener stops with the server): then the
 # ceiling exits at once, and another port is tried.
 start_ceiling() {
-    local bytes=$1 attempt port
+    local bytes=$1 sizes=$2 attempt port
     for attempt in 1 2 3; do
         port="$(pick_port)"
-        dotnet "$CEILING_DLL" --urls "http://127.0.0.1:$port" --body-bytes "$bytes" >"$RUN_DIR/ceiling-$port.log" 2>&1 &
+        dotnet "$CEILING_DLL" --urls "http://127.0.0.1:$port" --body-bytes "$bytes" --body-sizes "$sizes" >"$RUN_DIR/ceiling-$port.log" 2>&1 &
         CEILING_PID=$!
         for _ in $(seq 1 300); do
             if curl -fsS -o /dev/null "http://127.0.0.1:$port/ready" 2>/dev/null; then CEILING_PORT=$port; return 0; fi
@@ -394,19 +402,22 @@ start_ceiling() {
     die "ceiling did not start"
 }
 
-# Mean body size of the endpoint over all sampled users (the ceiling answers this many bytes).
+# The endpoint's answer size for every sampled user, one line per token in the tokens file's order,
+# written to FILE (the ceiling answers each user these many bytes); prints the mean over the 200s.
 # One curl process for all of them (a config file with one transfer per token).
-mean_body_bytes() {
-    local url=$1 auth=$2 tokens=$3
-    awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" 'NF {
+body_sizes() {
+    local url=$1 auth=$2 tokens=$3 file=$4
+    # In each user's language, as bench/workspaces.lua asks (labels' lengths differ by language).
+    awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" 'BEGIN { split("en|zh-CN,zh;q=0.9,en;q=0.5|ja-JP|vi-VN,vi;q=0.9|zh-TW", lang, "|") } NF {
         if (n++) print "next"
         print "url = \"" url "\""
+        print "header = \"Accept-Language: " lang[(n % 5) + 1] "\""
         if (auth == "cookie") print "header = \"Cookie: __session=" $1 "\""
         else { print "header = \"X-PORTAL-ACCESS-CODE: " portal "\""; print "header = \"Authorization: Bearer " $1 "\"" }
         print "output = \"/dev/null\""
         print "write-out = \"%{http_code} %{size_download}\\n\""
-    }' "$tokens" >"$RUN_DIR/mean-body.curl"
-    curl -s -K "$RUN_DIR/mean-body.curl" | awk '$1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
+    }' "$tokens" >"$file.curl"
+    curl -s -K "$file.curl" | awk -v file="$file" '{ print $2 > file } $1 == 200 { n++; s += $2 } END { if (n == 0) exit 1; printf "%d\n", s / n }'
 }
 
 # wrk without measuring: a fresh process needs its JIT tiers, thread pool and caches warm.
@@ -423,9 +434,9 @@ drive() {
     timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency \
         -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
     local wrk_pid=$!
-    # The GC's allocation rate inside the slice, one sample a second (the first is dropped).
+    # The GC's allocation rate and pause time inside the slice, one sample a second (the first is dropped).
     local window=$((seconds > 5 ? seconds - 2 : 3))
-    (sleep 1; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$pid" --counters 'System.Runtime[dotnet.gc.heap.total_allocated]' \
+    (sleep 1; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$pid" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.pause.time]' \
         --refresh-interval 1 --format csv --duration "$(printf '00:%02d:%02d:%02d' $((window / 3600)) $((window % 3600 / 60)) $((window % 60)))" \
         -o "$out.counters.csv" >"$out.counters.log" 2>&1 || true) &
     local counters_pid=$!
@@ -438,7 +449,14 @@ drive() {
     wait "$counters_pid" || true
     local result
     result="$(grep '^RESULT' "$out")" || { cat "$out" >&2; die "wrk failed"; }
-    echo "$result alloc_per_req=$(alloc_per_request "$out.counters.csv" "$(field rps "$result")")"
+    echo "$result alloc_per_req=$(alloc_per_request "$out.counters.csv" "$(field rps "$result")") gc_pause_permille=$(gc_pause_permille "$out.counters.csv")"
+}
+
+# Share of the slice's time the GC paused the process, in per mille (pause seconds per second, the samples after the first).
+gc_pause_permille() {
+    local csv=$1
+    [[ -f $csv ]] || { echo 0; return 0; }
+    awk -F',' '$3 ~ /pause.time/ { if (seen++) { n++; s += $NF } } END { if (n == 0) print 0; else printf "%d\n", 1000 * s / n }' "$csv"
 }
 
 # Mean allocation rate (bytes/s, the samples after the first) over the run's requests per second.
@@ -498,13 +516,13 @@ write_mix() {
 combine_slices() {
     printf '%s\n' "$@" | awk '
         function get(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] + 0 } return 0 }
-        { n++; req += get("requests"); sec += get("seconds"); err += get("non2xx"); alloc += get("alloc_per_req")
+        { n++; req += get("requests"); sec += get("seconds"); err += get("non2xx"); alloc += get("alloc_per_req"); pause += get("gc_pause_permille")
           p50[n] = get("p50_us"); p99[n] = get("p99_us") }
         END {
             for (i = 1; i <= n; i++) { order[i] = i }
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (p99[order[j]] < p99[order[i]]) { t = order[i]; order[i] = order[j]; order[j] = t }
             m = order[int((n + 1) / 2)]
-            printf "RESULT requests=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d non2xx=%d alloc_per_req=%d\n", req, sec, req / sec, p50[m], p99[m], err, alloc / n
+            printf "RESULT requests=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d non2xx=%d alloc_per_req=%d gc_pause_permille=%d\n", req, sec, req / sec, p50[m], p99[m], err, alloc / n, pause / n
         }'
 }
 
@@ -526,7 +544,7 @@ TSV="$RUN_DIR/results.tsv"
 {
     echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
     echo "# wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per endpoint and as many for its ceiling in $ROUNDS alternating slices (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per slice) server-args=${SERVER_ARGS[*]:-none} server-env=${SERVER_ENV[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
-    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\talloc_per_req\tceiling_rps\tceiling_p99_ms\tceiling_alloc\tratio\tp99_ratio\n'
+    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\talloc_per_req\tceiling_rps\tceiling_p99_ms\tceiling_alloc\tratio\tp99_ratio\tgc_pause_pct\tceiling_gc_pause_pct\n'
 } >"$TSV"
 
 IFS=',' read -r -a DB_LIST <<<"$DBS"
@@ -547,22 +565,20 @@ for db in "${DB_LIST[@]}"; do
             sleep 5
         fi
         first=1
-        declare -A ceiling_ports=()
         for endpoint in "${ENDPOINTS[@]}"; do
             read -r name path auth <<<"$endpoint"
             [[ -z $ONLY_ENDPOINTS || ",$ONLY_ENDPOINTS," == *",$name,"* ]] || continue
             tokens="$TOKENS"
             [[ $auth == cookie ]] && tokens="$SESSION_TOKENS"
-            bytes="$(mean_body_bytes "http://127.0.0.1:$port$path" "$auth" "$tokens")" || die "$name answered no 200 (see $RUN_DIR)"
-            # The ceiling for this body size runs beside the server (idle while the other is measured).
-            if [[ -z ${ceiling_ports[$bytes]:-} ]]; then
-                stop_pid "$CEILING_PID"; CEILING_PID=""
-                log "$db/$dataset: ceiling with a $bytes-byte body"
-                start_ceiling "$bytes"
-                ceiling_ports=([$bytes]=$CEILING_PORT)
-                warm "$SERVER_WARMUP" "http://127.0.0.1:$CEILING_PORT" "$TOKENS" /ceiling bearer
-            fi
-            ceiling_url="http://127.0.0.1:${ceiling_ports[$bytes]}"
+            sizes="$RUN_DIR/body-sizes-$db-$dataset-$name.txt"
+            bytes="$(body_sizes "http://127.0.0.1:$port$path" "$auth" "$tokens" "$sizes")" || die "$name answered no 200 (see $RUN_DIR)"
+            # The ceiling answers each user the bytes this endpoint answers them; it runs beside the
+            # server (idle while the other is measured), driven with the same tokens and headers.
+            stop_pid "$CEILING_PID"; CEILING_PID=""
+            log "$db/$dataset: ceiling with the $name answers' sizes (mean $bytes bytes)"
+            start_ceiling "$bytes" "$sizes"
+            warm "$SERVER_WARMUP" "http://127.0.0.1:$CEILING_PORT" "$tokens" /ceiling "$auth"
+            ceiling_url="http://127.0.0.1:$CEILING_PORT"
             log "$db/$dataset: $name (mean body $bytes bytes), $ROUNDS slices alternating with the ceiling"
             trace=""
             if [[ $first -eq 1 ]]; then
@@ -581,7 +597,7 @@ for db in "${DB_LIST[@]}"; do
                 [[ -n $trace ]] && summarize_trace "$trace" "$(field rps "$result")" >&2
                 trace=""
                 endpoint_results+=("$result")
-                result="$(drive "$ceiling_url" "$TOKENS" /ceiling bearer "$RUN_DIR/wrk-$db-$dataset-$name-ceiling-$round.txt" "$CEILING_PID" "$slice")"
+                result="$(drive "$ceiling_url" "$tokens" /ceiling "$auth" "$RUN_DIR/wrk-$db-$dataset-$name-ceiling-$round.txt" "$CEILING_PID" "$slice")"
                 echo "ceiling $result" >&2
                 ceiling_results+=("$result")
             done
@@ -597,9 +613,9 @@ for db in "${DB_LIST[@]}"; do
                 -v r="$(field rps "$endpoint_result")" -v p50="$(field p50_us "$endpoint_result")" -v p99="$(field p99_us "$endpoint_result")" \
                 -v e="$(field non2xx "$endpoint_result")" -v a="$(field alloc_per_req "$endpoint_result")" \
                 -v c="$(field rps "$ceiling_result")" -v cp="$(field p99_us "$ceiling_result")" -v ca="$(field alloc_per_req "$ceiling_result")" \
-                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp }' >>"$TSV"
+                -v g="$(field gc_pause_permille "$endpoint_result")" -v cg="$(field gc_pause_permille "$ceiling_result")" \
+                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\t%.1f%%\t%.1f%%\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp, g/10, cg/10 }' >>"$TSV"
         done
-        unset ceiling_ports
         if [[ $WRITE_MIX -gt 0 ]]; then
             log "$db/$dataset: write mix (invite, accept, role change, remove), $WRITE_CONNECTIONS teams, ${WRITE_MIX}s"
             result="$(write_mix "$port" "writes-$db-$dataset")"
@@ -609,7 +625,7 @@ for db in "${DB_LIST[@]}"; do
             fi
             awk -v d="$dataset" -v db="$db" -v r="$(field rps "$result")" -v p50="$(field p50_us "$result")" -v p99="$(field p99_us "$result")" \
                 -v e="$(field non2xx "$result")" \
-                'BEGIN { printf "%s\t%s\twrite-mix\t%.0f\t%.2f\t%.2f\t%d\t-\t-\t-\t-\t-\t-\t-\n", d, db, r, p50/1000, p99/1000, e }' >>"$TSV"
+                'BEGIN { printf "%s\t%s\twrite-mix\t%.0f\t%.2f\t%.2f\t%d\t-\t-\t-\t-\t-\t-\t-\t-\t-\n", d, db, r, p50/1000, p99/1000, e }' >>"$TSV"
         fi
         if [[ -n $AFTER_PID ]]; then
             kill -TERM "$AFTER_PID" 2>/dev/null || true

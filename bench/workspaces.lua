@@ -1,6 +1,7 @@
 -- wrk script for bench/run.sh. Rotates through the sampled tokens and sends what a real
 -- client behind the gateway sends: the full SYSTEM header set (portal code, Bearer token,
--- language, Cloudflare headers, client hash, Accept, X-Workspace-Id).
+-- language, Cloudflare headers, client hash, Accept, X-Workspace-Id), and X-Bench-User: the token's
+-- line number, with which the ceiling (bench/Ceiling) answers the bytes the endpoint answers that user.
 --
 --   wrk -t2 -c64 -d15s -s bench/workspaces.lua URL -- TOKENS_FILE PATH [bearer|cookie] [PORTAL_CODE]
 --
@@ -39,6 +40,7 @@ function init(args)
             ["cf-ipcountry"] = countries[(i % #countries) + 1],
             ["X-Client-Hash"] = string.format("bench-device-%06d", i),
             ["X-Workspace-Id"] = "ws_bench",
+            ["X-Bench-User"] = tostring(i),
          }
          if auth == "cookie" then
             headers["Cookie"] = "__session=" .. token
