@@ -71,7 +71,8 @@ public static class TenantryServices
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.AccessToken, null)
             .AddScheme<TenantryAuthenticationOptions, TenantryAuthenticationHandler>(AuthenticationSchemes.SessionToken, null);
         services.AddAuthorization(o => o.AddWorkspacePolicies());
-        services.AddScoped<IAuthorizationHandler, WorkspacePermissionHandler>();
+        services.AddSingleton<IAuthorizationHandler, WorkspacePermissionHandler>();
+        services.UseSingleAuthorizationServices();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, DialectAuthorizationResultHandler>();
 
         services.AddRateLimiter(limiter =>

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tenantry.Application.Accounts.Authentication;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.Domain.Common;
@@ -38,6 +40,23 @@ public static class WorkspacePolicies
         }
     }
 
+    /// <summary>
+    /// ASP.NET Core registers its authorization services as transient, so every authorized request
+    /// built the evaluator, the service, the handler provider and every handler again. None of them
+    /// holds request state (the request reaches them as arguments), so one instance each serves all
+    /// requests; the policies and the middleware that runs them are ASP.NET Core's, unchanged.
+    /// Call after <c>AddAuthorization</c>: it replaces what that registered.
+    /// </summary>
+    public static IServiceCollection UseSingleAuthorizationServices(this IServiceCollection services)
+    {
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>());
+        return services;
+    }
+
     public static TBuilder RequireWorkspacePermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Permission(permission));
 
@@ -51,7 +70,13 @@ public static class WorkspacePolicies
         ?? throw new InvalidOperationException("The endpoint must require a workspace permission before it asks for the caller's standing.");
 }
 
-public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : AuthorizationHandler<WorkspacePermissionRequirement, HttpContext>
+/// <summary>
+/// One instance for the process: ASP.NET Core builds every registered handler for every authorized
+/// request, so a handler holding the request's <see cref="WorkspaceAccess"/> leased a database
+/// context on each one ("list my workspaces" included, which has no workspace requirement). The
+/// access check is taken from the request's services only when a workspace requirement is checked.
+/// </summary>
+public sealed class WorkspacePermissionHandler : AuthorizationHandler<WorkspacePermissionRequirement, HttpContext>
 {
     protected override async Task HandleRequirementAsync(
         AuthorizationHandlerContext context, WorkspacePermissionRequirement requirement, HttpContext http)
@@ -63,6 +88,7 @@ public sealed class WorkspacePermissionHandler(WorkspaceAccess access) : Authori
             return;
         }
         var caller = http.Caller();
+        var access = http.RequestServices.GetRequiredService<WorkspaceAccess>();
         var result = requirement.Permission == WorkspaceAccess.OwnerOnly
             ? await access.CheckOwnerAsync(workspaceId, caller, http.RequestAborted)
             : await access.CheckAsync(workspaceId, caller, requirement.Permission, http.RequestAborted);

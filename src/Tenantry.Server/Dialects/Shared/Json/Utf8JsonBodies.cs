@@ -13,15 +13,18 @@ namespace Tenantry.Server.Dialects.Shared.Json;
 /// </summary>
 public sealed class Utf8JsonBodies(RequestDelegate next, DialectRouting dialects)
 {
-    public async Task InvokeAsync(HttpContext http)
+    // Not async itself: a request without a JSON body (every GET) passes on without a state machine.
+    public Task InvokeAsync(HttpContext http)
     {
         var request = http.Request;
-        if (request.ContentLength is 0 || !request.HasJsonContentType() || dialects.Of(http) is null
-            || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
-        {
-            await next(http);
-            return;
-        }
+        return request.ContentLength is 0 || !request.HasJsonContentType() || dialects.Of(http) is null
+            || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0)
+            ? next(http)
+            : CheckBodyAsync(http, request);
+    }
+
+    private async Task CheckBodyAsync(HttpContext http, HttpRequest request)
+    {
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, http.RequestAborted);
         var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
