@@ -147,4 +147,40 @@ public sealed class FreshCacheTests
 
         Assert.False(cache.TryGet("a", out _));
     }
+
+    private sealed record Rows(string Name, int Count);
+
+    [Fact]
+    public async Task A_refresh_that_reads_an_equal_value_keeps_the_served_object_and_a_changed_one_replaces_it()
+    {
+        var cache = new FreshCache<string, Rows>(TimeSpan.FromSeconds(2), 100, _clock, () => true, EqualityComparer<Rows>.Default);
+        var served = new Rows("Acme", 1);
+        cache.Set("a", served, cache.BeginFill());
+
+        // Equal content, another object: what callers keep with the served object stays valid.
+        await cache.RefreshAsync(["a"], _ => Task.FromResult<IReadOnlyDictionary<string, Rows>>(new Dictionary<string, Rows> { ["a"] = new("Acme", 1) }));
+        Assert.True(cache.TryGet("a", out var kept));
+        Assert.Same(served, kept);
+        // Kept, it is served for a whole bound again from the refresh.
+        _clock.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.True(cache.TryGet("a", out _));
+
+        var changed = new Rows("Acme Corp", 1);
+        await cache.RefreshAsync(["a"], _ => Task.FromResult<IReadOnlyDictionary<string, Rows>>(new Dictionary<string, Rows> { ["a"] = changed }));
+        Assert.True(cache.TryGet("a", out var replaced));
+        Assert.Same(changed, replaced);
+    }
+
+    [Fact]
+    public async Task Without_a_comparer_a_refresh_always_stores_the_object_it_read()
+    {
+        var cache = new FreshCache<string, Rows>(TimeSpan.FromSeconds(2), 100, _clock, () => true);
+        cache.Set("a", new Rows("Acme", 1), cache.BeginFill());
+        var reread = new Rows("Acme", 1);
+
+        await cache.RefreshAsync(["a"], _ => Task.FromResult<IReadOnlyDictionary<string, Rows>>(new Dictionary<string, Rows> { ["a"] = reread }));
+
+        Assert.True(cache.TryGet("a", out var value));
+        Assert.Same(reread, value);
+    }
 }

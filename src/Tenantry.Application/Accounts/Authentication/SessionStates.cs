@@ -49,7 +49,9 @@ public sealed partial class SessionStates
 
     public SessionStates(DataChangeFeed changes, IOptions<CacheOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<SessionStates> logger)
     {
-        _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock, () => changes.IsCoherent);
+        // A record of scalars: its equality compares every column read. An unchanged session keeps its
+        // snapshot, and with it the request's authenticated session and principal built from it.
+        _cache = new(options.Value.MaxStaleness, options.Value.MaxSessions, clock, () => changes.IsCoherent, EqualityComparer<SessionState>.Default);
         _scopes = scopes;
         _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e), options.Value.RefreshGathering);
         changes.Committed += Forget;

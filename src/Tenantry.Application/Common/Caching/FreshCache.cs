@@ -9,8 +9,11 @@ namespace Tenantry.Application.Common.Caching;
 /// <see cref="Set"/> with it; an invalidation in between (of any key) makes the set undo itself.
 /// An entry past half its age asks one caller to refresh it (<see cref="TryGet(TKey, out TValue, out bool)"/>),
 /// so a key in steady use is re-read in the background and never expires on a request.
+/// With <paramref name="unchanged"/>, a re-read equal to the value served keeps that very object,
+/// so what callers derived from it and keep with it (a rendered answer, a principal) stays valid.
 /// </summary>
-public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, TimeProvider clock, Func<bool> coherent) where TKey : notnull
+public sealed class FreshCache<TKey, TValue>(
+    TimeSpan maxAge, int capacity, TimeProvider clock, Func<bool> coherent, IEqualityComparer<TValue>? unchanged = null) where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
     private long _generation;
@@ -65,7 +68,7 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
 
     /// <summary>
     /// Re-reads <paramref name="keys"/> together under the fill protocol (background refreshes, see
-    /// <see cref="RefreshQueue{TItem}"/>). A key missing from the answer no longer exists and is
+    /// <see cref="RefreshQueue{TItem}"/>); a value equal to the one served is kept as it was. A key missing from the answer no longer exists and is
     /// dropped, after the others are stored: dropping it first would count as an invalidation
     /// during their fill and discard them too.
     /// </summary>
@@ -77,7 +80,7 @@ public sealed class FreshCache<TKey, TValue>(TimeSpan maxAge, int capacity, Time
         {
             if (values.TryGetValue(key, out var value))
             {
-                Set(key, value, fill);
+                Set(key, unchanged is not null && TryGet(key, out var served) && unchanged.Equals(served, value) ? served : value, fill);
             }
         }
         foreach (var key in keys.Where(key => !values.ContainsKey(key)))

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tenantry.Data;
@@ -31,7 +34,7 @@ public sealed partial class UserListCache<TValue> where TValue : class
         DataChangeFeed changes, CacheOptions options, TimeProvider clock, IServiceScopeFactory scopes, ILogger logger,
         Func<TenantryDbContext, IReadOnlyList<string>, Task<IReadOnlyDictionary<string, TValue>>> readMany, bool showsDetails)
     {
-        _cache = new(options.MaxStaleness, options.MaxLists, clock, () => changes.IsCoherent);
+        _cache = new(options.MaxStaleness, options.MaxLists, clock, () => changes.IsCoherent, Entry.Unchanged);
         _scopes = scopes;
         _readMany = readMany;
         _refreshes = new(RefreshAsync, e => LogRefreshFailed(logger, e), options.RefreshGathering);
@@ -96,5 +99,28 @@ public sealed partial class UserListCache<TValue> where TValue : class
         }
     }
 
-    private sealed record Entry(long Version, TValue Value);
+    /// <summary>
+    /// A value and the version it was read at. A background re-read that finds the same version and
+    /// the same content keeps the served entry (<see cref="FreshCache{TKey, TValue}"/>): its value is
+    /// the object answers are rendered from and kept with, so an unchanged list is not rendered again
+    /// on a request after every refresh. Content is compared by a hash of the value's JSON (every
+    /// public property, nested records and lists included), computed in the background on the first
+    /// refresh, never on a request.
+    /// </summary>
+    private sealed class Entry(long version, TValue value)
+    {
+        private static readonly JsonSerializerOptions s_contentJson = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
+        public static readonly IEqualityComparer<Entry> Unchanged = EqualityComparer<Entry>.Create(
+            (x, y) => x is not null && y is not null && x.Version == y.Version && x.ContentHash.AsSpan().SequenceEqual(y.ContentHash),
+            entry => entry.Version.GetHashCode());
+
+        private byte[]? _contentHash;
+
+        public long Version { get; } = version;
+
+        public TValue Value { get; } = value;
+
+        private byte[] ContentHash => _contentHash ??= SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(Value, s_contentJson));
+    }
 }
