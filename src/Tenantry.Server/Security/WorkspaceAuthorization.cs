@@ -40,20 +40,29 @@ public static class WorkspacePolicies
         }
     }
 
+    /// <summary>The authorization services <see cref="UseSingleAuthorizationServices"/> makes one instance each.</summary>
+    public static readonly IReadOnlyList<Type> StatelessAuthorizationServices =
+    [
+        typeof(IPolicyEvaluator), typeof(IAuthorizationService), typeof(IAuthorizationHandlerProvider),
+        typeof(IAuthorizationHandlerContextFactory), typeof(IAuthorizationEvaluator),
+    ];
+
     /// <summary>
     /// ASP.NET Core registers its authorization services as transient, so every authorized request
     /// built the evaluator, the service, the handler provider and every handler again. None of them
     /// holds request state (the request reaches them as arguments), so one instance each serves all
-    /// requests; the policies and the middleware that runs them are ASP.NET Core's, unchanged.
-    /// Call after <c>AddAuthorization</c>: it replaces what that registered.
+    /// requests: the same implementations ASP.NET Core registered (its authorization metrics
+    /// included), only their lifetime changes; the policies and the middleware are untouched.
+    /// Call after <c>AddAuthorization</c>.
     /// </summary>
     public static IServiceCollection UseSingleAuthorizationServices(this IServiceCollection services)
     {
-        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
-        services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
-        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
-        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
-        services.Replace(ServiceDescriptor.Singleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>());
+        foreach (var service in StatelessAuthorizationServices)
+        {
+            var implementation = services.LastOrDefault(d => d.ServiceType == service)?.ImplementationType
+                ?? throw new InvalidOperationException($"{service.Name} is not registered by type: call AddAuthorization first.");
+            services.Replace(ServiceDescriptor.Singleton(service, implementation));
+        }
         return services;
     }
 

@@ -1,9 +1,8 @@
 using System.Net;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.DependencyInjection;
 using Tenantry.Application.Workspaces.Access;
 using Tenantry.IntegrationTests.Infrastructure;
+using Tenantry.Server.Security;
 
 namespace Tenantry.IntegrationTests.System;
 
@@ -54,12 +53,17 @@ public sealed class HotPathServicesTests(AccessCountingApp app) : IClassFixture<
     }
 
     [Fact]
-    public void The_authorization_services_are_one_instance_for_all_requests()
+    public void The_authorization_services_are_ASP_NET_Cores_own_one_instance_for_all_requests()
     {
+        var registeredByAspNetCore = new ServiceCollection().AddAuthorization();
         using var first = app.Services.CreateScope();
         using var second = app.Services.CreateScope();
-        Assert.Same(first.ServiceProvider.GetRequiredService<IPolicyEvaluator>(), second.ServiceProvider.GetRequiredService<IPolicyEvaluator>());
-        Assert.Same(first.ServiceProvider.GetRequiredService<IAuthorizationService>(), second.ServiceProvider.GetRequiredService<IAuthorizationService>());
-        Assert.Same(first.ServiceProvider.GetRequiredService<IAuthorizationHandlerProvider>(), second.ServiceProvider.GetRequiredService<IAuthorizationHandlerProvider>());
+        foreach (var service in WorkspacePolicies.StatelessAuthorizationServices)
+        {
+            var instance = first.ServiceProvider.GetRequiredService(service);
+            Assert.Same(instance, second.ServiceProvider.GetRequiredService(service));
+            // The same implementation (the authorization service's metrics included), only the lifetime differs.
+            Assert.Equal(registeredByAspNetCore.Single(d => d.ServiceType == service).ImplementationType, instance.GetType());
+        }
     }
 }
