@@ -94,14 +94,16 @@ public sealed class FreshCacheTests
     }
 
     [Fact]
-    public void Past_half_its_age_an_entry_asks_exactly_one_caller_to_refresh_it()
+    public void Past_its_refresh_point_an_entry_asks_exactly_one_caller_to_refresh_it()
     {
         var cache = Cache(seconds: 4);
         cache.Set("a", 1, cache.BeginFill());
+        _clock.Advance(TimeSpan.FromSeconds(1.5));
         Assert.True(cache.TryGet("a", out _, out var early));
         Assert.False(early);
 
-        _clock.Advance(TimeSpan.FromSeconds(2));
+        // The refresh point lies between 40 and 60 % of the age.
+        _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.True(cache.TryGet("a", out _, out var first));
         Assert.True(cache.TryGet("a", out _, out var second));
         Assert.True(first);
@@ -182,5 +184,26 @@ public sealed class FreshCacheTests
 
         Assert.True(cache.TryGet("a", out var value));
         Assert.Same(reread, value);
+    }
+
+    [Fact]
+    public void Entries_filled_together_come_due_for_refresh_spread_over_40_to_60_percent_of_their_age()
+    {
+        var cache = Cache(seconds: 10, capacity: 1000);
+        var keys = Enumerable.Range(0, 200).Select(i => $"k{i}").ToArray();
+        foreach (var key in keys)
+        {
+            cache.Set(key, 1, cache.BeginFill());
+        }
+        int DueNow() => keys.Count(key => cache.TryGet(key, out _, out var refresh) && refresh);
+
+        _clock.Advance(TimeSpan.FromSeconds(3.99));
+        Assert.Equal(0, DueNow());
+        // Halfway through the window some are due, not all (each of 200 draws would have to fall on one side).
+        _clock.Advance(TimeSpan.FromSeconds(1.01));
+        var firstHalf = DueNow();
+        Assert.InRange(firstHalf, 1, keys.Length - 1);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(keys.Length - firstHalf, DueNow());
     }
 }

@@ -53,11 +53,11 @@ public sealed class UserListCacheTests
     private async Task<MyWorkspaceRow[]> ServedAsync(UserListCache<MyWorkspaceRow[]> cache) =>
         (await cache.GetAsync(_caller, () => throw new InvalidOperationException("the entry should be cached"))).Value;
 
-    /// <summary>Past half the bound, one request queues the refresh; waits until the database was read.</summary>
+    /// <summary>Past the refresh point (at most 60 % of the bound), one request queues the refresh; waits until the database was read.</summary>
     private async Task RefreshAsync(UserListCache<MyWorkspaceRow[]> cache)
     {
         _refreshed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        _clock.Advance(TimeSpan.FromSeconds(1.1));
+        _clock.Advance(TimeSpan.FromSeconds(1.25));
         await ServedAsync(cache);
         await _refreshed.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -27,7 +27,7 @@ public sealed record SessionState(
 /// to the session through this replica drop it at once (<see cref="DataChangeFeed"/>), so the
 /// next request here is refused; on other replicas a revoked session is refused within the
 /// bound. Expiry is checked on every request against the cached expiry time. A session in
-/// steady use is re-read in the background once its entry is half the bound old, so its
+/// steady use is re-read in the background once its entry is about half the bound old (40–60 %), so its
 /// requests never wait for the database.
 /// </summary>
 public sealed partial class SessionStates

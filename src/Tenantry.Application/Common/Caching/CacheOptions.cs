@@ -14,7 +14,7 @@ public sealed class CacheOptions
 
     /// <summary>
     /// How long background refreshes gather due entries into one query (<see cref="RefreshQueue{TItem}"/>):
-    /// a tenth of <see cref="MaxStaleness"/>, at most 250 ms. A refresh starts at half the bound, so it is never late.
+    /// a tenth of <see cref="MaxStaleness"/>, at most 250 ms. A refresh starts at 40–60 % of the bound, so it is never late.
     /// </summary>
     public TimeSpan RefreshGathering => TimeSpan.FromTicks(Math.Min(MaxStaleness.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks));
 

@@ -7,7 +7,7 @@ namespace Tenantry.Application.Common.Caching;
 /// fill cannot poison: a value read from the database before an invalidation is never kept
 /// after it. Protocol: take <see cref="BeginFill"/> before reading the database, then
 /// <see cref="Set"/> with it; an invalidation in between (of any key) makes the set undo itself.
-/// An entry past half its age asks one caller to refresh it (<see cref="TryGet(TKey, out TValue, out bool)"/>),
+/// An entry past 40–60 % of its age (drawn per entry) asks one caller to refresh it (<see cref="TryGet(TKey, out TValue, out bool)"/>),
 /// so a key in steady use is re-read in the background and never expires on a request.
 /// With <paramref name="unchanged"/>, a re-read equal to the value served keeps that very object,
 /// so what callers derived from it and keep with it (a rendered answer, a principal) stays valid.
@@ -29,7 +29,7 @@ public sealed class FreshCache<TKey, TValue>(
 
     /// <summary>
     /// As <see cref="TryGet(TKey, out TValue)"/>; <paramref name="refresh"/> is true for exactly one caller once the entry is past
-    /// half its age: that caller has it re-read (<see cref="RefreshQueue{TItem}"/>) under the fill protocol (<see cref="BeginFill"/>, <see cref="Set"/>).
+    /// 40–60 % of its age: that caller has it re-read (<see cref="RefreshQueue{TItem}"/>) under the fill protocol (<see cref="BeginFill"/>, <see cref="Set"/>).
     /// </summary>
     public bool TryGet(TKey key, out TValue value, out bool refresh)
     {
@@ -57,7 +57,11 @@ public sealed class FreshCache<TKey, TValue>(
         }
         var now = clock.GetTimestamp();
         var age = (long)(maxAge.TotalSeconds * clock.TimestampFrequency);
-        var entry = new Entry(value, now + age / 2, now + age);
+        // Drawn per entry: entries filled together (a start, a cleared cache) would otherwise fall due
+        // together at every half age and be re-read in one burst, a database query of hundreds of keys
+        // that takes a core while requests wait; spread, they come due in small batches.
+        var refreshAfter = (long)(age * (0.4 + 0.2 * Random.Shared.NextDouble()));
+        var entry = new Entry(value, now + refreshAfter, now + age);
         _entries[key] = entry;
         if (Volatile.Read(ref _generation) != fillGeneration)
         {

@@ -17,7 +17,7 @@ namespace Tenantry.Application.Common.Caching;
 /// institution or role that lists show drops every entry, once committed; so the next request
 /// sees it. Views that also show member counts, timestamps and segments ask for
 /// <c>showsDetails</c>: changes to those drop every entry too. A value in steady use is re-read
-/// in the background once its entry is half the bound old, together with the others due
+/// in the background once its entry is about half the bound old (40–60 %), together with the others due
 /// (<see cref="RefreshQueue{TItem}"/>). A cached value is one object for as long as it is served,
 /// so front ends can key what they derive from it on that object (<see cref="CallerList{TItem}.Snapshot"/>).
 /// </summary>
