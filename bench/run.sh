@@ -11,8 +11,8 @@
 # the Release server on loopback, warms up, drives every endpoint in ENDPOINTS with wrk and
 # bench/workspaces.lua (rotating through the sampled users' tokens, full gateway header set),
 # and the bare-Kestrel ceiling (bench/Ceiling, answering each sampled user a body of the size the
-# endpoint answers them, with the same tokens and headers) in alternating slices with the same wrk settings, and prints req/s, p50, p99 and the
-# ratio to the ceiling. Alternating matters on a shared machine: its speed drifts by tens of per
+# endpoint answers them, with the same tokens and headers) in alternating slices with the same wrk
+# settings, and prints req/s, p50, p99 and the ratio to the ceiling. Alternating matters on a shared machine: its speed drifts by tens of per
 # cent within minutes, and a ceiling measured minutes after the endpoint makes the ratio follow
 # the drift. Everything listens on 127.0.0.1 only; every process it starts is stopped by PID.
 #
@@ -452,18 +452,22 @@ drive() {
     echo "$result alloc_per_req=$(alloc_per_request "$out.counters.csv" "$(field rps "$result")") gc_pause_permille=$(gc_pause_permille "$out.counters.csv")"
 }
 
-# Share of the slice's time the GC paused the process, in per mille (pause seconds per second, the samples after the first).
-gc_pause_permille() {
-    local csv=$1
-    [[ -f $csv ]] || { echo 0; return 0; }
-    awk -F',' '$3 ~ /pause.time/ { if (seen++) { n++; s += $NF } } END { if (n == 0) print 0; else printf "%d\n", 1000 * s / n }' "$csv"
+# Mean of one dotnet-counters counter (matched by PATTERN) over a slice's samples, the first
+# dropped (it covers the time before the slice); empty when there is none.
+counter_mean() {
+    local csv=$1 pattern=$2
+    [[ -f $csv ]] || return 0
+    awk -F',' -v pattern="$pattern" '$3 ~ pattern { if (seen++) { n++; s += $NF } } END { if (n > 0) printf "%.6f\n", s / n }' "$csv"
 }
 
-# Mean allocation rate (bytes/s, the samples after the first) over the run's requests per second.
+# Share of the slice's time the GC paused the process, in per mille (pause seconds per second).
+gc_pause_permille() {
+    awk -v m="$(counter_mean "$1" 'pause.time')" 'BEGIN { printf "%d\n", 1000 * m }'
+}
+
+# Mean allocation rate (bytes/s) over the run's requests per second.
 alloc_per_request() {
-    local csv=$1 rps=$2
-    [[ -f $csv ]] || { echo 0; return 0; }
-    awk -F',' -v rps="$rps" '$3 ~ /total_allocated/ { if (seen++) { n++; s += $NF } } END { if (n == 0 || rps == 0) print 0; else printf "%d\n", s / n / rps }' "$csv"
+    awk -v m="$(counter_mean "$1" 'total_allocated')" -v rps="$2" 'BEGIN { if (rps == 0) print 0; else printf "%d\n", m / rps }'
 }
 
 # Allocation profile: wrk for a few seconds more than the trace, the GC's allocation samples
