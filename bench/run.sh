@@ -106,6 +106,9 @@ SERVER_ARGS=()
 SERVER_ENV=()
 TOKEN_SAMPLE="${BENCH_TOKEN_SAMPLE:-1000}"
 PORTAL="bench-portal"
+# Accept-Language of the sampled users, one per user in turn (bench/workspaces.lua sends them; the
+# answers' sizes the ceiling mirrors are measured with them).
+LANGUAGES="en|zh-CN,zh;q=0.9,en;q=0.5|ja-JP|vi-VN,vi;q=0.9|zh-TW"
 # Tokens outlive the whole run (default access-token lifetime is 10 minutes); seeder and server both get it.
 TOKEN_LIFETIME="04:00:00"
 
@@ -408,10 +411,10 @@ start_ceiling() {
 body_sizes() {
     local url=$1 auth=$2 tokens=$3 file=$4
     # In each user's language, as bench/workspaces.lua asks (labels' lengths differ by language).
-    awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" 'BEGIN { split("en|zh-CN,zh;q=0.9,en;q=0.5|ja-JP|vi-VN,vi;q=0.9|zh-TW", lang, "|") } NF {
+    awk -v url="$url" -v auth="$auth" -v portal="$PORTAL" -v languages="$LANGUAGES" 'BEGIN { count = split(languages, lang, "|") } NF {
         if (n++) print "next"
         print "url = \"" url "\""
-        print "header = \"Accept-Language: " lang[(n % 5) + 1] "\""
+        print "header = \"Accept-Language: " lang[(n % count) + 1] "\""
         if (auth == "cookie") print "header = \"Cookie: __session=" $1 "\""
         else { print "header = \"X-PORTAL-ACCESS-CODE: " portal "\""; print "header = \"Authorization: Bearer " $1 "\"" }
         print "output = \"/dev/null\""
@@ -423,7 +426,7 @@ body_sizes() {
 # wrk without measuring: a fresh process needs its JIT tiers, thread pool and caches warm.
 warm() {
     local seconds=$1 url=$2 tokens=$3 path=$4 auth=$5
-    timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >/dev/null 2>&1 || true
+    timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" "$LANGUAGES" >/dev/null 2>&1 || true
 }
 
 # wrk: warm-up, then one measured slice of SECONDS against the process PID; prints the RESULT
@@ -432,7 +435,7 @@ drive() {
     local url=$1 tokens=$2 path=$3 auth=$4 out=$5 pid=$6 seconds=$7 trace=${8:-}
     warm "$WARMUP" "$url" "$tokens" "$path" "$auth"
     timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency \
-        -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out" 2>&1 &
+        -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" "$LANGUAGES" >"$out" 2>&1 &
     local wrk_pid=$!
     # The GC's allocation rate and pause time inside the slice, one sample a second (the first is dropped).
     local window=$((seconds > 5 ? seconds - 2 : 3))
@@ -475,7 +478,7 @@ alloc_per_request() {
 alloc_profile() {
     local url=$1 tokens=$2 path=$3 auth=$4 name=$5
     local out="$RUN_DIR/alloc-$name"
-    timeout $((ALLOC_PROFILE + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((ALLOC_PROFILE + 4))s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" >"$out.wrk.txt" 2>&1 &
+    timeout $((ALLOC_PROFILE + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$((ALLOC_PROFILE + 4))s" -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" "$LANGUAGES" >"$out.wrk.txt" 2>&1 &
     local wrk_pid=$!
     sleep 2
     timeout $((ALLOC_PROFILE + 60)) "$DOTNET_TRACE" collect -p "$SERVER_PID" --providers 'Microsoft-Windows-DotNETRuntime:0x40000001:5' \

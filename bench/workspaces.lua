@@ -3,7 +3,10 @@
 -- language, Cloudflare headers, client hash, Accept, X-Workspace-Id), and X-Bench-User: the token's
 -- line number, with which the ceiling (bench/Ceiling) answers the bytes the endpoint answers that user.
 --
---   wrk -t2 -c64 -d15s -s bench/workspaces.lua URL -- TOKENS_FILE PATH [bearer|cookie] [PORTAL_CODE]
+--   wrk -t2 -c64 -d15s -s bench/workspaces.lua URL -- TOKENS_FILE PATH [bearer|cookie] [PORTAL_CODE] [LANGUAGES]
+--
+-- LANGUAGES: Accept-Language values separated by '|', one per user in turn (bench/run.sh passes
+-- its LANGUAGES, which it also measures the answers' sizes with); "en" when left out.
 --
 -- "cookie" sends the token as the Wacht __session cookie instead of a Bearer header.
 -- Each user keeps one language and one client IP, as a real user would. Requests are built
@@ -14,7 +17,7 @@ local threads = {}
 local counter = 0
 local requests = {}
 
-local languages = { "en", "zh-CN,zh;q=0.9,en;q=0.5", "ja-JP", "vi-VN,vi;q=0.9", "zh-TW" }
+local languages = {}
 local countries = { "US", "CN", "JP", "VN", "TW" }
 
 function setup(thread)
@@ -26,6 +29,9 @@ function init(args)
    local file, path = args[1], args[2]
    local auth = args[3] or "bearer"
    local portal = args[4] or "bench-portal"
+   for language in string.gmatch(args[5] or "en", "[^|]+") do
+      table.insert(languages, language)
+   end
    local i = 0
    for token in io.lines(file) do
       if #token > 0 then
