@@ -165,9 +165,10 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await coordinator.OpenAsync();
             // Every table the app owns: on Citus those it placed (the coordinator also holds shards of reference tables).
+            // Not the list stamp's: its rows come with the migration, as the schema does (Data/Changes/ListStamps).
             tables = (string)(await ScalarAsync(coordinator, IsCitus
-                ? "SELECT string_agg(logicalrelid::regclass::text, ', ' ORDER BY 1) FROM pg_dist_partition"
-                : "SELECT string_agg(format('%I', tablename), ', ' ORDER BY 1) FROM pg_tables WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'"))!;
+                ? "SELECT string_agg(logicalrelid::regclass::text, ', ' ORDER BY 1) FROM pg_dist_partition WHERE logicalrelid::regclass::text <> 'list_stamps'"
+                : "SELECT string_agg(format('%I', tablename), ', ' ORDER BY 1) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('__EFMigrationsHistory', 'list_stamps')"))!;
             shape = await ShapeAsync(coordinator);
         }
         var template = new Template(name, [.. empty._adminConnectionStrings], tables, shape);

@@ -18,6 +18,13 @@ public sealed class CacheOptions
     /// </summary>
     public TimeSpan RefreshGathering => TimeSpan.FromTicks(Math.Min(MaxStaleness.Ticks / 10, TimeSpan.FromMilliseconds(250).Ticks));
 
+    /// <summary>
+    /// How long a cached list may be kept on the list stamp's word alone (<see cref="Data.Changes.ListStamps"/>)
+    /// before a refresh reads its rows again anyway: twelve times <see cref="MaxStaleness"/>. It bounds what
+    /// the stamp's triggers cannot see: a bulk load run with triggers off (<c>session_replication_role = replica</c>).
+    /// </summary>
+    public TimeSpan ListFullReadInterval => MaxStaleness * 12;
+
     /// <summary>Most sessions kept; past this the cache starts over (memory bound, not a tuning knob).</summary>
     public int MaxSessions { get; set; } = 200_000;
 

@@ -43,6 +43,7 @@ public static class CitusDistribution
         Reference("email_verifications"), // unique token hash, keyed by user: both kept only as a reference table
         Reference("password_resets"), // keyed by user with a foreign key to users, written only when someone forgets a password
         Reference("signing_keys"),
+        Reference("list_stamps"), // empty on Citus: its triggers would run on the workers (Changes/ListStamps)
         Reference("data_protection_keys"),
 
         // A user's standing: the hot path reads them by user ("list my workspaces" in both
