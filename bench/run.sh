@@ -437,9 +437,9 @@ drive() {
     timeout $((seconds + 60)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency \
         -s "$BENCH/workspaces.lua" "$url" -- "$tokens" "$path" "$auth" "$PORTAL" "$LANGUAGES" >"$out" 2>&1 &
     local wrk_pid=$!
-    # The GC's allocation rate and pause time inside the slice, one sample a second (the first is dropped).
+    # The GC's allocation rate and pause time and the process's working set inside the slice, one sample a second (the first is dropped).
     local window=$((seconds > 5 ? seconds - 2 : 3))
-    (sleep 1; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$pid" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.pause.time]' \
+    (sleep 1; timeout $((window + 30)) "$DOTNET_COUNTERS" collect -p "$pid" --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.pause.time,dotnet.process.memory.working_set]' \
         --refresh-interval 1 --format csv --duration "$(printf '00:%02d:%02d:%02d' $((window / 3600)) $((window % 3600 / 60)) $((window % 60)))" \
         -o "$out.counters.csv" >"$out.counters.log" 2>&1 || true) &
     local counters_pid=$!
@@ -452,7 +452,7 @@ drive() {
     wait "$counters_pid" || true
     local result
     result="$(grep '^RESULT' "$out")" || { cat "$out" >&2; die "wrk failed"; }
-    echo "$result alloc_per_req=$(alloc_per_request "$out.counters.csv" "$(field rps "$result")") gc_pause_permille=$(gc_pause_permille "$out.counters.csv")"
+    echo "$result alloc_per_req=$(alloc_per_request "$out.counters.csv" "$(field rps "$result")") gc_pause_permille=$(gc_pause_permille "$out.counters.csv") working_set_mb=$(working_set_mb "$out.counters.csv")"
 }
 
 # Mean of one dotnet-counters counter (matched by PATTERN) over a slice's samples, the first
@@ -466,6 +466,11 @@ counter_mean() {
 # Share of the slice's time the GC paused the process, in per mille (pause seconds per second).
 gc_pause_permille() {
     awk -v m="$(counter_mean "$1" 'pause.time')" 'BEGIN { printf "%d\n", 1000 * m }'
+}
+
+# Mean working set of the process over the slice, in MiB: what the GC settings cost in memory.
+working_set_mb() {
+    awk -v m="$(counter_mean "$1" 'working_set')" 'BEGIN { printf "%d\n", m / 1048576 }'
 }
 
 # Mean allocation rate (bytes/s) over the run's requests per second.
@@ -519,17 +524,18 @@ write_mix() {
 }
 
 # One RESULT line from the slices' lines: req/s over all of them, p50/p99 of the median slice
-# (by p99), non-2xx summed, allocations per request averaged over the slices.
+# (by p99), non-2xx summed, allocations per request averaged over the slices, the largest working set.
 combine_slices() {
     printf '%s\n' "$@" | awk '
         function get(k,   i, kv) { for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) return kv[2] + 0 } return 0 }
         { n++; req += get("requests"); sec += get("seconds"); err += get("non2xx"); alloc += get("alloc_per_req"); pause += get("gc_pause_permille")
+          if (get("working_set_mb") > ws) ws = get("working_set_mb")
           p50[n] = get("p50_us"); p99[n] = get("p99_us") }
         END {
             for (i = 1; i <= n; i++) { order[i] = i }
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (p99[order[j]] < p99[order[i]]) { t = order[i]; order[i] = order[j]; order[j] = t }
             m = order[int((n + 1) / 2)]
-            printf "RESULT requests=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d non2xx=%d alloc_per_req=%d gc_pause_permille=%d\n", req, sec, req / sec, p50[m], p99[m], err, alloc / n, pause / n
+            printf "RESULT requests=%d seconds=%.2f rps=%.1f p50_us=%d p99_us=%d non2xx=%d alloc_per_req=%d gc_pause_permille=%d working_set_mb=%d\n", req, sec, req / sec, p50[m], p99[m], err, alloc / n, pause / n, ws
         }'
 }
 
@@ -551,7 +557,7 @@ TSV="$RUN_DIR/results.tsv"
 {
     echo "# label=$LABEL cores=$(nproc) mem=$(awk '/MemTotal/ {printf "%.1fGiB", $2/1048576}' /proc/meminfo) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
     echo "# wrk -t$THREADS -c$CONNECTIONS, ${DURATION}s per endpoint and as many for its ceiling in $ROUNDS alternating slices (warm-up ${SERVER_WARMUP}s per process, ${WARMUP}s per slice) server-args=${SERVER_ARGS[*]:-none} server-env=${SERVER_ENV[*]:-none} loadavg-at-start=$(cut -d' ' -f1-3 /proc/loadavg)"
-    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\talloc_per_req\tceiling_rps\tceiling_p99_ms\tceiling_alloc\tratio\tp99_ratio\tgc_pause_pct\tceiling_gc_pause_pct\n'
+    printf 'dataset\tdb\tendpoint\trps\tp50_ms\tp99_ms\tnon2xx\tbody_bytes\talloc_per_req\tceiling_rps\tceiling_p99_ms\tceiling_alloc\tratio\tp99_ratio\tgc_pause_pct\tceiling_gc_pause_pct\tworking_set_mb\tceiling_working_set_mb\n'
 } >"$TSV"
 
 IFS=',' read -r -a DB_LIST <<<"$DBS"
@@ -621,7 +627,8 @@ for db in "${DB_LIST[@]}"; do
                 -v e="$(field non2xx "$endpoint_result")" -v a="$(field alloc_per_req "$endpoint_result")" \
                 -v c="$(field rps "$ceiling_result")" -v cp="$(field p99_us "$ceiling_result")" -v ca="$(field alloc_per_req "$ceiling_result")" \
                 -v g="$(field gc_pause_permille "$endpoint_result")" -v cg="$(field gc_pause_permille "$ceiling_result")" \
-                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\t%.1f%%\t%.1f%%\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp, g/10, cg/10 }' >>"$TSV"
+                -v w="$(field working_set_mb "$endpoint_result")" -v cw="$(field working_set_mb "$ceiling_result")" \
+                'BEGIN { printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%d\t%.0f\t%.2f\t%d\t%.0f%%\t%.2f\t%.1f%%\t%.1f%%\t%d\t%d\n", d, db, n, r, p50/1000, p99/1000, e, b, a, c, cp/1000, ca, 100*r/c, p99/cp, g/10, cg/10, w, cw }' >>"$TSV"
         done
         if [[ $WRITE_MIX -gt 0 ]]; then
             log "$db/$dataset: write mix (invite, accept, role change, remove), $WRITE_CONNECTIONS teams, ${WRITE_MIX}s"
@@ -632,7 +639,7 @@ for db in "${DB_LIST[@]}"; do
             fi
             awk -v d="$dataset" -v db="$db" -v r="$(field rps "$result")" -v p50="$(field p50_us "$result")" -v p99="$(field p99_us "$result")" \
                 -v e="$(field non2xx "$result")" \
-                'BEGIN { printf "%s\t%s\twrite-mix\t%.0f\t%.2f\t%.2f\t%d\t-\t-\t-\t-\t-\t-\t-\t-\t-\n", d, db, r, p50/1000, p99/1000, e }' >>"$TSV"
+                'BEGIN { printf "%s\t%s\twrite-mix\t%.0f\t%.2f\t%.2f\t%d\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n", d, db, r, p50/1000, p99/1000, e }' >>"$TSV"
         fi
         if [[ -n $AFTER_PID ]]; then
             kill -TERM "$AFTER_PID" 2>/dev/null || true
