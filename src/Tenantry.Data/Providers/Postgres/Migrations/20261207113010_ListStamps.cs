@@ -42,7 +42,9 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                     IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
                         RETURN;
                     END IF;
-                    INSERT INTO list_stamps (slot, value) SELECT s, 0 FROM generate_series(0, 15) s;
+                    -- From the time in microseconds: a stamp made again (migrated down and up) starts above any count served before.
+                    INSERT INTO list_stamps (slot, value)
+                    SELECT s, CASE WHEN s = 0 THEN (extract(epoch FROM clock_timestamp()) * 1000000)::bigint ELSE 0 END FROM generate_series(0, 15) s;
                     FOREACH t IN ARRAY ARRAY[{{Tables}}] LOOP
                         EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
                             'DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION list_stamp_move()', t || '_list_stamp', t);
@@ -61,6 +63,10 @@ namespace Tenantry.Data.Providers.Postgres.Migrations
                 DO $$
                 DECLARE t text;
                 BEGIN
+                    -- None were made on Citus, which refuses even to look for one on a distributed table.
+                    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+                        RETURN;
+                    END IF;
                     FOREACH t IN ARRAY ARRAY[{{Tables}}] LOOP
                         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_list_stamp', t);
                         EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', t || '_truncate_list_stamp', t);

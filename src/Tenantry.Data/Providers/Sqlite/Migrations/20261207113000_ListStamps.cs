@@ -24,7 +24,8 @@ namespace Tenantry.Data.Providers.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("CREATE TABLE list_stamps (slot INTEGER NOT NULL PRIMARY KEY, value INTEGER NOT NULL)");
-            migrationBuilder.Sql("INSERT INTO list_stamps (slot, value) VALUES (0, 0)");
+            // From the time in microseconds: a stamp made again (migrated down and up) starts above any count served before.
+            migrationBuilder.Sql("INSERT INTO list_stamps (slot, value) VALUES (0, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER))");
             foreach (var table in s_tables)
             {
                 foreach (var change in s_events)
