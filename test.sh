@@ -725,8 +725,10 @@ run_samples() {
         record_run "$label" "" 1 "the .NET sample did not build from the packed packages"
         return
     fi
+    # The tarball's own dependencies are resolved by their package documents, which `npm ci` (working
+    # from the lock file) never fetches: on a machine whose npm cache is new, --offline could not install it.
     if ! (cd samples/node-notes-api && npm ci --prefer-offline --no-audit --no-fund --silent \
-            && npm install --no-save --no-package-lock --offline --no-audit --no-fund --silent "$PACKAGES/tenantry-client-0.1.0.tgz"); then
+            && npm install --no-save --no-package-lock --prefer-offline --no-audit --no-fund --silent "$PACKAGES/tenantry-client-0.1.0.tgz"); then
         record_run "$label" "" 1 "the Node sample could not install the packed @tenantry/client"
         return
     fi
