@@ -96,26 +96,27 @@ public sealed partial class UserListCache<TValue> where TValue : class
             var stamp = await _readStamp(ctx);
             var readAt = _clock.GetTimestamp();
             var entries = new Dictionary<string, Entry>(userIds.Count);
-            var toRead = new List<string>();
+            var toRead = new List<(string UserId, Entry? Served)>();
             foreach (var userId in userIds)
             {
-                if (_cache.TryGet(userId, out var served) && served.Version == versions[userId] && IsVouchedFor(served, stamp, readAt))
+                var served = _cache.TryGet(userId, out var entry) ? entry : null;
+                if (served is not null && served.Version == versions[userId] && IsVouchedFor(served, stamp, readAt))
                 {
                     entries[userId] = served;
                 }
                 else
                 {
-                    toRead.Add(userId);
+                    toRead.Add((userId, served));
                 }
             }
             if (toRead.Count > 0)
             {
-                var values = await _readMany(ctx, toRead);
-                foreach (var userId in toRead)
+                var values = await _readMany(ctx, [.. toRead.Select(x => x.UserId)]);
+                foreach (var (userId, served) in toRead)
                 {
                     var fresh = new Entry(versions[userId], values[userId], stamp, readAt);
                     // The same content keeps the served value, the object answers are rendered from and kept with.
-                    entries[userId] = _cache.TryGet(userId, out var served) && served.HasSameContent(fresh) ? served.ReadAgain(stamp, readAt) : fresh;
+                    entries[userId] = served is not null && served.HasSameContent(fresh) ? served.ReadAgain(stamp, readAt) : fresh;
                 }
             }
             if (stamp is { } latest)
